@@ -1,0 +1,95 @@
+// The one interface every kind of action runs through. The engine fills the template, decides
+// whether to ask the operator, and hands the executor a context; the executor yields events and
+// ends with exactly one `result` event. Cancellation (operator, timeout, signal) is the AbortSignal.
+import type { Environment } from '../config/environment.js';
+import type { Action, ActionKind, Runbook, Step } from '../runbook/model.js';
+
+/** Resources that live as long as one run and are shared by its actions (a Snowflake session, a token). */
+export interface RunScope {
+  /** The run's id, e.g. `20261125-2140-go-live-setup-sandbox`. */
+  readonly runId: string;
+  /** The value stored under `key`, created on first use. */
+  get<T>(key: string, create: () => T): T;
+  /** Register clean-up to run when the run ends (success, failure or abort). */
+  onClose(cleanup: () => Promise<void> | void): void;
+}
+
+/** Everything an executor needs to run one action once. */
+export interface ExecutionContext {
+  runbook: Runbook;
+  step: Step;
+  action: Action;
+  environment: Environment;
+  /** The action's code with variables filled in: what really runs. */
+  code: string;
+  /** The same code as shown and stored: secrets masked. */
+  shownCode: string;
+  /** Look up a variable (declared, built-in, environment or captured) by name. */
+  variable(name: string): string | undefined;
+  /** Secret values to mask in anything the executor reports. */
+  secrets: readonly string[];
+  /** Working directory: the runbook's folder unless the action sets `cwd`. */
+  cwd: string;
+  /** Where the executor writes the attempt's full output; created by the engine, appended to by the executor. */
+  logFile: string;
+  /** Folder for extra artefacts of this attempt (CSV results, job output). */
+  artefactDir: string;
+  operator: string;
+  /** Time limit of this attempt in milliseconds, when the action has one. */
+  timeoutMs?: number;
+  /** The attempt number, from 1. */
+  attempt: number;
+  scope: RunScope;
+  /** Aborted when the operator cancels, the timeout fires or the process is asked to stop. */
+  signal: AbortSignal;
+}
+
+/** What an executor reports while it runs. */
+export type ExecutorEvent =
+  /** One line of output (without its line break), secrets already masked. */
+  | { type: 'output'; stream: 'stdout' | 'stderr'; line: string }
+  /** A short status line: "JB_LOAD RUNNING", "statement 2 of 3". */
+  | { type: 'progress'; message: string }
+  /** A Snowflake statement was sent and got this query id. */
+  | { type: 'query'; queryId: string; statement: string }
+  /** The end of the attempt; always the last event. */
+  | { type: 'result'; result: ActionResult };
+
+/** The outcome of one attempt, before `expect` is applied. */
+export interface ActionResult {
+  /** The executor's own verdict: exit 0, no SQL error, job ended OK. */
+  ok: boolean;
+  /** How the attempt ended when it did not run to its end. */
+  interrupted?: 'aborted' | 'timeout';
+  /** Fields `expect` and `capture` can read (see RESULT_FIELDS in the model). */
+  fields: Record<string, unknown>;
+  /** A short excerpt of the output for the record and the screen; secrets masked. */
+  excerpt: string;
+  /** The error an operator needs to act on, when not ok. */
+  error?: { message: string; code?: string; sqlState?: string; queryId?: string };
+  /** Snowflake query ids, in order. */
+  queryIds?: string[];
+  /** Executor-specific data for the record: per-statement row counts, job states before/after, CSV path. */
+  details?: Record<string, unknown>;
+  /** True when the executor knows a retry is safe (e.g. the statement never reached the server). */
+  retrySafe?: boolean;
+}
+
+/** How risky an action is, decided from its code alone. */
+export interface Classification {
+  level: 'read' | 'write' | 'destructive';
+  /** Why, in the operator's words: "DROP TABLE ORDERS", "KILLJOB JB_LOAD". */
+  reasons: string[];
+  /** Ask for confirmation in every environment, not only protected ones (e.g. FORCE_STARTJOB). */
+  alwaysConfirm?: boolean;
+}
+
+/** One kind of action. */
+export interface Executor {
+  /** The action kinds it runs. */
+  readonly kinds: readonly ActionKind[];
+  /** Run one attempt. Must end with one `result` event, also when aborted. Never throws for bad input. */
+  run(context: ExecutionContext): AsyncIterable<ExecutorEvent>;
+  /** Classify code for the guard; pure and fast. */
+  classify(code: string): Classification;
+}
