@@ -92,4 +92,9 @@ export interface Executor {
   run(context: ExecutionContext): AsyncIterable<ExecutorEvent>;
   /** Classify code for the guard; pure and fast. */
   classify(code: string): Classification;
+  /**
+   * Where this action would really run, asked live before the first write in a protected
+   * environment and shown in the confirmation: "account XY12345, user SVC_ETL, role SYSADMIN".
+   */
+  describeTarget?(context: ExecutionContext): Promise<string>;
 }
