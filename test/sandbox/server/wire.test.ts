@@ -28,12 +28,12 @@ async function post(path: string, body: unknown, token?: string, raw?: Buffer): 
     headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Snowflake Token="${token}"` } : {}) },
     body: raw ?? JSON.stringify(body),
   });
-  return { status: response.status, headers: response.headers, body: await response.json() };
+  return { status: response.status, headers: response.headers, body: (await response.json()) as Answer['body'] };
 }
 
 async function get(path: string, token: string): Promise<Answer> {
   const response = await fetch(sandbox.url + path, { headers: { Authorization: `Snowflake Token="${token}"` } });
-  return { status: response.status, headers: response.headers, body: await response.json() };
+  return { status: response.status, headers: response.headers, body: (await response.json()) as Answer['body'] };
 }
 
 const loginBody = { data: { ACCOUNT_NAME: 'sandbox', LOGIN_NAME: 'operator', PASSWORD: 'sandbox', CLIENT_APP_ID: 'JavaScript' } };
