@@ -14,7 +14,7 @@ export const SANDBOX_SERVICES: readonly ServiceRegistration[] = [
       return createSnowflakeService({ ...options, engine });
     },
   },
-  // Scheduler fakes, mounted at their own prefixes:
-  // { name: 'autosys', create: async (options) => (await import('./scheduler/autosys/service.js')).createAutosysService(options) },
-  // { name: 'controlm', create: async (options) => (await import('./scheduler/controlm/service.js')).createControlmService(options) },
+  // The scheduler fakes mount at their own prefixes (/autosys, /automation-api), one line each:
+  // { name: 'autosys', create: async (options) => (await import('./scheduler/index.js')).createAutosysService(options) },
+  // { name: 'controlm', create: async (options) => (await import('./scheduler/index.js')).createControlmService(options) },
 ];
