@@ -3,7 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Connection, ConnectionOptions } from 'snowflake-sdk';
+import type { Connection } from 'snowflake-sdk';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -50,33 +50,8 @@ export async function startResponderProcess(): Promise<ChildServer> {
   return { url: await urlFrom(child, 'the responder'), process: child, stop: stopper(child) };
 }
 
-type Sdk = typeof import('snowflake-sdk');
-
-/** snowflake-sdk, quiet. */
-export async function loadDriver(): Promise<Sdk> {
-  process.env.SNOWFLAKE_DISABLE_PLATFORM_DETECTION = 'true';
-  process.env.SF_TELEMETRY_DISABLE_CONNECTION_SHAPE = '1';
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-  const module = (await import('snowflake-sdk')) as Sdk & { default?: Sdk };
-  const sdk = module.default ?? module;
-  sdk.configure({ logLevel: 'ERROR' });
-  return sdk;
-}
-
-/** A connection to `url` with the sandbox's default login. */
-export async function connectTo(url: string, extra: Partial<ConnectionOptions> = {}): Promise<Connection> {
-  const sdk = await loadDriver();
-  const connection = sdk.createConnection({
-    account: 'sandbox',
-    accessUrl: url,
-    username: 'OPERATOR',
-    password: 'sandbox',
-    sfRetryMaxLoginRetries: 0,
-    ...extra,
-  } as ConnectionOptions);
-  await new Promise<void>((resolve, reject) => connection.connect((error) => (error ? reject(error) : resolve())));
-  return connection;
-}
+/** The quiet snowflake-sdk and a connection with the sandbox's default login, as the tests use them. */
+export { loadDriver, connect as connectTo } from '../test/sandbox/driver.js';
 
 /** Runs one statement, resolving with its row count. */
 export function query(connection: Connection, sqlText: string): Promise<number> {

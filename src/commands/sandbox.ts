@@ -21,12 +21,12 @@ export interface SandboxCommandOptions {
 }
 
 /** Where output goes; tests pass their own. */
-export interface Console {
+export interface Output {
   out(line: string): void;
   err(line: string): void;
 }
 
-const stdio: Console = {
+const stdio: Output = {
   out: (line) => process.stdout.write(line + '\n'),
   err: (line) => process.stderr.write(line + '\n'),
 };
@@ -40,7 +40,7 @@ export function dataDirOf(options: SandboxCommandOptions): string {
   return resolve(options.stateDir ?? process.env.BATON_STATE_DIR ?? 'state', 'sandbox');
 }
 
-function portOf(options: SandboxCommandOptions, out: Console): number | undefined {
+function portOf(options: SandboxCommandOptions, out: Output): number | undefined {
   if (options.port === undefined) return SANDBOX_DEFAULTS.port;
   const port = Number(options.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -51,7 +51,7 @@ function portOf(options: SandboxCommandOptions, out: Console): number | undefine
 }
 
 /** `baton sandbox start`: serve until Ctrl-C/SIGTERM, or in the background with `--detach`. */
-export async function sandboxStart(options: SandboxCommandOptions & { detach?: boolean }, out: Console = stdio): Promise<ExitCode> {
+export async function sandboxStart(options: SandboxCommandOptions & { detach?: boolean }, out: Output = stdio): Promise<ExitCode> {
   const port = portOf(options, out);
   if (port === undefined) return EXIT.usage;
   const dataDir = dataDirOf(options);
@@ -113,7 +113,7 @@ function serviceLines(services: SandboxStatus['services']): string[] {
 /** How long a background start may take to answer before it is reported as failed. */
 const DETACHED_START_MS = 60_000;
 
-async function startDetached(dataDir: string, port: number, out: Console): Promise<ExitCode> {
+async function startDetached(dataDir: string, port: number, out: Output): Promise<ExitCode> {
   const logPath = join(dataDir, 'sandbox.log');
   const log = await open(logPath, 'a');
   const child = spawn(process.execPath, [...process.execArgv, process.argv[1]!, 'sandbox', 'start', '--port', String(port), '--data', dataDir], {
@@ -151,7 +151,7 @@ async function runningSandbox(dataDir: string): Promise<SandboxStatus | undefine
 }
 
 /** `baton sandbox status`: exit 0 when it runs, 1 when it does not. */
-export async function sandboxStatus(options: SandboxCommandOptions & { json?: boolean }, out: Console = stdio): Promise<ExitCode> {
+export async function sandboxStatus(options: SandboxCommandOptions & { json?: boolean }, out: Output = stdio): Promise<ExitCode> {
   const port = portOf(options, out);
   if (port === undefined) return EXIT.usage;
   const dataDir = dataDirOf(options);
@@ -177,7 +177,7 @@ export async function sandboxStatus(options: SandboxCommandOptions & { json?: bo
 const STOP_WAIT_MS = 30_000;
 
 /** `baton sandbox stop`: ask the background sandbox to stop, and wait until it has. */
-export async function sandboxStop(options: SandboxCommandOptions, out: Console = stdio): Promise<ExitCode> {
+export async function sandboxStop(options: SandboxCommandOptions, out: Output = stdio): Promise<ExitCode> {
   const dataDir = dataDirOf(options);
   const holder = await liveHolder(dataDir);
   if (!holder) {
@@ -207,7 +207,7 @@ async function exitedWithin(holder: SandboxHolder, ms: number): Promise<boolean>
 }
 
 /** `baton sandbox reset`: delete the data folder, after `--yes` or a typed confirmation. */
-export async function sandboxReset(options: SandboxCommandOptions & { yes?: boolean }, out: Console = stdio): Promise<ExitCode> {
+export async function sandboxReset(options: SandboxCommandOptions & { yes?: boolean }, out: Output = stdio): Promise<ExitCode> {
   const dataDir = dataDirOf(options);
   if (!existsSync(dataDir)) {
     out.out(`Nothing to reset: ${dataDir} does not exist.`);
