@@ -13,8 +13,9 @@ import {
 } from './scheduler-action.js';
 import type { ActionResult, ExecutionContext, Executor, ExecutorEvent } from './types.js';
 
-/** How long to watch for an event to take effect before saying it did not. */
+/** How long to watch for an event to take effect before saying it did not (the sandbox is quicker). */
 const EVENT_EFFECT_MS = 10_000;
+const SANDBOX_EFFECT_MS = 2_000;
 const EVENT_POLL_MS = 250;
 const DEFAULT_WAIT_MS = 30 * 60_000;
 const DEFAULT_EVERY_MS = 30_000;
@@ -212,7 +213,7 @@ class AutosysRun {
       'set-status': (row) => command.verb === 'set-status' && row.status === command.status,
     };
     const done = expected[command.verb] ?? (() => true);
-    const until = Date.now() + EVENT_EFFECT_MS;
+    const until = Date.now() + (this.context.environment.sandbox ? SANDBOX_EFFECT_MS : EVENT_EFFECT_MS);
     let row = before;
     for (;;) {
       await pause(EVENT_POLL_MS, this.context.signal);
@@ -242,6 +243,7 @@ class AutosysRun {
     this.changes.before(name, snapshotOf(row));
     let polls = 1;
     let previous = '';
+    let endedAt: string | undefined;
     for (;;) {
       this.last = row;
       this.changes.after(name, snapshotOf(row));
@@ -253,7 +255,9 @@ class AutosysRun {
         this.summaries.push(`${name} ${row.status} after ${formatDuration(elapsed)}`);
         return;
       }
-      if (ENDED.has(row.status)) {
+      // An end in another status is confirmed by one more look: a retry (n_retrys) may follow at once.
+      const key = `${row.status}/${row.run}/${row.ntry}`;
+      if (ENDED.has(row.status) && endedAt === key) {
         const output = await commands.jobOutput(name, this.context.signal);
         this.attachOutput(name, output);
         throw new StepFailure(
@@ -262,6 +266,7 @@ class AutosysRun {
           { code: row.code },
         );
       }
+      endedAt = ENDED.has(row.status) ? key : undefined;
       if (elapsed >= timeoutMs) {
         this.summaries.push(`${name} still ${row.status} after ${formatDuration(elapsed)}`);
         throw new StepFailure(`timed out after ${formatDuration(timeoutMs)} waiting for ${name} to be ${wanted.join(' or ')}: last seen ${row.status}`, { code: row.code });

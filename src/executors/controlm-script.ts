@@ -27,8 +27,8 @@ export const VERB_ACTIONS: Partial<Record<ControlmVerb, string>> = {
 export type ControlmCommand =
   | { verb: 'deploy'; file: string; line: number }
   | { verb: 'order'; folder: string; jobs?: string; hold: boolean; ctm?: string; orderDate?: string; line: number }
-  | { verb: 'status' | 'log'; target: string; line: number }
-  | { verb: 'output'; target: string; runNo?: number; line: number }
+  | { verb: 'status'; target: string; line: number }
+  | { verb: 'output' | 'log'; target: string; runNo?: number; line: number }
   | { verb: 'wait'; target: string; statuses: string[]; timeoutMs?: number; everyMs?: number; line: number }
   | { verb: 'rerun' | 'hold' | 'free' | 'kill' | 'confirm' | 'set-ok' | 'run-now'; target: string; line: number };
 
