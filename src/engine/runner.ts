@@ -733,13 +733,12 @@ export class Run {
     if (!prepared.ok) return this.#failStep(step, action, prepared.message);
     const { executor } = prepared;
     const classification = executor.classify(prepared.code);
-    this.#apply({ type: 'action-prepared', stepId: step.id, actionId: action.id, code: prepared.shown, classification });
+    const guard = decideGuard({ classification, attrs: action.attrs, environment: env, override: Boolean(this.#options.override) });
+    this.#apply({ type: 'action-prepared', stepId: step.id, actionId: action.id, code: prepared.shown, classification: { level: guard.level, reasons: guard.reasons } });
     if (this.#state.dryRun) {
       this.#apply({ type: 'action-previewed', stepId: step.id, actionId: action.id, code: prepared.shown, at });
       return this.#state.record!.practice ? 'next' : 'halt';
     }
-
-    const guard = decideGuard({ classification, attrs: action.attrs, environment: env, override: Boolean(this.#options.override) });
     const needsTarget = env.protected && guard.level !== 'read' && !this.#targets.has(action.kind);
     const target = needsTarget ? await this.#describeTarget(executor, step, action, prepared) : undefined;
     if (guard.overridden) {
