@@ -44,6 +44,12 @@ export async function startSandboxProcess(dataDir: string): Promise<ChildServer>
   return { url: await urlFrom(child, 'the sandbox'), process: child, stop: stopper(child) };
 }
 
+/** The sandbox server on the memory engine: the protocol's own cost, without SQL. */
+export async function startMemorySandboxProcess(): Promise<ChildServer> {
+  const child = spawn(process.execPath, ['--import', 'tsx', `${root}bench/memory-sandbox.ts`], { stdio: ['ignore', 'pipe', 'inherit'], cwd: root });
+  return { url: await urlFrom(child, 'the memory sandbox'), process: child, stop: stopper(child) };
+}
+
 /** The trivial hard-coded responder, the baseline every sandbox figure is compared with. */
 export async function startResponderProcess(): Promise<ChildServer> {
   const child = spawn(process.execPath, [`${root}bench/trivial-responder.mjs`], { stdio: ['ignore', 'pipe', 'inherit'] });

@@ -26,7 +26,7 @@ afterAll(async () => {
 });
 
 function wireTypes(statement: RowStatement): Record<string, string> {
-  return Object.fromEntries(statement.getColumns().map((column) => [column.getName(), column.getType()]));
+  return Object.fromEntries((statement.getColumns() ?? []).map((column) => [column.getName(), column.getType()]));
 }
 
 describe('the real engine behind the wire', () => {
