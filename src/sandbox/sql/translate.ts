@@ -573,7 +573,8 @@ export class Translator {
       parts.push({ name: part.value, quoted: part.kind === 'quoted' });
       k += 2;
     }
-    if (parts.length > 3) throw syntaxError(first);
+    const sequenceCall = parts.length === 4 && !parts[3]!.quoted && parts[3]!.name === 'NEXTVAL';
+    if (parts.length > 3 && !sequenceCall) throw syntaxError(first);
     return { name: { parts, token: first }, next: k };
   }
 
@@ -665,7 +666,7 @@ export class Translator {
     if (named('RECURSIVE', 3) && /^TRUE$/i.test(named('RECURSIVE', 3)!.sql)) throw unsupported('FLATTEN with RECURSIVE => TRUE');
     const pathText = path ? literalText(path.sql) ?? '' : '';
     const source = path ? `sf_get_path(${input.sql}, ${path.sql})` : input.sql;
-    const json = `sf_json(${source})`;
+    const json = jsonSql(source);
     const modeText = mode ? (literalText(mode.sql) ?? 'BOTH').toUpperCase() : 'BOTH';
     const typeFilter = modeText === 'ARRAY' ? `json_type(${json}) = 'ARRAY'` : modeText === 'OBJECT' ? `json_type(${json}) = 'OBJECT'` : `json_type(${json}) IN ('ARRAY', 'OBJECT')`;
     const prefix = pathText ? quoteString(pathText) : "''";
@@ -766,7 +767,7 @@ export class Translator {
         sql = startsQuery(node.children) ? `(${this.query(node.children)})` : `(${this.expr(node.children)})`;
       } else {
         // An array constant [1, 2].
-        sql = `CAST(json_array(${this.args(node.children).map((arg) => `sf_json(${arg.sql})`).join(', ')}) AS VARIANT)`;
+        sql = `CAST(json_array(${this.args(node.children).map((arg) => jsonSql(arg.sql)).join(', ')}) AS VARIANT)`;
       }
     } else if (token!.kind === 'string') {
       sql = quoteString(token!.value);
@@ -1002,7 +1003,7 @@ export class Translator {
         const value = list[0]?.sql ?? 'NULL';
         const tail = over();
         return {
-          sql: `CAST(to_json(coalesce(list(${distinct ? 'DISTINCT ' : ''}sf_json(${value})${order ? ` ${order}` : ''}) FILTER (WHERE ${value} IS NOT NULL)${tail}, [])) AS VARIANT)`,
+          sql: `CAST(to_json(coalesce(list(${distinct ? 'DISTINCT ' : ''}${jsonSql(value)}${order ? ` ${order}` : ''}) FILTER (WHERE ${value} IS NOT NULL)${tail}, [])) AS VARIANT)`,
           next,
         };
       }
@@ -1010,7 +1011,7 @@ export class Translator {
         const [key, value] = args();
         if (!key || !value) throw syntaxError(group.close);
         const tail = over();
-        return { sql: `CAST(sf_object_strip(json_group_object(${key.sql}, sf_json(${value.sql}))${tail}) AS VARIANT)`, next };
+        return { sql: `CAST(sf_object_strip(json_group_object(${key.sql}, ${jsonSql(value.sql)})${tail}) AS VARIANT)`, next };
       }
       case 'PERCENTILE_CONT':
       case 'PERCENTILE_DISC':
@@ -1026,7 +1027,7 @@ export class Translator {
         if (list.length % 2 !== 0) throw compilationError(`${fn} expects an even number of arguments`);
         if (list.length === 0) return { sql: `CAST(json('{}') AS VARIANT)`, next };
         const pairs: string[] = [];
-        for (let k = 0; k < list.length; k += 2) pairs.push(`CAST(${list[k]!.sql} AS VARCHAR), sf_json(${list[k + 1]!.sql})`);
+        for (let k = 0; k < list.length; k += 2) pairs.push(`CAST(${list[k]!.sql} AS VARCHAR), ${jsonSql(list[k + 1]!.sql)}`);
         const object = `json_object(${pairs.join(', ')})`;
         return { sql: `CAST(${fn === 'OBJECT_CONSTRUCT' ? `sf_object_strip(${object})` : object} AS VARIANT)`, next };
       }
@@ -1034,7 +1035,7 @@ export class Translator {
       case 'ARRAY_CONSTRUCT_COMPACT': {
         const list = args();
         if (list.length === 0) return { sql: `CAST(json('[]') AS VARIANT)`, next };
-        const values = list.map((arg) => `sf_json(${arg.sql})`);
+        const values = list.map((arg) => jsonSql(arg.sql));
         if (fn === 'ARRAY_CONSTRUCT') return { sql: `CAST(json_array(${values.join(', ')}) AS VARIANT)`, next };
         return { sql: `CAST(to_json(list_filter([${values.join(', ')}], x -> x IS NOT NULL AND CAST(x AS VARCHAR) <> 'null')) AS VARIANT)`, next };
       }
@@ -1327,10 +1328,18 @@ const KEYWORDS = new Set([
   'CUBE', 'ROLLUP', 'GROUPING', 'SETS', 'DEFAULT', 'MATCHED', 'TO', 'BOTH', 'LEADING', 'TRAILING', 'FOR',
 ]);
 
+/**
+ * Any value as JSON text. Plain casts rather than a typed macro: DuckDB cannot pick a macro overload
+ * for a correlated column (inside LATERAL), and through VARIANT every type becomes the right JSON.
+ */
+function jsonSql(sql: string): string {
+  return `CAST(CAST(${sql} AS VARIANT) AS JSON)`;
+}
+
 /** One constant step of a path: a quoted key or a 0-based index (DuckDB's VARIANT indexes from 1). */
 function pathStep(sql: string, key: string): string {
   const step = /^\d+$/.test(key) ? `CAST(${Number(key) + 1} AS UINTEGER)` : key;
-  return `variant_extract(sf_to_variant(${sql}), ${step})`;
+  return `variant_extract(CAST(${sql} AS VARIANT), ${step})`;
 }
 
 /** Whether nodes start a query (SELECT, WITH, VALUES, or a parenthesized query). */
@@ -1377,7 +1386,7 @@ function datePart(arg: FunctionArg, token: Token): string {
 /** CAST(x AS type) the Snowflake way: VARCHAR of a VARIANT is its string, OBJECT/ARRAY are VARIANT. */
 export function castSql(sql: string, type: SnowflakeType, tryCast: boolean): string {
   if (type.base === 'VARCHAR' && !tryCast) return `${CAST_MACROS.VARCHAR}(${sql})`;
-  if (type.base === 'VARIANT' || type.base === 'OBJECT' || type.base === 'ARRAY') return `sf_to_variant(${sql})`;
+  if (type.base === 'VARIANT' || type.base === 'OBJECT' || type.base === 'ARRAY') return `CAST(${sql} AS VARIANT)`;
   if (type.base === 'BOOLEAN' && !tryCast) return `sf_to_boolean(${sql})`;
   if (type.base === 'NUMBER') return `${tryCast ? 'TRY_CAST' : 'CAST'}(sf_numeric_text(${sql}) AS ${duckType(type)})`;
   return `${tryCast ? 'TRY_CAST' : 'CAST'}(${sql} AS ${duckType(type)})`;

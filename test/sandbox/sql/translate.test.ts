@@ -62,7 +62,7 @@ describe('query translation', () => {
 
   it('turns `:` paths into VARIANT steps: case-sensitive keys, 0-based indexes', () => {
     const { sql } = translate('select v:Customer.items[0]::string as sku from t');
-    expect(sql).toContain("sf_to_varchar(variant_extract(sf_to_variant(variant_extract(sf_to_variant(variant_extract(sf_to_variant(V), 'Customer')), 'items')), CAST(1 AS UINTEGER)))");
+    expect(sql).toContain("sf_to_varchar(variant_extract(CAST(variant_extract(CAST(variant_extract(CAST(V AS VARIANT), 'Customer') AS VARIANT), 'items') AS VARIANT), CAST(1 AS UINTEGER)))");
   });
 
   it('rewrites Snowflake functions whose arguments need reshaping', () => {
@@ -98,7 +98,7 @@ describe('query translation', () => {
     const { sql } = translate("select '1.5'::number(10,2), x::timestamp_ltz, y::variant, try_cast(z as int) from t");
     expect(sql).toContain("CAST(sf_numeric_text('1.5') AS DECIMAL(10,2))");
     expect(sql).toContain('CAST(X AS TIMESTAMPTZ)');
-    expect(sql).toContain('sf_to_variant(Y)');
+    expect(sql).toContain('CAST(Y AS VARIANT)');
     expect(sql).toContain('TRY_CAST(sf_numeric_text(Z) AS DECIMAL(38,0))');
   });
 
