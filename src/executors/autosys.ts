@@ -7,7 +7,7 @@ import { formatDuration } from '../runbook/duration.js';
 import { parseAutorep, type AutorepRow } from '../scheduler/autorep.js';
 import { parseJil } from '../scheduler/jil.js';
 import { AutosysCommands, type AutosysProgramName, type CommandOutput } from './autosys-commands.js';
-import { classifyAutosys, classifyJil, flagValue, parseAutosysScript, VERB_EVENTS, type AutosysCommand } from './autosys-script.js';
+import { classifyAutosys, classifyJil, flagValue, parseAutosysScript, VERB_EVENTS, type AutosysCommand } from '../scheduler/autosys-script.js';
 import {
   actionStream, interruptedResult, JobChanges, lastLines, pause, type ActionLog, type JobSnapshot,
 } from './scheduler-action.js';

@@ -1,8 +1,8 @@
 // The `controlm` verb language: one command per line, each one Automation API call (or a few).
 // Pure: the runbook validator calls parseControlmScript to report mistakes before anything runs.
-import { controlmStatusWord } from '../scheduler/job-state.js';
+import { controlmStatusWord } from './job-state.js';
 import { endColumn, isTemplate, scriptLines, unknownVerb, waitOptions, type ScriptLine, type ScriptProblem } from './script-words.js';
-import type { Classification } from './types.js';
+import type { Classification } from '../executors/types.js';
 
 /** Verbs of the `controlm` language. */
 export const CONTROLM_VERBS = [

@@ -1,10 +1,10 @@
 // The `autosys` verb language: one command per line, in the operator's words, each turned into the
 // AutoSys command an operator would type (sendevent, autorep, jil). Pure: the runbook validator
 // calls parseAutosysScript to report mistakes with line numbers before anything runs.
-import { autosysStatus } from '../scheduler/job-state.js';
-import { parseJil } from '../scheduler/jil.js';
+import { autosysStatus } from './job-state.js';
+import { parseJil } from './jil.js';
 import { endColumn, isTemplate, misplacedOptions, scriptLines, unknownVerb, waitOptions, type ScriptLine, type ScriptProblem } from './script-words.js';
-import type { Classification } from './types.js';
+import type { Classification } from '../executors/types.js';
 
 /** Verbs of the `autosys` language. */
 export const AUTOSYS_VERBS = ['status', 'start', 'force-start', 'kill', 'hold', 'release', 'ice', 'unice', 'set-status', 'wait', 'deploy'] as const;
