@@ -9,7 +9,7 @@ import type { JobChange } from '../../src/executors/scheduler-action.js';
 import type { RunScope } from '../../src/executors/types.js';
 import { createControlmService } from '../../src/sandbox/scheduler/index.js';
 import { collect, executionContext, sandboxEnvironment, startFakes, tempDir, testScope } from '../helpers/scheduler.js';
-import { until } from '../helpers/until.js';
+import { waitFor } from '../helpers/context.js';
 
 let fakes: Awaited<ReturnType<typeof startFakes>>;
 let environment: Environment;
@@ -32,7 +32,7 @@ function run(code: string, options: { env?: Environment; scope?: RunScope; signa
 
 const jobsOf = (details: Record<string, unknown> | undefined) => (details?.jobs ?? []) as JobChange[];
 
-describe('controlm actions against the Control-M fake', () => {
+describe('controlm actions against the Control-M fake', { timeout: 30_000 }, () => {
   it('deploys a folder, orders it, waits for the run, and records every job before and after', async () => {
     const { result } = await run('deploy sf-daily.json\norder SF_DAILY\nwait SF_LOAD for "Ended OK" timeout=1m every=50ms');
     expect(result.error).toBeUndefined();
@@ -106,7 +106,7 @@ describe('controlm actions against the Control-M fake', () => {
     const ordered = await run('deploy renew.json\norder RENEW', { scope });
     expect(ordered.result.details!.logins).toBe(1);
     const pending = run('wait SF_RENEW for "Ended OK" every=50ms', { scope });
-    await until(() => fakes.controlm.workbench.instances().some((j) => j.name === 'SF_RENEW' && j.status === 'Executing'), 'SF_RENEW executing');
+    await waitFor(() => fakes.controlm.workbench.instances().some((j) => j.name === 'SF_RENEW' && j.status === 'Executing'), 15_000, 'SF_RENEW executing');
     fakes.controlm.expireTokens();
     writeFileSync(join(folder, 'renew.go'), '');
     const { result } = await pending;
