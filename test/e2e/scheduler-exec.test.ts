@@ -70,6 +70,44 @@ rerun NIGHTLY_PUBLISH
 wait NIGHTLY_PUBLISH for "Ended OK" every=100ms timeout=1m
 \`\`\`
 
+## Every other AutoSys verb
+
+\`\`\`autosys {name=ice expect='state == "ok"'}
+ice JB_E2E_ARCHIVE
+unice JB_E2E_ARCHIVE
+start JB_E2E_ARCHIVE
+wait JB_E2E_ARCHIVE for SUCCESS every=100ms timeout=1m
+\`\`\`
+
+\`\`\`autosys {name=kill expect='status == "SU"'}
+force-start JB_E2E_LONG
+wait JB_E2E_LONG for RU every=100ms timeout=1m
+kill JB_E2E_LONG
+set-status JB_E2E_LONG SUCCESS
+\`\`\`
+
+## Every other Control-M verb
+
+\`\`\`controlm {name=ops expect='status == "Ended OK" and job == "OPS_BAD"'}
+deploy folders/ops.json
+order OPS hold
+hold OPS_ECHO
+free OPS_ECHO
+wait OPS_ECHO for "Ended OK" every=100ms timeout=1m
+output OPS_ECHO
+log OPS_ECHO
+free OPS_GATE
+confirm OPS_GATE
+wait OPS_GATE every=100ms timeout=1m
+free OPS_BLOCKED
+run-now OPS_BLOCKED
+wait OPS_BLOCKED every=100ms timeout=1m
+free OPS_BAD
+wait OPS_BAD for "Ended Not OK" every=100ms timeout=1m
+set-ok OPS_BAD
+status OPS_BAD
+\`\`\`
+
 ## Check what was loaded
 
 \`\`\`bash {name=rows expect='stdout contains "autosys rows=3" and stdout contains "controlm rows=2"'}
@@ -98,7 +136,22 @@ insert_job: JB_E2E_LOAD   job_type: CMD
 box_name: BX_E2E
 command: echo "autosys rows=$(wc -l < extract.csv | tr -d ' ')" > autosys-load.txt
 condition: s(JB_E2E_EXTRACT)
+
+insert_job: JB_E2E_ARCHIVE   job_type: CMD
+command: echo archived > archive.txt
+
+insert_job: JB_E2E_LONG   job_type: CMD
+command: sleep 60
 `);
+  writeFileSync(join(folder, 'folders', 'ops.json'), JSON.stringify({
+    OPS: {
+      Type: 'Folder',
+      OPS_ECHO: { Type: 'Job:Command', Command: 'echo ops-echo' },
+      OPS_GATE: { Type: 'Job:Command', Command: 'echo gate', Confirm: true },
+      OPS_BLOCKED: { Type: 'Job:Command', Command: 'echo blocked', WaitForEvents: { Type: 'WaitForEvents', Events: [{ Event: 'NEVER-ADDED' }] } },
+      OPS_BAD: { Type: 'Job:Command', Command: 'exit 9' },
+    },
+  }));
   writeFileSync(join(folder, 'folders', 'nightly.json'), JSON.stringify({
     NIGHTLY: {
       Type: 'Folder',
@@ -112,7 +165,7 @@ condition: s(JB_E2E_EXTRACT)
 afterAll(() => fakes?.close());
 
 describe('baton exec of a scheduler runbook', () => {
-  it('deploys, holds, starts, releases, waits, recovers a failed job, and records job states', { timeout: 120_000 }, async () => {
+  it('runs every verb: deploys, holds, starts, releases, waits, recovers a failed job, and records job states', { timeout: 120_000 }, async () => {
     const result = await execa('node', [join(repoRoot, 'bin', 'baton.js'), 'exec', join(folder, 'go-live.md'), '--yes', '--state-dir', state], {
       cwd: folder,
       reject: false,
@@ -132,7 +185,7 @@ describe('baton exec of a scheduler runbook', () => {
     };
     const attempts = (name: string) => record.steps.flatMap((s) => s.actions).find((a) => a.name === name)!.attempts;
     const jobs = (name: string, n = 0) => attempts(name)[n]!.details!.jobs!.map((j) => [j.name, j.before?.status ?? null, j.after?.status ?? null]);
-    expect(jobs('deploy')).toEqual([['BX_E2E', null, 'INACTIVE'], ['JB_E2E_EXTRACT', null, 'INACTIVE'], ['JB_E2E_LOAD', null, 'INACTIVE']]);
+    expect(jobs('deploy')).toEqual(['BX_E2E', 'JB_E2E_EXTRACT', 'JB_E2E_LOAD', 'JB_E2E_ARCHIVE', 'JB_E2E_LONG'].map((name) => [name, null, 'INACTIVE']));
     expect(jobs('hold')).toEqual([['JB_E2E_LOAD', 'INACTIVE', 'ON_HOLD']]);
     const [load, box] = jobs('release');
     expect(load!.slice(0, 2)).toEqual(['JB_E2E_LOAD', 'ON_HOLD']);
@@ -140,5 +193,13 @@ describe('baton exec of a scheduler runbook', () => {
     expect([box![0], box![2]]).toEqual(['BX_E2E', 'SUCCESS']);
     expect(attempts('publish')[0]!.status).toBe('failed');
     expect(jobs('rerun')).toEqual([['NIGHTLY_PUBLISH', 'Ended Not OK', 'Ended OK']]);
+    expect(jobs('ice')).toEqual([['JB_E2E_ARCHIVE', 'INACTIVE', 'SUCCESS']]);
+    expect(jobs('kill')).toEqual([['JB_E2E_LONG', 'INACTIVE', 'SUCCESS']]);
+    expect(readFileSync(join(folder, 'archive.txt'), 'utf8')).toBe('archived\n');
+    expect(result.stdout).toContain('ops-echo');
+    expect(jobs('ops').map(([name, before, after]) => [name, before, after])).toEqual([
+      ['OPS', null, expect.any(String)], ['OPS_ECHO', null, 'Ended OK'], ['OPS_GATE', null, 'Ended OK'],
+      ['OPS_BLOCKED', null, 'Ended OK'], ['OPS_BAD', null, 'Ended OK'],
+    ]);
   });
 });

@@ -91,6 +91,32 @@ describe('controlm actions against the Control-M fake', { timeout: 30_000 }, () 
     expect(long.result.fields.status).toBe('Ended Not OK');
   });
 
+  it('holds a waiting job, runs one now past its conditions, and sets a failed one OK', async () => {
+    writeFileSync(join(folder, 'gates.json'), JSON.stringify({
+      GATES: {
+        Type: 'Folder',
+        SF_GATED: { Type: 'Job:Command', Command: 'echo gated', WaitForEvents: { Type: 'WaitForEvents', Events: [{ Event: 'NEVER-COMES' }] } },
+        SF_BROKEN: { Type: 'Job:Command', Command: 'exit 5' },
+      },
+    }));
+    const { result } = await run(`deploy gates.json
+order GATES
+hold SF_GATED
+status SF_GATED
+free SF_GATED
+run-now SF_GATED
+wait SF_GATED for "Ended OK" every=50ms
+wait SF_BROKEN for "Ended Not OK" every=50ms
+set-ok SF_BROKEN`);
+    expect(result.error).toBeUndefined();
+    expect(result.fields).toMatchObject({ job: 'SF_BROKEN', status: 'Ended OK', state: 'ok' });
+    const changes = jobsOf(result.details);
+    expect(changes.find((c) => c.name === 'SF_GATED')!.after).toMatchObject({ status: 'Ended OK', held: false });
+    expect(changes.find((c) => c.name === 'SF_BROKEN')).toMatchObject({ before: null, after: { status: 'Ended OK' } });
+    expect(result.excerpt).toContain('hold SF_GATED');
+    expect(result.excerpt).toMatch(/runNow SF_GATED \(workbench:\d+\): Wait Condition → (Wait Condition|Executing|Ended OK)/);
+  });
+
   it('times out a wait and keeps the last status seen', async () => {
     writeFileSync(join(folder, 'slow.json'), JSON.stringify({ SLOW: { Type: 'Folder', SF_SLOW: { Type: 'Job:Command', Command: 'sleep 30' } } }));
     const { result } = await run('deploy slow.json\norder SLOW\nwait SF_SLOW for "Ended OK" timeout=300ms every=50ms');
