@@ -48,6 +48,20 @@ async function api(f: Fakes) {
 const fixture = readFileSync(new URL('../../fixtures/controlm/sf-daily.json', import.meta.url), 'utf8');
 
 describe('Control-M fake: sessions and errors', () => {
+  it('reports refused logins and job ends to the sandbox log, never a password', async () => {
+    const lines: string[] = [];
+    const f = await startFakes({ controlm: { log: (line) => lines.push(line) } });
+    running.push(f);
+    await fetch(`${f.url}/automation-api/session/login`, { method: 'POST', body: JSON.stringify({ username: 'mallory', password: 'guess-123' }) });
+    const { deploy, call } = await api(f);
+    await deploy('d.json', JSON.stringify({ D: { Type: 'Folder', J: { Type: 'Job:Command', Command: 'true' } } }));
+    await call('POST', '/run/order', { folder: 'D' });
+    await waitFor(() => lines.some((l) => l.includes('D/J')), 15_000, 'the job end in the log');
+    expect(lines[0]).toBe('controlm: login refused for user "mallory"');
+    expect(lines.join('\n')).toMatch(/controlm: D\/J workbench:\d+ Ended OK \(exit 0, run 1\)/);
+    expect(lines.join('\n')).not.toContain('guess-123');
+  });
+
   it('logs in, refuses a wrong password and a missing token with {"errors":[…]}', async () => {
     const f = await fakes();
     const base = `${f.url}/automation-api`;

@@ -38,6 +38,8 @@ export interface AutosysEventServerOptions {
   /** Extra environment variables for job commands. */
   jobEnv?: Record<string, string>;
   timings?: Partial<AutosysTimings>;
+  /** Where job ends are reported (the sandbox's log). */
+  log?: (line: string) => void;
 }
 
 /** Events the sandbox models, as `sendevent -E` spells them. */
@@ -430,6 +432,7 @@ export class AutosysEventServer {
     job.exit = code;
     job.lastEnd = Date.now();
     this.setStatus(job, status, note);
+    this.options.log?.(`autosys: ${job.name} ${status} (exit ${code}, run ${job.run}/${job.ntry})${note ? `: ${note}` : ''}`);
     const alarmOn = status === 'FAILURE' ? 'alarm_if_fail' : status === 'TERMINATED' ? 'alarm_if_terminated' : undefined;
     if (alarmOn && attribute(job, alarmOn) === '1') {
       const alarm = status === 'FAILURE' ? 'JOBFAILURE' : 'JOBTERMINATED';

@@ -28,6 +28,8 @@ export interface ControlmWorkbenchOptions {
   jobCwd?: string;
   jobEnv?: Record<string, string>;
   timings?: Partial<ControlmTimings>;
+  /** Where job ends are reported (the sandbox's log). */
+  log?: (line: string) => void;
 }
 
 /** What an order asks for (`POST /run/order`). */
@@ -398,6 +400,7 @@ export class ControlmWorkbench {
     job.status = status;
     job.exitCode = code;
     job.endTime = Date.now();
+    this.options.log?.(`controlm: ${job.folder}/${job.name} ${this.jobId(job)} ${status} (exit ${code}, run ${job.numberOfRuns})`);
     this.log(job, logText(status === 'Ended OK' ? 'endedOk' : 'endedNotOk', { exit: code }));
   }
 
