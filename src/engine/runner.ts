@@ -302,8 +302,8 @@ export class Run {
 
   async #crash(error: unknown): Promise<void> {
     const message = error instanceof StateError ? error.message : `internal error: ${(error as Error)?.stack ?? String(error)}`;
-    this.#message('error', message);
     if (this.#state.phase === 'running') {
+      this.#message('error', message);
       this.#attemptController?.abort();
       await this.#end('failed', message);
     } else if (this.#state.phase === 'preparing') {
