@@ -1,7 +1,7 @@
 // Markdown → Runbook. markdown-it finds the structure (headings, fences, task items) and the
 // lines each spans; everything else is read from the source lines themselves, so every problem
 // points at the exact line and column an author must change.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import markdownit, { type MarkdownIt, type Token } from 'markdown-it';
 import { readInfoString } from './attributes.js';
 import { readFrontMatter, type FrontMatter } from './front-matter.js';
@@ -407,5 +407,5 @@ function checkNames(
 }
 
 function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+  return hash('sha256', text, 'hex');
 }
