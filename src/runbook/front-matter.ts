@@ -125,7 +125,8 @@ export function readFrontMatter(yaml: string, firstLine: number, problems: Probl
     const result = type.safeParse((data as Record<string, unknown>)[key]);
     return result.success ? result.data : undefined;
   };
-  const requires = field('requires', textList) ?? [];
+  // Authors often name the file (`01-setup.md`); the id is the name without `.md`.
+  const requires = (field('requires', textList) ?? []).map((id) => id.trim().replace(/\.md$/i, ''));
   const front: FrontMatter = {
     title: field('title', z.string()),
     summary: field('summary', z.string()),

@@ -14,7 +14,7 @@ const library = await loadLibrary(folder);
 const actions = library.runbooks.flatMap((runbook) => runbook.steps.flatMap((step) => step.actions.map((action) => ({ runbook, step, action }))));
 const variables = library.runbooks.flatMap((runbook) => runbook.variables);
 
-describe('the example runbooks', () => {
+describe('the example runbooks', { timeout: 60_000 }, () => {
   it('validate without problems', () => {
     expect(library.problems).toEqual([]);
     expect(library.runbooks.map((r) => r.id)).toEqual(['01-warehouse-setup', '02-load-recovery']);
