@@ -104,14 +104,19 @@ describe('Control-M fake: runs', () => {
     const f = await fakes(undefined, cwd);
     const { call, deploy, job } = await api(f);
     await deploy('sf-daily.json', fixture);
-    const ordered = await call('POST', '/run/order', { ctm: 'workbench', folder: 'SF_DAILY' });
+    // Ordered held, so the never-run shapes can be read before anything runs.
+    const ordered = await call('POST', '/run/order', { ctm: 'workbench', folder: 'SF_DAILY', hold: true });
     expect(ordered.body).toEqual({ runId: expect.stringMatching(/^[0-9a-f-]{36}$/), statusURI: expect.stringContaining('/automation-api/run/status/'), monitorPageURI: expect.any(String) });
     const first = await call('GET', `/run/status/${ordered.body.runId}`);
     expect(first.body).toMatchObject({ completion: 'Completed', startIndex: 0, total: 3 });
     const [folderRow, extract, load] = first.body.statuses;
     expect(folderRow).toMatchObject({ type: 'Folder', name: 'SF_DAILY', folderId: 'workbench:', outputURI: 'Folder has no output' });
-    expect(extract).toMatchObject({ name: 'SF_EXTRACT', type: 'Command', folderId: folderRow.jobId, numberOfRuns: 0, outputURI: 'Job did not run, it has no output', host: 'etl-agent-01', application: 'SNOWFLAKE_ETL' });
-    expect(load.status).toBe('Wait Condition');
+    expect(extract).toMatchObject({ name: 'SF_EXTRACT', type: 'Command', folderId: folderRow.jobId, numberOfRuns: 0, held: true, status: 'Wait Condition', outputURI: 'Job did not run, it has no output', host: 'etl-agent-01', application: 'SNOWFLAKE_ETL' });
+    // Freed first, SF_LOAD still waits for SF_EXTRACT through the Flow.
+    await call('POST', `/run/job/${load.jobId}/free`);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(await job(load.jobId)).toMatchObject({ status: 'Wait Condition', held: false, numberOfRuns: 0 });
+    await call('POST', `/run/job/${extract.jobId}/free`);
     await waitFor(async () => (await job(load.jobId)).status === 'Ended OK', 15_000, 'SF_LOAD Ended OK');
     const [e, l] = [await job(extract.jobId), await job(load.jobId)];
     expect(e).toMatchObject({ status: 'Ended OK', numberOfRuns: 1, startTime: expect.stringMatching(/^[A-Z][a-z]{2} \d{1,2}, \d{4}, \d{1,2}:\d{2}:\d{2} [AP]M$/) });
