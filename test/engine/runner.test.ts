@@ -1,10 +1,11 @@
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Executor, ExecutionContext } from '../../src/executors/types.js';
 import { shellExecutor } from '../../src/executors/shell.js';
-import { processAlive } from '../../src/store/lock.js';
+import { acquireLock, processAlive } from '../../src/store/lock.js';
 import { StateError, openStore, readRun, type RunStore } from '../../src/store/runs.js';
 import { tempDir, waitFor } from '../helpers/context.js';
 import { PROD, drive } from '../helpers/run.js';
@@ -341,5 +342,26 @@ describe('when the record cannot be written', () => {
     expect(driven.asked.map((q) => [q.kind, q.text, q.variable])).toEqual([['variable', 'Business date?', 'LOAD_DATE']]);
     expect(readFileSync(join(dir, 'date.txt'), 'utf8')).toBe('2026-11-24\n');
     expect(state.record!.variables).toContainEqual({ name: 'LOAD_DATE', value: '2026-11-24', secret: false, source: 'prompt' });
+  });
+});
+
+describe('a lock left by a process that is gone', () => {
+  it('is taken over with --take-over, and the record says so', async () => {
+    const dir = tempDir();
+    const runbook = makeRunbook({ path: join(dir, 'demo.md'), steps: [{ title: 'One', actions: ['true'] }] });
+    const gone = Number(spawnSync('bash', ['-c', 'echo $$']).stdout.toString().trim());
+    await acquireLock(join(dir, 'state'), { runId: 'old', runbookId: 'demo', environment: 'sandbox', operator: 'cy', host: hostname(), pid: gone, since: 'then' });
+    const asked = drive(dir, { runbook }, () => undefined);
+    await waitFor(() => asked.asked.length > 0, 5000, 'the take-over question');
+    expect(asked.asked[0]!.kind).toBe('take-over');
+    expect(asked.asked[0]!.assumeYes).toBeUndefined();
+    expect(asked.asked[0]!.text).toBe(`demo in sandbox is held by cy on ${hostname()} (pid ${gone}) since then for run old, but that process is gone. Take the lock over?`);
+    asked.run.dispatch({ type: 'abort' });
+    expect((await asked.final).refusal?.kind).toBe('declined');
+
+    const state = await drive(dir, { runbook, takeOver: true }).final;
+    expect(state.ended?.status).toBe('done');
+    expect(state.record!.timeline.map((t) => t.kind)).toContain('lock-taken-over');
+    expect(state.record!.decisions).toEqual([expect.objectContaining({ kind: 'take-over', answer: 'yes', via: 'option' })]);
   });
 });
