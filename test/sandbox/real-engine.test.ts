@@ -42,11 +42,9 @@ describe('the real engine behind the wire', () => {
               TO_BINARY('DEADBEEF', 'HEX') AS BIN, NULL AS N`,
     );
     expect(error).toBeUndefined();
-    // The engine reports OBJECT/ARRAY values as variant and TIMESTAMP_TZ as LTZ (the memory-engine
-    // tests carry those wire types through the driver); the values below are right either way.
     expect(wireTypes(statement)).toMatchObject({
       I: 'fixed', D: 'fixed', F: 'real', T: 'text', B: 'boolean', DT: 'date', TM: 'time', NTZ: 'timestamp_ntz',
-      LTZ: 'timestamp_ltz', V: 'variant', BIN: 'binary',
+      LTZ: 'timestamp_ltz', TZ: 'timestamp_tz', V: 'variant', O: 'object', A: 'array', BIN: 'binary',
     });
     const row = rows[0]!;
     expect(row).toMatchObject({ I: 12345678901, D: 12.5, F: 1.5, T: 'héllo', B: true, TM: '12:34:56', N: null });
