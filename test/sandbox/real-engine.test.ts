@@ -108,6 +108,16 @@ describe('the real engine behind the wire', () => {
     expect((await run(connection, 'SELECT 1 AS ONE')).rows).toEqual([{ ONE: 1 }]);
   });
 
+  it("cancels a statement that outlives the session's statement timeout", async () => {
+    expect((await run(connection, 'ALTER SESSION SET STATEMENT_TIMEOUT_IN_SECONDS = 1')).error).toBeUndefined();
+    try {
+      const { error } = await run(connection, 'SELECT SYSTEM$WAIT(30)');
+      expect(error).toMatchObject({ code: '000630', sqlState: '57014' });
+    } finally {
+      await run(connection, 'ALTER SESSION UNSET STATEMENT_TIMEOUT_IN_SECONDS');
+    }
+  });
+
   it('runs a query asynchronously and gives its result by query id', { timeout: 30_000 }, async () => {
     const { statement } = await run(connection, 'SELECT SYSTEM$WAIT(1) AS WAITED', { asyncExec: true });
     const queryId = statement.getQueryId();
