@@ -6,8 +6,11 @@ import type { Executor } from './types.js';
 type Loader = () => Promise<Executor>;
 
 const loaders: Partial<Record<ActionKind, Loader>> = {
-  // One line per executor module, e.g.:
-  // shell: async () => (await import('./shell.js')).shellExecutor,
+  // One line per executor module.
+  shell: async () => (await import('./shell.js')).shellExecutor,
+  autosys: async () => (await import('./autosys.js')).autosysExecutor,
+  jil: async () => (await import('./autosys.js')).jilExecutor,
+  controlm: async () => (await import('./controlm.js')).controlmExecutor,
 };
 
 const loaded = new Map<ActionKind, Promise<Executor>>();

@@ -79,6 +79,8 @@ export interface Action {
   attrs: ActionAttributes;
   /** Position of the opening fence. */
   pos: SourcePos;
+  /** Where each attribute is written (kebab-case name → position), for problems found later. */
+  attrPos?: Record<string, SourcePos>;
 }
 
 /** A task-list item `- [ ] …` inside a step: a manual check the operator confirms or fails. */
@@ -142,6 +144,8 @@ export interface Runbook {
   environments?: string[];
   /** Ids of runbooks that must be complete first in the same environment. */
   requires: string[];
+  /** Where each `requires` entry is written in the front matter, in the same order. */
+  requiresPos?: SourcePos[];
   /** Snowflake connection name to use instead of the environment's. */
   connection?: string;
   variables: VariableSpec[];
@@ -162,7 +166,8 @@ export const BUILTIN_VARIABLES = ['env', 'operator', 'run_id', 'date'] as const;
 export const RESULT_FIELDS: Record<Exclude<ActionKind, 'display'>, readonly string[]> = {
   shell: ['exit', 'exitCode', 'stdout', 'stderr', 'lines', 'duration', 'ok'],
   sql: ['rows', 'rowcount', 'columns', 'value', 'row', 'updated', 'queryId', 'queryIds', 'duration', 'ok'],
-  autosys: ['status', 'exit', 'job', 'jobs', 'stdout', 'stderr', 'duration', 'ok'],
-  jil: ['status', 'exit', 'stdout', 'stderr', 'duration', 'ok'],
-  controlm: ['status', 'job', 'jobs', 'runId', 'output', 'duration', 'ok'],
+  // status as the scheduler prints it (SU, Ended OK); state in baton's words, the same for both (ok, failed, held …).
+  autosys: ['status', 'exit', 'job', 'jobs', 'stdout', 'stderr', 'duration', 'ok', 'state', 'statusName', 'run', 'output'],
+  jil: ['status', 'exit', 'stdout', 'stderr', 'duration', 'ok', 'state', 'statusName', 'job', 'jobs', 'run', 'output'],
+  controlm: ['status', 'job', 'jobs', 'runId', 'output', 'duration', 'ok', 'state', 'jobId', 'held', 'numberOfRuns'],
 };
