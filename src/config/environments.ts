@@ -244,9 +244,3 @@ function at(file: string, line: number, column: number, message: string, severit
 function firstLine(message: string): string {
   return message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
 }
-
-/** `file:line:col: message`, the form editors and terminals turn into links. */
-export function formatProblem(problem: Problem): string {
-  const tag = problem.severity === 'warning' ? 'warning: ' : '';
-  return `${problem.file}:${problem.line}:${problem.column}: ${tag}${problem.message}`;
-}

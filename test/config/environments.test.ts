@@ -2,7 +2,8 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatProblem, loadEnvironments, parseEnvironments } from '../../src/config/environments.js';
+import { loadEnvironments, parseEnvironments } from '../../src/config/environments.js';
+import { formatProblem } from '../../src/runbook/problems.js';
 
 const errors = (source: string) =>
   parseEnvironments(source, 'baton.yaml').problems.filter((p) => p.severity === 'error').map(formatProblem);
@@ -41,23 +42,23 @@ describe('baton.yaml', () => {
 
   it('names the line and suggests the right key for a misspelt setting', () => {
     expect(errors('environments:\n  prod:\n    protectd: true\n')).toEqual([
-      expect.stringMatching(/^baton\.yaml:3:5: unknown setting "protectd" in environments\.prod \(did you mean protected\?\)/),
+      expect.stringMatching(/^baton\.yaml:3:5: error: unknown setting "protectd" in environments\.prod \(did you mean protected\?\)/),
     ]);
   });
 
   it('points at a value of the wrong type', () => {
-    expect(errors('environments:\n  prod:\n    protected: "yes"\n')).toEqual(['baton.yaml:3:16: environments.prod.protected: protected must be true or false']);
+    expect(errors('environments:\n  prod:\n    protected: "yes"\n')).toEqual(['baton.yaml:3:16: error: environments.prod.protected: protected must be true or false']);
   });
 
   it('refuses a default that is not declared, with a hint', () => {
     expect(errors('default: prd\nenvironments:\n  prod: {}\n  sandbox: { sandbox: true }\n')).toEqual([
-      'baton.yaml:1:10: default "prd" is not a declared environment (did you mean prod?); declared: prod, sandbox',
+      'baton.yaml:1:10: error: default "prd" is not a declared environment (did you mean prod?); declared: prod, sandbox',
     ]);
   });
 
   it('reports YAML syntax errors with their position', () => {
     const [problem] = errors('environments:\n  prod: { protected: true\n');
-    expect(problem).toMatch(/^baton\.yaml:\d+:\d+: YAML: /);
+    expect(problem).toMatch(/^baton\.yaml:\d+:\d+: error: YAML: /);
   });
 
   it('warns about a sandbox marked protected but keeps the file usable', () => {
@@ -78,7 +79,7 @@ describe('baton.yaml', () => {
     const folder = await mkdtemp(path.join(os.tmpdir(), 'baton-env-'));
     await writeFile(path.join(folder, 'baton.yaml'), 'environments:\n  "bad name": {}\n');
     const config = await loadEnvironments(folder);
-    expect(config.problems.map(formatProblem)).toEqual([`${path.join(folder, 'baton.yaml')}:2:3: environment name "bad name": start with a letter; letters, digits, - and _ only`]);
+    expect(config.problems.map(formatProblem)).toEqual([`${path.join(folder, 'baton.yaml')}:2:3: error: environment name "bad name": start with a letter; letters, digits, - and _ only`]);
   });
 
   it('validates the bundled runbooks/baton.yaml', async () => {
