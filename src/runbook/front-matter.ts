@@ -90,7 +90,11 @@ export function readFrontMatter(yaml: string, firstLine: number, problems: Probl
   // Later YAML errors are nearly always echoes of the first: report that one, where it starts.
   const yamlError = doc.errors[0];
   if (yamlError) {
-    problems.error(posAt(openerOf(yaml, yamlError.message, yamlError.pos[0])), `invalid YAML in the front matter: ${firstSentence(yamlError.message)}`);
+    const opened = openerOf(yaml, yamlError.message, yamlError.pos[0]);
+    const message = opened
+      ? `the ${opened.char} opened here is never closed: add the closing ${CLOSERS[opened.char]}`
+      : firstSentence(yamlError.message);
+    problems.error(posAt(opened?.offset ?? yamlError.pos[0]), `invalid YAML in the front matter: ${message}`);
   }
   const empty: FrontMatter = { tags: [], requires: [], requiresPos: [], variables: [] };
   let data: unknown;
@@ -107,8 +111,9 @@ export function readFrontMatter(yaml: string, firstLine: number, problems: Probl
   }
   reportUnknownKeys(doc, nodePos, problems);
 
+  // Fields read from broken YAML are often wrong only because of the break: fix that first.
   const parsed = schema.safeParse(data);
-  if (!parsed.success) {
+  if (!parsed.success && !yamlError) {
     for (const issue of parsed.error.issues) {
       const path = issue.path.map((key) => (typeof key === 'symbol' ? String(key) : key));
       problems.error(nodePos(nodeAt(doc, path)), `${path.join('.')}: ${issue.message}`);
@@ -281,12 +286,14 @@ function keyNodeAt(doc: Document, path: (string | number)[], key: string): Node 
  * An unclosed quote or bracket is reported by the YAML parser where it gave up, often lines later;
  * the author needs the place it was opened.
  */
-function openerOf(yaml: string, message: string, offset: number): number {
-  const opener = /closing "quote/.test(message) ? '"' : /closing 'quote/.test(message) ? "'" : /end with a \]/.test(message) ? '[' : /end with a \}/.test(message) ? '{' : undefined;
-  if (opener === undefined) return offset;
-  const at = yaml.lastIndexOf(opener, Math.max(0, offset - 1));
-  return at < 0 ? offset : at;
+function openerOf(yaml: string, message: string, offset: number): { char: string; offset: number } | undefined {
+  const char = /closing "quote/.test(message) ? '"' : /closing 'quote/.test(message) ? "'" : /end with a \]/.test(message) ? '[' : /end with a \}/.test(message) ? '{' : undefined;
+  if (char === undefined) return undefined;
+  const at = yaml.lastIndexOf(char, Math.max(0, offset - 1));
+  return at < 0 ? undefined : { char, offset: at };
 }
+
+const CLOSERS: Record<string, string> = { '"': '"', "'": "'", '[': ']', '{': '}' };
 
 function firstSentence(message: string): string {
   return message.split('\n')[0]!.replace(/ at line \d+, column \d+.*$/, '');

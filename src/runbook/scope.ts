@@ -126,6 +126,11 @@ export class Scope {
       this.problems.error(at, `expect is ${expression.length} characters long; keep it under ${EXPECT_LIMIT}`);
       return;
     }
+    const braces = /\{\{\s*([A-Za-z_][A-Za-z0-9_.]*)\s*\}\}/.exec(expression);
+    if (braces) {
+      this.problems.error(column(braces.index), `expect reads variables by name: write ${braces[1]}, not {{${braces[1]}}}`);
+      return;
+    }
     const parsed = parseExpect(expression);
     if ('error' in parsed) {
       this.problems.error(column(parsed.error.offset), `${parsed.error.message} in ${quote(expression)}`);

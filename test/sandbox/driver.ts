@@ -40,16 +40,24 @@ export interface Ran {
   statement: RowStatement;
 }
 
+/** Statement options the tests use. */
+export type RunOptions = Partial<StatementOption> & { binds?: Binds };
+
+/** Starts one statement: the statement at once (to cancel it), its outcome later. */
+export function begin(connection: Connection, sqlText: string, options: RunOptions = {}): { statement: RowStatement; done: Promise<Ran> } {
+  let finish!: (ran: Ran) => void;
+  const done = new Promise<Ran>((resolve) => (finish = resolve));
+  const statement = connection.execute({
+    sqlText,
+    ...options,
+    complete: (error, stmt, rows) => finish({ rows: (rows ?? []) as Record<string, unknown>[], error: error ?? undefined, statement: stmt as RowStatement }),
+  }) as RowStatement;
+  return { statement, done };
+}
+
 /** Runs one statement and collects everything. Never rejects: errors are part of the outcome. */
-export function run(connection: Connection, sqlText: string, options: Partial<StatementOption> & { binds?: Binds } = {}): Promise<Ran> {
-  return new Promise((resolve) => {
-    const statement = connection.execute({
-      sqlText,
-      ...options,
-      complete: (error, stmt, rows) => resolve({ rows: (rows ?? []) as Record<string, unknown>[], error: error ?? undefined, statement: stmt as RowStatement }),
-    }) as RowStatement;
-    void statement;
-  });
+export function run(connection: Connection, sqlText: string, options: RunOptions = {}): Promise<Ran> {
+  return begin(connection, sqlText, options).done;
 }
 
 /** Closes a connection, ignoring a session the server already forgot. */

@@ -84,10 +84,8 @@ export class SessionTable {
     const session = this.bySessionToken.get(token) ?? this.retired.get(token);
     if (!session) throw new WireRejection(WIRE_ERRORS.sessionTokenInvalid);
     if (session.closed) throw new WireRejection(WIRE_ERRORS.sessionGone);
-    if (session.masterExpiresAt <= now) {
-      this.forget(session);
-      throw new WireRejection(WIRE_ERRORS.sessionGone);
-    }
+    // The sweeper closes it; until then it is as good as gone.
+    if (session.masterExpiresAt <= now) throw new WireRejection(WIRE_ERRORS.sessionGone);
     if (session.sessionToken !== token || session.sessionExpiresAt <= now) throw new WireRejection(WIRE_ERRORS.sessionTokenExpired);
     session.masterExpiresAt = now + this.validity.masterSeconds * 1000;
     return session;
@@ -98,10 +96,7 @@ export class SessionTable {
     const session = masterToken ? this.byMasterToken.get(masterToken) : undefined;
     if (!session || session.closed) throw new WireRejection(WIRE_ERRORS.sessionTokenInvalid);
     const now = this.now();
-    if (session.masterExpiresAt <= now) {
-      this.forget(session);
-      throw new WireRejection(WIRE_ERRORS.masterTokenExpired);
-    }
+    if (session.masterExpiresAt <= now) throw new WireRejection(WIRE_ERRORS.masterTokenExpired);
     // A second renewal of the same old token (two requests saw 390112) gets the token already issued.
     const alreadyRenewed = oldSessionToken !== undefined && this.retired.get(oldSessionToken) === session && session.sessionExpiresAt > now;
     if (!alreadyRenewed) {

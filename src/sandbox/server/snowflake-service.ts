@@ -27,6 +27,8 @@ export interface SnowflakeServiceOptions extends SandboxServiceOptions {
   resultWaitMs?: number;
   /** What stays kept of past results. */
   retention?: Partial<QueryBookLimits>;
+  /** How often expired sessions are closed and old results forgotten (default one minute). */
+  sweepIntervalMs?: number;
 }
 
 const DEFAULTS = {
@@ -61,7 +63,7 @@ export function createSnowflakeService(options: SnowflakeServiceOptions): Sandbo
   const sweeper = setInterval(() => {
     queries.sweep();
     for (const session of sessions.expired()) void closeSession(session);
-  }, 60_000);
+  }, options.sweepIntervalMs ?? 60_000);
   sweeper.unref();
 
   function baseUrlOf(request: IncomingMessage): string {
@@ -74,7 +76,7 @@ export function createSnowflakeService(options: SnowflakeServiceOptions): Sandbo
   }
 
   async function closeSession(session: WireSession): Promise<void> {
-    if (session.closed && !sessions.all().includes(session)) return;
+    if (session.closed) return;
     sessions.forget(session);
     // Queries still running (async ones) finish first: the engine session must outlive them.
     await Promise.allSettled([...session.running]);
