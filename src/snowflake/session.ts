@@ -36,7 +36,16 @@ export interface StatementOptions {
   /** How many rows to keep in memory (the rest are counted). Default 100. */
   keepRows?: number;
   /** Receives every row; when given, all rows are streamed through it (CSV). */
-  sink?: { write(row: unknown[]): boolean; writable: Writable };
+  sink?: RowSink;
+}
+
+/** Where every row of a result goes (a CSV file), with backpressure. */
+export interface RowSink {
+  /** Called once with the column names, before the first row. */
+  begin(columns: string[]): void;
+  /** Takes one row; false asks the stream to wait for the writable's `drain`. */
+  write(row: unknown[]): boolean;
+  writable: Pick<Writable, 'once'>;
 }
 
 /** Who and where a session is, as Snowflake itself reports it. */
@@ -217,9 +226,12 @@ function runStatement(connection: SdkConnection, sqlText: string, options: State
         if (interrupted) return finish({ columns: [], rows: 0, firstRows: [] });
         const columns = (stmt.getColumns() ?? []).map((c) => c.getName());
         const total = stmt.getNumRows();
-        const updated = stmt.getNumUpdatedRows();
+        // The driver answers -1 for anything but DML.
+        const dml = stmt.getNumUpdatedRows();
+        const updated = dml !== undefined && dml >= 0 ? dml : undefined;
         const firstRows: unknown[][] = [];
         const sink = options.sink;
+        sink?.begin(columns);
         if (!sink && (keepRows === 0 || total === 0)) {
           finish({ columns, rows: total, firstRows, ...(updated !== undefined ? { updated } : {}) });
           return;

@@ -31,7 +31,7 @@ describe('a Snowflake session', () => {
 
   it('streams every row through a sink', async () => {
     const seen: unknown[][] = [];
-    const sink = { write: (row: unknown[]) => (seen.push(row), true), writable: { once() {} } as never };
+    const sink = { begin() {}, write: (row: unknown[]) => (seen.push(row), true), writable: { once() {} } as never };
     const outcome = await session.execute('select rows 40', { keepRows: 2, sink });
     expect(seen).toHaveLength(40);
     expect(outcome.rows).toBe(40);
