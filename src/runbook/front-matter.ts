@@ -1,6 +1,6 @@
 // The YAML front matter of a runbook: parsed with positions (so every problem names the line of
 // the field), checked against a schema, then checked for meaning (variables, defaults, secrets).
-import { isMap, isScalar, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isMap, isScalar, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import { z } from 'zod';
 import { BUILTIN_VARIABLES, type SourcePos, type VariableSpec } from './model.js';
 import { didYouMean, quote, type ProblemList } from './problems.js';
@@ -81,15 +81,16 @@ const schema = z.looseObject({
  */
 export function readFrontMatter(yaml: string, firstLine: number, problems: ProblemList): FrontMatter {
   const lines = new LineCounter();
-  const doc = parseDocument(yaml, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(yaml, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
   const posAt = (offset: number): SourcePos => {
     const { line, col } = lines.linePos(Math.max(0, Math.min(offset, yaml.length)));
     return { line: line + firstLine - 1, column: col };
   };
   const nodePos = (node: Node | null | undefined): SourcePos => posAt(node?.range?.[0] ?? 0);
   // Later YAML errors are nearly always echoes of the first: report that one, where it starts.
+  const templateLines = reportUnquotedTemplates(doc, yaml, posAt, problems);
   const yamlError = doc.errors[0];
-  if (yamlError) {
+  if (yamlError && !templateLines.has(posAt(yamlError.pos[0]).line)) {
     const opened = openerOf(yaml, yamlError.message, yamlError.pos[0]);
     const message = opened
       ? `the ${opened.char} opened here is never closed: add the closing ${CLOSERS[opened.char]}`
@@ -137,6 +138,24 @@ export function readFrontMatter(yaml: string, firstLine: number, problems: Probl
     variables: readVariables(doc, (data as Record<string, unknown>).variables, nodePos, problems),
   };
   return front;
+}
+
+/** `default: {{env}}_WH` is YAML for a map inside a map: the author meant text, so say how to write it. */
+function reportUnquotedTemplates(doc: Document, yaml: string, posAt: (offset: number) => SourcePos, problems: ProblemList): Set<number> {
+  const lines = new Set<number>();
+  visit(doc, {
+    Map(_key, node) {
+      const start = node.range?.[0];
+      if (node.flow && start !== undefined && yaml.startsWith('{{', start)) {
+        const pos = posAt(start);
+        lines.add(pos.line);
+        problems.error(pos, 'a value starting with {{ must be quoted, e.g. default: "{{env}}_WH"');
+        return visit.SKIP;
+      }
+      return undefined;
+    },
+  });
+  return lines;
 }
 
 function reportUnknownKeys(doc: Document, nodePos: (node: Node | null | undefined) => SourcePos, problems: ProblemList): void {
