@@ -8,7 +8,9 @@ import { join } from 'node:path';
 import pkg from '../../package.json' with { type: 'json' };
 import { SANDBOX_DEFAULTS } from './engine-api.js';
 import { acquireLock } from './lock.js';
+import { STATUS_PATH, type SandboxStatus } from './probe.js';
 import type { SandboxService, SandboxServiceOptions } from './service.js';
+import type { ServiceState } from './probe.js';
 
 /** A service the sandbox can host: a name and a factory, registered in services.ts. */
 export interface ServiceRegistration {
@@ -19,30 +21,6 @@ export interface ServiceRegistration {
   /** Builds the service; import heavy modules inside, so an unused service costs nothing. */
   create(options: SandboxServiceOptions): Promise<SandboxService>;
 }
-
-/** How one hosted service is doing. */
-export interface ServiceState {
-  name: string;
-  prefix: string;
-  state: 'up' | 'failed';
-  /** Why it failed to start. */
-  error?: string;
-}
-
-/** What `/sandbox/status` answers. */
-export interface SandboxStatus {
-  product: 'baton-sandbox';
-  version: string;
-  pid: number;
-  url: string;
-  dataDir: string;
-  account: string;
-  startedAt: string;
-  services: ServiceState[];
-}
-
-/** Path of the status endpoint every baton sandbox answers. */
-export const STATUS_PATH = '/sandbox/status';
 
 /** How to start a sandbox. */
 export interface StartSandboxOptions {
@@ -74,35 +52,18 @@ export class PortInUseError extends Error {
   }
 }
 
-/** Starts a sandbox: takes the data folder's lock, starts the services, listens. */
+/** Starts a sandbox: takes the data folder's lock, listens, then starts the services. */
 export async function startSandbox(options: StartSandboxOptions): Promise<RunningSandbox> {
   const lock = await acquireLock(options.dataDir);
   const log = options.log ?? fileLog(options.dataDir);
   let url = '';
   const started: { service: SandboxService; state: ServiceState }[] = [];
-  const failed: ServiceState[] = [];
-  try {
-    const serviceOptions: SandboxServiceOptions = { dataDir: options.dataDir, baseUrl: () => url, log };
-    for (const registration of options.services) {
-      try {
-        const service = await registration.create(serviceOptions);
-        started.push({ service, state: { name: service.name, prefix: service.prefix, state: 'up' } });
-      } catch (error) {
-        if (registration.required) throw error;
-        const reason = error instanceof Error ? error.message : String(error);
-        log(`service ${registration.name} did not start: ${reason}`);
-        failed.push({ name: registration.name, prefix: '', state: 'failed', error: reason });
-      }
-    }
-  } catch (error) {
-    await Promise.allSettled(started.map(({ service }) => service.close()));
-    await lock.release();
-    throw error;
-  }
-
-  const services = [...started.map(({ state }) => state), ...failed];
-  // Longest prefix first, so `/autosys/...` never falls through to Snowflake at `/`.
-  const routes = [...started].sort((a, b) => b.service.prefix.length - a.service.prefix.length).map(({ service }) => service);
+  const services: ServiceState[] = [];
+  let routes: SandboxService[] = [];
+  // Listening comes first so services know their URL when they start; requests that arrive
+  // meanwhile wait for them rather than being refused.
+  let markReady!: (ok: boolean) => void;
+  const ready = new Promise<boolean>((resolve) => (markReady = resolve));
   const status = (): SandboxStatus => ({
     product: 'baton-sandbox',
     version: pkg.version,
@@ -113,57 +74,85 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
     startedAt: lock.holder.startedAt,
     services,
   });
-
-  const server = createServer((request, response) => void serve(request, response, routes, status, log));
+  const server = createServer((request, response) => void serve(request, response, ready, () => routes, status, log));
   // The driver keeps idle sockets 30 s; closing them sooner makes it fail on a reused socket.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   // Result requests are held open until the query ends (long poll).
   server.requestTimeout = 0;
+
+  const abandon = async (): Promise<void> => {
+    markReady(false);
+    await Promise.allSettled(started.map(({ service }) => service.close()));
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await lock.release();
+  };
   try {
     await listen(server, options.port ?? SANDBOX_DEFAULTS.port);
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    url = `http://${SANDBOX_DEFAULTS.host}:${port}`;
+    const serviceOptions: SandboxServiceOptions = { dataDir: options.dataDir, baseUrl: () => url, log };
+    for (const registration of options.services) {
+      try {
+        const service = await registration.create(serviceOptions);
+        started.push({ service, state: { name: service.name, prefix: service.prefix, state: 'up' } });
+      } catch (error) {
+        if (registration.required) throw error;
+        const reason = error instanceof Error ? error.message : String(error);
+        log(`service ${registration.name} did not start: ${reason}`);
+        services.push({ name: registration.name, prefix: '', state: 'failed', error: reason });
+      }
+    }
+    services.unshift(...started.map(({ state }) => state));
+    // Longest prefix first, so `/autosys/...` never falls through to Snowflake at `/`.
+    routes = started.map(({ service }) => service).sort((a, b) => b.prefix.length - a.prefix.length);
+    await lock.listening(url, port);
+    markReady(true);
+    log(`sandbox listening on ${url} (pid ${process.pid}), services: ${services.map((s) => `${s.name} ${s.state}`).join(', ')}`);
+    let stopping: Promise<void> | undefined;
+    return {
+      url,
+      port,
+      dataDir: options.dataDir,
+      services,
+      stop() {
+        stopping ??= (async () => {
+          const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+          server.closeIdleConnections();
+          // Services end what they run first, which answers the requests still held open.
+          await Promise.allSettled(started.map(({ service }) => service.close()));
+          server.closeAllConnections();
+          await closed;
+          await lock.release();
+          log('sandbox stopped');
+        })();
+        return stopping;
+      },
+    };
   } catch (error) {
-    await Promise.allSettled(started.map(({ service }) => service.close()));
-    await lock.release();
+    await abandon();
     throw error;
   }
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  url = `http://${SANDBOX_DEFAULTS.host}:${port}`;
-  await lock.listening(url, port);
-  log(`sandbox listening on ${url} (pid ${process.pid}), services: ${services.map((s) => `${s.name} ${s.state}`).join(', ')}`);
-
-  let stopping: Promise<void> | undefined;
-  return {
-    url,
-    port,
-    dataDir: options.dataDir,
-    services,
-    stop() {
-      stopping ??= (async () => {
-        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-        server.closeIdleConnections();
-        // Services end what they run first, which answers the requests still held open.
-        await Promise.allSettled(started.map(({ service }) => service.close()));
-        server.closeAllConnections();
-        await closed;
-        await lock.release();
-        log('sandbox stopped');
-      })();
-      return stopping;
-    },
-  };
 }
 
 async function serve(
   request: IncomingMessage,
   response: ServerResponse,
-  routes: readonly SandboxService[],
+  ready: Promise<boolean>,
+  routesNow: () => readonly SandboxService[],
   status: () => SandboxStatus,
   log: (line: string) => void,
 ): Promise<void> {
   const path = (request.url ?? '/').split('?')[0] ?? '/';
   try {
+    if (!(await ready)) {
+      response.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8' });
+      response.end('The sandbox is shutting down.');
+      return;
+    }
+    const routes = routesNow();
     if (path === STATUS_PATH && request.method === 'GET') {
       const text = JSON.stringify(status());
       response.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });

@@ -108,6 +108,14 @@ describe('results', () => {
     await destroy(connection);
   });
 
+  it('gives BigInt integers when the connection asks for them at login', async () => {
+    const connection = await connect(sandbox.url, { jsTreatIntegerAsBigInt: true });
+    const { rows } = await run(connection, 'select rows 1');
+    expect(typeof rows[0]!.N).not.toBe('number');
+    expect(BigInt(String(rows[0]!.N))).toBe(1n);
+    await destroy(connection);
+  });
+
   it('reports updated rows from the statement type', async () => {
     const connection = await connect(sandbox.url);
     const { statement } = await run(connection, 'insert 7');

@@ -70,6 +70,12 @@ describe('transport', () => {
     expect(answer.body).toMatchObject({ success: false, code: '390104' });
   });
 
+  it('accepts telemetry', async () => {
+    const token = await login();
+    const answer = await post('/telemetry/send', { logs: [{ timestamp: 1, message: { type: 'client_connection_identifier_shape' } }] }, token);
+    expect(answer.body).toMatchObject({ success: true });
+  });
+
   it('says what it is at /sandbox/status', async () => {
     const response = await fetch(`${sandbox.url}/sandbox/status`);
     const status = (await response.json()) as Record<string, any>;
