@@ -235,6 +235,10 @@ export class Run {
     await Promise.resolve();
     try {
       await this.#open();
+      if (this.#state.phase === 'preparing') {
+        // A question while opening was withdrawn (abort, or no one to answer it).
+        this.#refuse({ kind: 'declined', message: this.#stop?.reason ?? 'not started' });
+      }
       if (this.#state.phase === 'running') await this.#drive();
     } catch (error) {
       await this.#crash(error);
@@ -650,9 +654,10 @@ export class Run {
     if (!this.#state.record!.practice) {
       const pending = step.checks.filter((c) => c.status === 'pending');
       const asks = pending.map((check) => {
+        const text = this.#shown(check.text);
         const question = this.#question({
           kind: 'check',
-          text: check.text,
+          text,
           detail: [`step ${spec.index + 1}: ${spec.title}`],
           options: [
             { value: 'confirmed', label: 'confirmed', key: 'y' },
@@ -670,6 +675,7 @@ export class Run {
               stepId: spec.id,
               checkId: check.id,
               status: answer.value === 'confirmed' ? 'confirmed' : 'failed',
+              text,
               by: answer.by,
               via: answer.via,
               at: this.#iso(),
@@ -834,7 +840,7 @@ export class Run {
       } else {
         break;
       }
-      this.#apply({ type: 'waiting', stepId: step.id, actionId: action.id, until: new Date(this.#now().getTime() + wait).toISOString(), why: watching ? 'watch' : 'retry' });
+      this.#apply({ type: 'waiting', stepId: step.id, actionId: action.id, until: new Date(this.#now().getTime() + wait).toISOString(), delayMs: wait, why: watching ? 'watch' : 'retry' });
       await this.#sleep(wait);
       if (this.#stop) {
         this.#apply({ type: 'action-ended', stepId: step.id, actionId: action.id, status: 'aborted', message: 'stopped while waiting' });
@@ -1021,6 +1027,11 @@ export class Run {
       attempt,
       scope: this.#scope.forRun(this.#state.record!.id),
     };
+  }
+
+  /** A runbook text with variables filled in as shown (secrets masked). */
+  #shown(text: string): string {
+    return fillTemplate(text, (name) => lookupIn(this.#values, name, this.#captured)).shown;
   }
 
   #expectScope(): Record<string, unknown> {
