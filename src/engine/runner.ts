@@ -302,8 +302,8 @@ export class Run {
 
   async #crash(error: unknown): Promise<void> {
     const message = error instanceof StateError ? error.message : `internal error: ${(error as Error)?.stack ?? String(error)}`;
-    this.#message('error', message);
     if (this.#state.phase === 'running') {
+      this.#message('error', message);
       this.#attemptController?.abort();
       await this.#end('failed', message);
     } else if (this.#state.phase === 'preparing') {
@@ -740,13 +740,12 @@ export class Run {
     if (!prepared.ok) return this.#failStep(step, action, prepared.message);
     const { executor } = prepared;
     const classification = executor.classify(prepared.code);
-    this.#apply({ type: 'action-prepared', stepId: step.id, actionId: action.id, code: prepared.shown, classification });
+    const guard = decideGuard({ classification, attrs: action.attrs, environment: env, override: Boolean(this.#options.override) });
+    this.#apply({ type: 'action-prepared', stepId: step.id, actionId: action.id, code: prepared.shown, classification: { level: guard.level, reasons: guard.reasons } });
     if (this.#state.dryRun) {
       this.#apply({ type: 'action-previewed', stepId: step.id, actionId: action.id, code: prepared.shown, at });
       return this.#state.record!.practice ? 'next' : 'halt';
     }
-
-    const guard = decideGuard({ classification, attrs: action.attrs, environment: env, override: Boolean(this.#options.override) });
     const needsTarget = env.protected && guard.level !== 'read' && !this.#targets.has(action.kind);
     const target = needsTarget ? await this.#describeTarget(executor, step, action, prepared) : undefined;
     if (guard.overridden) {
