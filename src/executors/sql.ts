@@ -143,7 +143,7 @@ async function* runSql(context: ExecutionContext): AsyncGenerator<ExecutorEvent>
     records.push(record);
     if (outcome.queryId) yield { type: 'query', queryId: outcome.queryId, statement: shown };
     const lines = resultLines(record, outcome, statements.length, verdict, secrets);
-    for (const line of lines.shown) yield { type: 'output', stream: outcome.error ? 'stderr' : 'stdout', line };
+    yield { type: 'lines', stream: outcome.error ? 'stderr' : 'stdout', lines: lines.shown };
     await log(context, [`-- statement ${i + 1} of ${statements.length}`, shown, ...lines.logged, ''].join('\n') + '\n');
     if (outcome.error) {
       const failure: SqlFailure = { ...outcome.error };
