@@ -9,6 +9,7 @@ import { EXIT, type ExitCode } from '../exit-codes.js';
 import { SANDBOX_DEFAULTS } from '../sandbox/engine-api.js';
 import { liveHolder, processAlive, SandboxBusyError, type SandboxHolder } from '../sandbox/lock.js';
 import { probeSandbox, type SandboxStatus } from '../sandbox/probe.js';
+import { resolveStateDir } from '../store/paths.js';
 
 /** Options every sandbox subcommand shares. */
 export interface SandboxCommandOptions {
@@ -37,7 +38,7 @@ const MARKER = '.baton-sandbox';
 /** The sandbox data folder: `--data`, else `sandbox` under `--state-dir`, `$BATON_STATE_DIR` or `./state`. */
 export function dataDirOf(options: SandboxCommandOptions): string {
   if (options.data) return resolve(options.data);
-  return resolve(options.stateDir ?? process.env.BATON_STATE_DIR ?? 'state', 'sandbox');
+  return join(resolveStateDir(options.stateDir), 'sandbox');
 }
 
 function portOf(options: SandboxCommandOptions, out: Output): number | undefined {
