@@ -199,6 +199,7 @@ function sessionFor(context: ExecutionContext): Promise<SnowflakeSession> {
         ...(context.stateDir ? { stateDir: context.stateDir } : {}),
       });
       slot.warnings.push(...target.warnings);
+      if (target.release) slot.release = target.release;
       return SnowflakeSession.open(target.connection, { ...(target.accessUrl ? { accessUrl: target.accessUrl } : {}), signal: context.signal });
     })();
     slot.session = opening;
@@ -212,6 +213,8 @@ function sessionFor(context: ExecutionContext): Promise<SnowflakeSession> {
 
 interface SessionSlot {
   session?: Promise<SnowflakeSession>;
+  /** Stops a sandbox started for this run, after the session is closed. */
+  release?: () => Promise<void>;
   warnings: string[];
   warned: boolean;
 }
@@ -223,6 +226,7 @@ function slotFor(context: ExecutionContext): SessionSlot {
     context.scope.onClose(async () => {
       const session = await slot.session?.catch(() => undefined);
       await session?.close();
+      await slot.release?.();
     });
     return slot;
   });
