@@ -29,8 +29,8 @@ export interface StatementRecord {
   index: number;
   /** `SELECT`, `INSERT`, `CREATE TABLE`, …, from the guard's reading of it. */
   kind: string;
-  /** The statement as shown (secrets masked), cut to a few hundred characters. */
-  text: string;
+  /** The statement as shown (secrets masked), cut to a few hundred characters; absent when it is the action's only one. */
+  text?: string;
   queryId?: string;
   rows: number;
   updated?: number;
@@ -125,7 +125,8 @@ async function* runSql(context: ExecutionContext): AsyncGenerator<ExecutorEvent>
     const shown = clip(maskSecrets(statement.text, secrets), 400);
     yield { type: 'progress', message: `statement ${i + 1} of ${statements.length}: ${verdict.kind}${verdict.target ? ` ${verdict.target}` : ''}` };
     const csvFile = context.action.attrs.csv ? csvPath(context, i, statements.length) : undefined;
-    const record: StatementRecord = { index: i + 1, kind: verdict.kind, text: shown, rows: 0, durationMs: 0 };
+    // A lone statement is the action's code, which the record already holds.
+    const record: StatementRecord = { index: i + 1, kind: verdict.kind, ...(statements.length > 1 ? { text: shown } : {}), rows: 0, durationMs: 0 };
     let outcome: StatementOutcome;
     for (let attempt = 0; ; attempt++) {
       outcome = await runOne(session, statement, { tag, deadline, signal: context.signal, csvFile });
