@@ -67,6 +67,8 @@ export async function sandboxStart(options: SandboxCommandOptions & { detach?: b
 
   const [{ startSandbox, fileLog, PortInUseError }, { SANDBOX_SERVICES }] = await Promise.all([import('../sandbox/host.js'), import('../sandbox/services.js')]);
   const toFile = fileLog(dataDir);
+  // Log lines are shown while serving; start-up and shutdown have lines of their own below.
+  let echo = false;
   let sandbox;
   try {
     sandbox = await startSandbox({
@@ -75,7 +77,7 @@ export async function sandboxStart(options: SandboxCommandOptions & { detach?: b
       services: SANDBOX_SERVICES,
       log: (line) => {
         toFile(line);
-        out.out(`  ${line}`);
+        if (echo) out.out(`  ${line}`);
       },
     });
   } catch (error) {
@@ -89,10 +91,12 @@ export async function sandboxStart(options: SandboxCommandOptions & { detach?: b
   }
   for (const line of banner(sandbox.url, dataDir, sandbox.services)) out.out(line);
   out.out('Press Ctrl-C to stop.');
+  echo = true;
   const signal = await new Promise<NodeJS.Signals>((resolveSignal) => {
     process.once('SIGINT', () => resolveSignal('SIGINT'));
     process.once('SIGTERM', () => resolveSignal('SIGTERM'));
   });
+  echo = false;
   out.out(`${signal === 'SIGINT' ? 'Ctrl-C' : signal}: stopping the sandbox…`);
   await sandbox.stop();
   out.out('Sandbox stopped; its data stays in ' + dataDir + '.');
