@@ -261,7 +261,7 @@ function readFence(
     pos,
     attrPos: info.attrPos,
   };
-  return { action, source: { lines: [start, end], valuePos: info.valuePos } };
+  return { action, source: { lines: [start, end], expectPos: info.expectPos } };
 }
 
 function isClosingFence(line: string, markup: string): boolean {

@@ -7,10 +7,10 @@ import { findReferences } from './template.js';
 
 import type { LineRange, SourceLines } from './source-lines.js';
 
-/** Where an action is written: its fence's lines and where each attribute's value starts. */
+/** Where an action is written: its fence's lines, and where its `expect` value starts. */
 export interface ActionSource {
   lines: LineRange;
-  valuePos: Record<string, SourcePos>;
+  expectPos?: SourcePos;
 }
 
 interface Capture {
@@ -59,7 +59,7 @@ export class Scope {
   /** Check an action's `{{NAME}}`s, `expect`, `env=` and `capture=`, then bring its capture into scope. */
   checkAction(step: Step, action: Action, source: ActionSource): void {
     // `{{NAME}}` inside expect gets its own message from checkExpect; the rest of the line is checked here.
-    const expectAt = source.valuePos.expect;
+    const expectAt = source.expectPos;
     const insideExpect = (column: number): boolean =>
       expectAt !== undefined && column >= expectAt.column && column < expectAt.column + (action.attrs.expect?.length ?? 0);
     this.checkText(source.lines[0], source.lines[1], (line, column) => line === action.pos.line && insideExpect(column));
@@ -132,7 +132,7 @@ export class Scope {
   private checkExpect(action: Action, source: ActionSource): void {
     const expression = action.attrs.expect;
     if (expression === undefined || action.kind === 'display') return;
-    const at = source.valuePos.expect ?? action.attrPos?.expect ?? action.pos;
+    const at = source.expectPos ?? action.attrPos?.expect ?? action.pos;
     const column = (offset: number): SourcePos => ({ line: at.line, column: at.column + offset });
     if (expression.length > EXPECT_LIMIT) {
       this.problems.error(at, `expect is ${expression.length} characters long; keep it under ${EXPECT_LIMIT}`);
