@@ -5,7 +5,8 @@ import { hash } from 'node:crypto';
 import markdownit, { type MarkdownIt, type Token } from 'markdown-it';
 import { readInfoString } from './attributes.js';
 import { readFrontMatter, type FrontMatter } from './front-matter.js';
-import { Scope, type ActionSource, type Lines } from './scope.js';
+import { Scope, type ActionSource } from './scope.js';
+import { SourceLines, type LineRange as Lines } from './source-lines.js';
 import type { Action, Check, Problem, Runbook, SourcePos, Step } from './model.js';
 import { ProblemList, quote, sortProblems } from './problems.js';
 
@@ -56,25 +57,63 @@ export function runbookId(path: string): string {
 
 function read(source: string | Uint8Array, path: string, problems: ProblemList): Runbook {
   const text = decode(source, problems);
-  const lines = text.split('\n');
+  const lines = new SourceLines(text);
   const id = runbookId(path);
 
   let bodyStart = 0;
   let front: FrontMatter = { tags: [], requires: [], requiresPos: [], variables: [] };
-  if (/^---[ \t]*$/.test(lines[0]!)) {
-    const end = lines.findIndex((line, i) => i > 0 && /^(---|\.\.\.)[ \t]*$/.test(line));
+  if (/^---[ \t]*$/.test(lines.line(0))) {
+    let end = 1;
+    while (end < lines.count && !/^(---|\.\.\.)[ \t]*$/.test(lines.line(end))) end++;
+    if (end === lines.count) end = -1;
     if (end < 0) {
       problems.error({ line: 1, column: 1 }, 'the front matter opened by --- on line 1 is never closed: end it with a line of ---');
       bodyStart = 1;
     } else {
-      front = readFrontMatter(lines.slice(1, end).join('\n'), 2, problems);
+      front = readFrontMatter(lines.slice(1, end), 2, problems);
       bodyStart = end + 1;
     }
   }
+  const { drafts, heading, introRemoved, introFences } = readStructure(text, lines, bodyStart, problems);
+  const steps = finishSteps(drafts, lines, problems);
+  const firstStepLine = drafts[0]?.heading[0] ?? lines.count;
+  const intro = keptText(lines, bodyStart, firstStepLine, introRemoved);
+  const title = chooseTitle(heading, front, id, problems);
+  if (steps.length === 0) problems.warning({ line: bodyStart + 1, column: 1 }, 'no ## steps: add a ## heading for each step the operator walks through');
+
+  const runbook: Runbook = {
+    id,
+    path,
+    title,
+    tags: front.tags,
+    requires: front.requires,
+    requiresPos: front.requiresPos,
+    variables: front.variables,
+    intro,
+    steps,
+    hash: sha256(text),
+  };
+  if (front.summary !== undefined) runbook.summary = front.summary;
+  if (front.owner !== undefined) runbook.owner = front.owner;
+  if (front.environments !== undefined) runbook.environments = front.environments;
+  if (front.connection !== undefined) runbook.connection = front.connection;
+  checkNames(runbook, lines, bodyStart, firstStepLine, introFences, drafts, problems);
+  return runbook;
+}
+
+/** What the Markdown structure gives: steps in draft, the title heading, and what the introduction leaves out. */
+interface Structure {
+  drafts: StepDraft[];
+  heading?: { title: string; pos: SourcePos };
+  introRemoved: Lines[];
+  introFences: Lines[];
+}
+
+/** Walk markdown-it's tokens once; they are dropped when this returns, before the rest of the work. */
+function readStructure(text: string, lines: SourceLines, bodyStart: number, problems: ProblemList): Structure {
   // Blank lines in place of the front matter keep markdown-it's line numbers equal to the file's.
   parser ??= blockParser();
-  const bodyOffset = offsetOfLine(text, bodyStart);
-  const tokens = parser.parse(bodyStart === 0 ? text : '\n'.repeat(bodyStart) + text.slice(bodyOffset), {});
+  const tokens = parser.parse(bodyStart === 0 ? text : '\n'.repeat(bodyStart) + text.slice(lines.offset(bodyStart)), {});
 
   const drafts: StepDraft[] = [];
   const introRemoved: Lines[] = [];
@@ -121,30 +160,7 @@ function read(source: string | Uint8Array, path: string, problems: ProblemList):
     }
   }
 
-  const steps = finishSteps(drafts, lines, problems);
-  const firstStepLine = drafts[0]?.heading[0] ?? lines.length;
-  const intro = keptText(lines, bodyStart, firstStepLine, introRemoved);
-  const title = chooseTitle(heading, front, id, problems);
-  if (steps.length === 0) problems.warning({ line: bodyStart + 1, column: 1 }, 'no ## steps: add a ## heading for each step the operator walks through');
-
-  const runbook: Runbook = {
-    id,
-    path,
-    title,
-    tags: front.tags,
-    requires: front.requires,
-    requiresPos: front.requiresPos,
-    variables: front.variables,
-    intro,
-    steps,
-    hash: sha256(text),
-  };
-  if (front.summary !== undefined) runbook.summary = front.summary;
-  if (front.owner !== undefined) runbook.owner = front.owner;
-  if (front.environments !== undefined) runbook.environments = front.environments;
-  if (front.connection !== undefined) runbook.connection = front.connection;
-  checkNames(runbook, lines, bodyStart, firstStepLine, introFences, drafts, problems);
-  return runbook;
+  return { drafts, heading, introRemoved, introFences };
 }
 
 /** Text from bytes or a string: BOM dropped, line ends made `\n`, non-text reported. */
@@ -165,12 +181,6 @@ function decode(source: string | Uint8Array, problems: ProblemList): string {
   const nul = text.indexOf('\0');
   if (nul >= 0) problems.error(positionOf(text, nul), 'this file contains a NUL byte: it looks like a binary file, not a Markdown runbook');
   return text;
-}
-
-function offsetOfLine(text: string, line: number): number {
-  let offset = 0;
-  for (let i = 0; i < line && offset >= 0; i++) offset = text.indexOf('\n', offset) + 1;
-  return offset <= 0 && line > 0 ? text.length : offset;
 }
 
 function positionOf(text: string, offset: number): SourcePos {
@@ -225,17 +235,17 @@ function plainText(inline: Token | undefined): string {
 
 function readFence(
   token: Token,
-  lines: string[],
+  lines: SourceLines,
   step: StepDraft | undefined,
   problems: ProblemList,
 ): { action: Action; source: ActionSource } | undefined {
   const [start, end] = token.map as Lines;
-  const line = lines[start] ?? '';
+  const line = lines.line(start);
   const fenceAt = Math.max(0, line.indexOf(token.markup));
   let infoAt = fenceAt + token.markup.length;
   while (line[infoAt] === ' ' || line[infoAt] === '\t') infoAt++;
   const pos = { line: start + 1, column: fenceAt + 1 };
-  const closed = end - 1 > start && isClosingFence(lines[end - 1] ?? '', token.markup);
+  const closed = end - 1 > start && isClosingFence(lines.line(end - 1), token.markup);
   if (!closed) {
     problems.error(pos, `this code block is never closed: end it with a line of ${token.markup} (everything after it is inside the block)`);
   }
@@ -246,12 +256,12 @@ function readFence(
     id: '',
     kind: info.kind,
     lang: info.lang,
-    code: token.content.replace(/\n$/, ''),
+    code: token.content.endsWith('\n') ? token.content.slice(0, -1) : token.content,
     attrs: info.attrs,
     pos,
     attrPos: info.attrPos,
   };
-  return { action, source: { lines: [start, end], valuePos: info.valuePos } };
+  return { action, source: { lines: [start, end], expectPos: info.expectPos } };
 }
 
 function isClosingFence(line: string, markup: string): boolean {
@@ -260,22 +270,22 @@ function isClosingFence(line: string, markup: string): boolean {
 }
 
 /** A list item whose text starts with `[ ]` or `[x]` is a check; anything else is prose. */
-function readCheck(tokens: Token[], index: number, lines: string[], step: StepDraft | undefined): Check | undefined {
+function readCheck(tokens: Token[], index: number, lines: SourceLines, step: StepDraft | undefined): Check | undefined {
   const inline = tokens[index + 2];
   if (tokens[index + 1]?.type !== 'paragraph_open' || inline?.type !== 'inline') return undefined;
   if (!/^\[[ xX]\](?:[ \t]|$)/.test(inline.content)) return undefined;
   const [start, end] = tokens[index]!.map as Lines;
-  const first = lines[start] ?? '';
+  const first = lines.line(start);
   const box = /\[[ xX]\][ \t]*/.exec(first);
   const column = box ? box.index + 1 : 1;
-  const rest = lines.slice(start + 1, end);
+  const rest = end - start > 1 ? lines.slice(start + 1, end).split('\n') : [];
   const indent = Math.min(...rest.filter((l) => l.trim() !== '').map((l) => /^[ \t]*/.exec(l)![0].length), Infinity);
   const body = [box ? first.slice(box.index + box[0].length) : first, ...rest.map((l) => l.slice(Number.isFinite(indent) ? indent : 0))];
   const n = (step?.checks.length ?? 0) + 1;
   return { index: n - 1, id: '', text: body.join('\n').trim(), pos: { line: start + 1, column } };
 }
 
-function finishSteps(drafts: StepDraft[], lines: string[], problems: ProblemList): Step[] {
+function finishSteps(drafts: StepDraft[], lines: SourceLines, problems: ProblemList): Step[] {
   const explicit = new Map<string, StepDraft>();
   for (const draft of drafts) {
     if (draft.explicitId === undefined) continue;
@@ -296,7 +306,7 @@ function finishSteps(drafts: StepDraft[], lines: string[], problems: ProblemList
       nextSuffix.set(base, n);
       used.add(id);
     }
-    const end = drafts[index + 1]?.heading[0] ?? lines.length;
+    const end = drafts[index + 1]?.heading[0] ?? lines.count;
     nameActions(id, draft, problems);
     draft.checks.forEach((check, i) => (check.id = `${id}/check-${i + 1}`));
     return {
@@ -307,7 +317,7 @@ function finishSteps(drafts: StepDraft[], lines: string[], problems: ProblemList
       actions: draft.actions,
       checks: draft.checks,
       pos: draft.pos,
-      hash: sha256(lines.slice(draft.heading[0], lastTextLine(lines, draft.heading[0], end)).join('\n')),
+      hash: sha256(lines.slice(draft.heading[0], lastTextLine(lines, draft.heading[0], end))),
     };
   });
 }
@@ -338,42 +348,36 @@ export function slug(text: string): string {
     .replace(/^-+|-+$/g, '');
 }
 
-/** Lines `from`..`to` without the `removed` ranges; blank runs left where something was taken out become one. */
-function keptText(lines: string[], from: number, to: number, removed: Lines[]): string {
-  const kept: string[] = [];
+/** Lines `from`..`to` without the `removed` ranges; blank lines where something was taken out become one. */
+function keptText(lines: SourceLines, from: number, to: number, removed: Lines[]): string {
   const ranges = removed.length > 1 ? [...removed].sort((a, b) => a[0] - b[0]) : removed;
-  let next = 0;
-  let gap = false;
-  for (let i = from; i < to; i++) {
-    while (next < ranges.length && ranges[next]![1] <= i) next++;
-    const range = ranges[next];
-    if (range && i >= range[0]) {
-      gap = true;
-      i = range[1] - 1;
-      continue;
-    }
-    const line = lines[i]!;
-    if (line.trim() === '') {
-      if (gap && kept.length > 0 && kept.at(-1)!.trim() === '') continue;
-    } else {
-      gap = false;
-    }
-    kept.push(line);
+  let text = '';
+  let blankBefore = false;
+  let start = from;
+  const keep = (end: number): void => {
+    let first = start;
+    while (first < end && lines.isBlank(first)) first++;
+    const last = lastTextLine(lines, first, end);
+    if (first > start) blankBefore = true;
+    if (first >= last) return;
+    if (text !== '') text += blankBefore ? '\n\n' : '\n';
+    text += lines.slice(first, last);
+    blankBefore = last < end;
+  };
+  for (const [removedStart, removedEnd] of ranges) {
+    if (removedEnd <= start || removedStart >= to) continue;
+    if (removedStart > start) keep(removedStart);
+    start = Math.max(start, removedEnd);
   }
-  return trimBlankEnd(kept).join('\n').replace(/^\s*\n/, '');
+  if (start < to) keep(to);
+  return text;
 }
 
 /** The end (exclusive) of `from`..`to` without its trailing blank lines: blank lines between steps are not content. */
-function lastTextLine(lines: string[], from: number, to: number): number {
+function lastTextLine(lines: SourceLines, from: number, to: number): number {
   let end = to;
-  while (end > from && lines[end - 1]!.trim() === '') end--;
+  while (end > from && lines.isBlank(end - 1)) end--;
   return end;
-}
-
-function trimBlankEnd(lines: string[]): string[] {
-  let end = lines.length;
-  while (end > 0 && lines[end - 1]!.trim() === '') end--;
-  return lines.slice(0, end);
 }
 
 function chooseTitle(heading: { title: string; pos: SourcePos } | undefined, front: FrontMatter, id: string, problems: ProblemList): string {
@@ -389,7 +393,7 @@ function chooseTitle(heading: { title: string; pos: SourcePos } | undefined, fro
 /** `{{NAME}}`, `expect` names, captures and `env=` names, checked in reading order so captures come into scope. */
 function checkNames(
   runbook: Runbook,
-  lines: string[],
+  lines: SourceLines,
   bodyStart: number,
   firstStepLine: number,
   introFences: Lines[],
@@ -401,7 +405,7 @@ function checkNames(
   runbook.steps.forEach((step, index) => {
     const draft = drafts[index]!;
     step.actions.forEach((action, i) => scope.checkAction(step, action, draft.sources[i]!));
-    const end = drafts[index + 1]?.heading[0] ?? lines.length;
+    const end = drafts[index + 1]?.heading[0] ?? lines.count;
     scope.checkProse(draft.heading[0], end, draft.fences);
   });
 }
