@@ -2,10 +2,19 @@
 // (each on its own core, as a trainee runs them), and the quiet snowflake-sdk.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Connection } from 'snowflake-sdk';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
+/** The repository: the nearest folder above this file holding bin/baton.js (also when bundled into node_modules/.cache). */
+export const root = findRoot(fileURLToPath(new URL('.', import.meta.url)));
+
+function findRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'bin', 'baton.js'))) return dir.endsWith(sep) ? dir : dir + sep;
+    if (dirname(dir) === dir) throw new Error(`cannot find bin/baton.js above ${from}`);
+  }
+}
 
 /** A server in a child process and its URL. */
 export interface ChildServer {
