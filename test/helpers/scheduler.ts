@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Environment } from '../../src/config/environment.js';
-import type { ActionResult, ExecutionContext, ExecutorEvent, RunScope } from '../../src/executors/types.js';
+import type { ExecutionContext, RunScope } from '../../src/executors/types.js';
 import type { ActionKind, Runbook } from '../../src/runbook/model.js';
 import { startSchedulerFakes, type SchedulerFakes, type SchedulerFakesOptions } from '../../src/sandbox/scheduler/index.js';
 
@@ -53,9 +53,9 @@ export function sandboxEnvironment(fakes: { url: string }, overrides: Partial<En
   };
 }
 
-import { testScope } from './run-scope.js';
+import { collect, testScope } from './executor.js';
 
-export { testScope };
+export { collect, testScope };
 
 /** What a test can set on the context. */
 export interface ContextOptions {
@@ -95,13 +95,4 @@ export function executionContext(options: ContextOptions): ExecutionContext {
     scope: options.scope ?? testScope(),
     signal: options.signal ?? new AbortController().signal,
   };
-}
-
-/** Every event of one run, and its result. */
-export async function collect(events: AsyncIterable<ExecutorEvent>): Promise<{ events: ExecutorEvent[]; result: ActionResult }> {
-  const seen: ExecutorEvent[] = [];
-  for await (const event of events) seen.push(event);
-  const last = seen.at(-1);
-  if (last?.type !== 'result') throw new Error('the executor did not end with a result event');
-  return { events: seen, result: last.result };
 }
