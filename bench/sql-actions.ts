@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ratio, root, startSandboxProcess } from './sandbox-common.js';
+import { ratio, root, startSandboxProcess } from './fixtures/sandbox.js';
 
 const STEPS = 20;
 const ACTIONS_PER_STEP = 10;
@@ -52,7 +52,7 @@ try {
   const baton: number[] = [];
   for (let round = 0; round <= ROUNDS; round++) {
     // Alternate, so neither side always runs on a warmer machine; round 0 only warms up.
-    const p = await timed([join(root, 'bench', 'sql-actions-plain.mjs'), sandbox.url, join(work, 'statements.sql')], env);
+    const p = await timed([join(root, 'bench', 'fixtures', 'sql-actions-plain.mjs'), sandbox.url, join(work, 'statements.sql')], env);
     const b = await timed([join(root, 'bin', 'baton.js'), 'exec', join(work, 'bench.md'), '--new', '--state-dir', join(work, 'state')], env);
     if (round > 0) {
       plain.push(p);

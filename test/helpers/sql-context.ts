@@ -9,7 +9,7 @@ import type { Runbook } from '../../src/runbook/model.js';
 import { parseRunbook } from '../../src/runbook/parse.js';
 import { fillTemplate } from '../../src/runbook/template.js';
 
-export { collect, testScope } from './executor.js';
+export { collect, testScope } from './context.js';
 
 /** Parse a runbook written inline, or fail the test with its problems. */
 export function runbookOf(markdown: string, file = 'test-runbook.md'): Runbook {

@@ -619,7 +619,9 @@ async function grantTargetOf(x: Execution, kind: string, name: ObjectName): Prom
     default: {
       const kinds: ObjectKind[] = kind === 'FILE FORMAT' ? ['FILE_FORMAT'] : kind === 'MATERIALIZED VIEW' ? ['VIEW'] : [kind as ObjectKind];
       const located = locate(x, name, kinds, x.scope());
-      if (!located.object || !x.access.hasAny(x.roles(), { type: 'OBJECT', id: located.object.id })) throw notFound('Object', located.written);
+      const roles = x.roles();
+      const visible = located.object && (x.access.hasAny(roles, { type: 'OBJECT', id: located.object.id }) || x.access.hasAccount(roles, 'MANAGE GRANTS'));
+      if (!located.object || !visible) throw notFound('Object', located.written);
       return { type: 'OBJECT', id: located.object.id };
     }
   }
