@@ -75,7 +75,7 @@ function read(source: string | Uint8Array, path: string, problems: ProblemList):
       bodyStart = end + 1;
     }
   }
-  const { drafts, heading, introRemoved, introFences } = readStructure(text, lines, bodyStart, problems);
+  const { drafts, heading, introRemoved, introFences } = readStructure(outline(text, lines, bodyStart), lines, problems);
   const steps = finishSteps(drafts, lines, problems);
   const firstStepLine = drafts[0]?.heading[0] ?? lines.count;
   const intro = keptText(lines, bodyStart, firstStepLine, introRemoved);
@@ -110,57 +110,84 @@ interface Structure {
   introFences: Lines[];
 }
 
-/** Walk markdown-it's tokens once; they are dropped when this returns, before the rest of the work. */
-function readStructure(text: string, lines: SourceLines, bodyStart: number, problems: ProblemList): Structure {
+/** A heading, fenced block or check, as markdown-it found it: all the rest of the reading needs. */
+interface Mark {
+  kind: 'h1' | 'h2' | 'fence' | 'check';
+  map: Lines;
+  /** A heading's text, a block's content, a check's paragraph. */
+  content: string;
+  /** A fence's opening characters. */
+  markup: string;
+}
+
+/**
+ * The document's structure in order. Only what matters is kept from markdown-it's tokens, so they
+ * are garbage before the real work allocates: otherwise every collection would copy all of them.
+ */
+function outline(text: string, lines: SourceLines, bodyStart: number): Mark[] {
   // Blank lines in place of the front matter keep markdown-it's line numbers equal to the file's.
   parser ??= blockParser();
   const tokens = parser.parse(bodyStart === 0 ? text : '\n'.repeat(bodyStart) + text.slice(lines.offset(bodyStart)), {});
+  const marks: Mark[] = [];
+  let checkEnd = -1;
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    const map = token.map as Lines | null;
+    if (!map) continue;
+    if (token.type === 'heading_open' && token.level === 0 && (token.tag === 'h1' || token.tag === 'h2')) {
+      marks.push({ kind: token.tag, map, content: tokens[i + 1]?.type === 'inline' ? tokens[i + 1]!.content : '', markup: '' });
+    } else if (token.type === 'fence') {
+      marks.push({ kind: 'fence', map, content: token.content, markup: token.markup });
+    } else if (token.type === 'list_item_open' && map[0] >= checkEnd) {
+      // A list item whose text starts with `[ ]` or `[x]` is a check; anything else is prose.
+      const inline = tokens[i + 2];
+      if (tokens[i + 1]?.type !== 'paragraph_open' || inline?.type !== 'inline' || !/^\[[ xX]\](?:[ \t]|$)/.test(inline.content)) continue;
+      checkEnd = map[1];
+      marks.push({ kind: 'check', map, content: inline.content, markup: '' });
+    }
+  }
+  return marks;
+}
 
+/** Steps in draft from the outline: actions, checks, and what the prose leaves out. */
+function readStructure(marks: Mark[], lines: SourceLines, problems: ProblemList): Structure {
   const drafts: StepDraft[] = [];
   const introRemoved: Lines[] = [];
   const introFences: Lines[] = [];
   let heading: { title: string; pos: SourcePos } | undefined;
-  let checkEnd = -1;
-  for (let i = 0; i < tokens.length; i++) {
-    const token = tokens[i]!;
-    const map = token.map;
-    if (!map) continue;
+  for (const mark of marks) {
     const step = drafts.at(-1);
-    if (token.type === 'heading_open' && token.level === 0 && (token.tag === 'h1' || token.tag === 'h2')) {
-      const inline = tokens[i + 1]!;
-      const pos = { line: map[0] + 1, column: 1 };
-      if (token.tag === 'h2') {
-        drafts.push(startStep(inline, pos, map as Lines, problems));
-      } else if (!heading && !step) {
-        heading = { title: plainText(inline), pos };
-        introRemoved.push(map as Lines);
+    const pos = { line: mark.map[0] + 1, column: 1 };
+    if (mark.kind === 'h2') {
+      drafts.push(startStep(mark.content, pos, mark.map, problems));
+    } else if (mark.kind === 'h1') {
+      if (!heading && !step) {
+        heading = { title: plainText(mark.content), pos };
+        introRemoved.push(mark.map);
       } else {
         problems.warning(pos, 'only the first # heading is the runbook title; this one is kept as text (use ## for a step)');
       }
-    } else if (token.type === 'fence') {
-      const fence = readFence(token, lines, step, problems);
-      (step?.fences ?? introFences).push(map as Lines);
+    } else if (mark.kind === 'fence') {
+      const fence = readFence(mark, lines, step, problems);
+      (step?.fences ?? introFences).push(mark.map);
       const action = fence?.action;
       if (action && step) {
         step.actions.push(action);
         step.sources.push(fence.source);
-        step.removed.push(map as Lines);
+        step.removed.push(mark.map);
       } else if (action) {
         problems.warning(action.pos, `a ${action.lang} block before the first ## step is shown, not run: put it under a ## step heading`);
       }
-    } else if (token.type === 'list_item_open' && map[0] >= checkEnd) {
-      const check = readCheck(tokens, i, lines, step);
-      if (!check) continue;
-      checkEnd = map[1];
+    } else {
+      const check = readCheck(mark, lines, step);
       if (step) {
         step.checks.push(check);
-        step.removed.push(map as Lines);
+        step.removed.push(mark.map);
       } else {
         problems.warning(check.pos, 'a check before the first ## step is never asked: put it under a ## step heading');
       }
     }
   }
-
   return { drafts, heading, introRemoved, introFences };
 }
 
@@ -190,8 +217,8 @@ function positionOf(text: string, offset: number): SourcePos {
   return { line: before.split('\n').length, column: offset - lineStart + 1 };
 }
 
-function startStep(inline: Token, pos: SourcePos, heading: Lines, problems: ProblemList): StepDraft {
-  let title = plainText(inline);
+function startStep(content: string, pos: SourcePos, heading: Lines, problems: ProblemList): StepDraft {
+  let title = plainText(content);
   let explicitId: string | undefined;
   const idMatch = /\s*\{#([^}]*)\}\s*$/.exec(title);
   if (idMatch) {
@@ -220,12 +247,11 @@ function blockParser(): MarkdownIt {
 }
 
 /** A heading's text as the operator reads it: Markdown markers dropped, code spans kept. */
-function plainText(inline: Token | undefined): string {
-  if (!inline || inline.type !== 'inline' || !parser) return '';
+function plainText(content: string): string {
   // Most headings are plain words: no need to run the inline parser over them.
-  if (!/[\\`*_[\]<>!&~]/.test(inline.content)) return inline.content.replace(/\s+/g, ' ').trim();
+  if (!parser || !/[\\`*_[\]<>!&~]/.test(content)) return content.replace(/\s+/g, ' ').trim();
   const children: Token[] = [];
-  parser.inline.parse(inline.content, parser, {}, children);
+  parser.inline.parse(content, parser, {}, children);
   const parts = children.map((child) => {
     if (child.type === 'text' || child.type === 'code_inline' || child.type === 'html_inline') return child.content;
     if (child.type === 'softbreak' || child.type === 'hardbreak') return ' ';
@@ -235,20 +261,20 @@ function plainText(inline: Token | undefined): string {
 }
 
 function readFence(
-  token: Token,
+  fence: Mark,
   lines: SourceLines,
   step: StepDraft | undefined,
   problems: ProblemList,
 ): { action: Action; source: ActionSource } | undefined {
-  const [start, end] = token.map as Lines;
+  const [start, end] = fence.map;
   const line = lines.line(start);
-  const fenceAt = Math.max(0, line.indexOf(token.markup));
-  let infoAt = fenceAt + token.markup.length;
+  const fenceAt = Math.max(0, line.indexOf(fence.markup));
+  let infoAt = fenceAt + fence.markup.length;
   while (line[infoAt] === ' ' || line[infoAt] === '\t') infoAt++;
   const pos = { line: start + 1, column: fenceAt + 1 };
-  const closed = end - 1 > start && isClosingFence(lines.line(end - 1), token.markup);
+  const closed = end - 1 > start && isClosingFence(lines.line(end - 1), fence.markup);
   if (!closed) {
-    problems.error(pos, `this code block is never closed: end it with a line of ${token.markup} (everything after it is inside the block)`);
+    problems.error(pos, `this code block is never closed: end it with a line of ${fence.markup} (everything after it is inside the block)`);
   }
   const info = readInfoString(line.slice(infoAt).trimEnd(), { line: start + 1, column: infoAt + 1 }, problems);
   if (info.kind === 'display') return undefined;
@@ -257,12 +283,12 @@ function readFence(
     id: '',
     kind: info.kind,
     lang: info.lang,
-    code: token.content.endsWith('\n') ? token.content.slice(0, -1) : token.content,
+    code: fence.content.endsWith('\n') ? fence.content.slice(0, -1) : fence.content,
     attrs: info.attrs,
     pos,
     attrPos: info.attrPos,
   };
-  return { action, source: { lines: [start, end], expectPos: info.expectPos } };
+  return { action, source: { lines: fence.map, expectPos: info.expectPos } };
 }
 
 function isClosingFence(line: string, markup: string): boolean {
@@ -270,12 +296,9 @@ function isClosingFence(line: string, markup: string): boolean {
   return !!match && match[1]![0] === markup[0] && match[1]!.length >= markup.length;
 }
 
-/** A list item whose text starts with `[ ]` or `[x]` is a check; anything else is prose. */
-function readCheck(tokens: Token[], index: number, lines: SourceLines, step: StepDraft | undefined): Check | undefined {
-  const inline = tokens[index + 2];
-  if (tokens[index + 1]?.type !== 'paragraph_open' || inline?.type !== 'inline') return undefined;
-  if (!/^\[[ xX]\](?:[ \t]|$)/.test(inline.content)) return undefined;
-  const [start, end] = tokens[index]!.map as Lines;
+/** A check's text: the item's lines without the marker and the box, indented lines under it included. */
+function readCheck(mark: Mark, lines: SourceLines, step: StepDraft | undefined): Check {
+  const [start, end] = mark.map;
   const first = lines.line(start);
   const box = /\[[ xX]\][ \t]*/.exec(first);
   const column = box ? box.index + 1 : 1;
