@@ -321,12 +321,12 @@ describe('when the record cannot be written', () => {
       },
     };
     // Each step outlasts the moment changes are gathered for, so a write is attempted mid-run.
-    const steps = [1, 2, 3].map((n) => ({ title: `Step ${n}`, actions: [`echo ${n} >> ran; sleep 0.4`] }));
+    const steps = [1, 2, 3, 4].map((n) => ({ title: `Step ${n}`, actions: [`echo ${n} >> ran; sleep 0.7`] }));
     const runbook = makeRunbook({ path: join(dir, 'demo.md'), steps });
     const state = await drive(dir, { runbook, store: filling }).final;
     expect(state.ended?.status).toBe('failed');
     expect(state.ended?.reason).toMatch(/no space left on the device/);
-    expect(readFileSync(join(dir, 'ran'), 'utf8').trim().split('\n').length).toBeLessThan(3);
+    expect(readFileSync(join(dir, 'ran'), 'utf8').trim().split('\n').length).toBeLessThan(4);
     const copy = join(tmpdir(), `baton-${state.record!.id}.json`);
     expect(JSON.parse(readFileSync(copy, 'utf8'))).toMatchObject({ id: state.record!.id, status: 'failed' });
     expect(state.messages.map((m) => m.text).join('\n')).toContain(`the latest record was written to ${copy} instead`);
