@@ -17,8 +17,16 @@ export interface AnswerOptions {
   onInputNeeded: (question: Question, hint: string) => void;
 }
 
-/** Answer a run's questions as they come, one at a time; returns the function that stops it. */
-export function answerQuestions(run: Run, options: AnswerOptions): () => void {
+/** The answering side of `baton exec`. */
+export interface Answerer {
+  /** Stop answering for good. */
+  stop(): void;
+  /** Let go of the terminal (an interactive action takes it); it is taken again for the next question. */
+  release(): void;
+}
+
+/** Answer a run's questions as they come, one at a time. */
+export function answerQuestions(run: Run, options: AnswerOptions): Answerer {
   const handled = new Set<string>();
   let busy = false;
   let stopped = false;
@@ -105,11 +113,18 @@ export function answerQuestions(run: Run, options: AnswerOptions): () => void {
 
   const unsubscribe = run.subscribe(() => next());
   setImmediate(next);
-  return () => {
-    stopped = true;
-    unsubscribe();
+  const release = () => {
     prompt?.abort();
     rl?.close();
+    rl = undefined;
+  };
+  return {
+    stop: () => {
+      stopped = true;
+      unsubscribe();
+      release();
+    },
+    release,
   };
 }
 

@@ -250,3 +250,29 @@ function filesUnder(dir: string): string[] {
     return statSync(path).isDirectory() ? filesUnder(path) : [path];
   });
 }
+
+describe('interactive actions', () => {
+  it('hand the terminal to the child, after the prompt lets go of it', async () => {
+    const dir = folder(
+      '# Typing\n\n## Get ready\n\n- [ ] Ready to type?\n\n## Type\n\n```bash {name=ask interactive}\nread -r answer\necho "got $answer" > answer.txt\n```\n',
+      'typing.md',
+    );
+    const terminal = execa('script', ['-qfec', `node ${bin} --state-dir ${join(dir, 'state')} exec typing.md`, '/dev/null'], {
+      cwd: dir,
+      reject: false,
+      env: { BATON_OPERATOR: 'ana', TERM: 'dumb' },
+    });
+    let seen = '';
+    terminal.stdout!.on('data', (chunk: Buffer) => (seen += chunk.toString()));
+    await waitFor(() => seen.includes('Ready to type?'), 20_000, 'the check');
+    terminal.stdin!.write('y\r');
+    await waitFor(() => seen.includes('note (optional)'), 20_000, 'the note prompt');
+    terminal.stdin!.write('\r');
+    await waitFor(() => seen.includes('▸ ask'), 20_000, 'the interactive action');
+    await waitFor(() => records(dir)[0]?.steps[1].actions[0].attempts[0]?.pid, 20_000, 'the child');
+    terminal.stdin!.write('hello\r');
+    const result = await terminal;
+    expect(result.exitCode, seen).toBe(0);
+    expect(readFileSync(join(dir, 'answer.txt'), 'utf8')).toBe('got hello\n');
+  });
+});
