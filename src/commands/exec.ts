@@ -120,8 +120,11 @@ export async function exec(target: string, options: ExecOptions): Promise<number
 
 async function drive(run: Run, options: ExecOptions, terminal: { answerer?: Answerer }): Promise<number> {
   const json = Boolean(options.json);
+  let inputNeeded: string | undefined;
   const write = (line: Line) => (line.stream === 'stderr' ? process.stderr : process.stdout).write(`${line.text}\n`);
   const unsubscribe = run.subscribe((state, event) => {
+    // A run stopped for want of an answer has said so already, on stderr.
+    if (event.type === 'refused' && inputNeeded) return;
     if (json) {
       const text = jsonEvent(event, state);
       if (text !== undefined) process.stdout.write(`${text}\n`);
@@ -133,7 +136,6 @@ async function drive(run: Run, options: ExecOptions, terminal: { answerer?: Answ
     }
   });
 
-  let inputNeeded: string | undefined;
   const interactive = Boolean(process.stdin.isTTY);
   const answerer = answerQuestions(run, {
     yes: Boolean(options.yes),

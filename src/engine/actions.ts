@@ -83,22 +83,28 @@ export async function previewStep(core: RunCore, index: number): Promise<void> {
   const spec = core.options.runbook.steps[index]!;
   for (const action of runnableActions(spec)) {
     const prepared = await prepareAction(core, spec, action);
-    if (prepared.ok) core.apply({ type: 'action-previewed', stepId: spec.id, actionId: action.id, code: prepared.shown, at: core.iso() });
+    core.apply({ type: 'action-previewed', stepId: spec.id, actionId: action.id, code: prepared.shown, at: core.iso() });
   }
 }
 
-async function prepareAction(core: RunCore, 
-  step: Step,
-  action: Action,
-): Promise<{ ok: true; executor: Executor; code: string; shown: string } | { ok: false; message: string }> {
+/** An action's code filled in, its executor, and what stops it from running (a dry run shows it anyway). */
+interface Prepared {
+  executor?: Executor;
+  code: string;
+  shown: string;
+  problem?: string;
+}
+
+async function prepareAction(core: RunCore, step: Step, action: Action): Promise<Prepared> {
   const executor = await core.executor(action.kind, executorFor);
-  if (!executor) return { ok: false, message: `no executor for ${action.kind} actions in this build of baton` };
   const filled = fillTemplate(action.code, (name) => lookupIn(core.values, name, core.captured));
   for (const secret of filled.secrets) core.secrets.add(secret);
-  if (filled.missing.length > 0) {
-    return { ok: false, message: `${core.options.runbook.path}:${action.pos.line}: no value for ${filled.missing.map((m) => `{{${m}}}`).join(', ')} in step "${step.title}"` };
-  }
-  return { ok: true, executor, code: filled.text, shown: filled.shown };
+  const problem = !executor
+    ? `no executor for ${action.kind} actions in this build of baton`
+    : filled.missing.length > 0
+      ? `${core.options.runbook.path}:${action.pos.line}: no value for ${filled.missing.map((m) => `{{${m}}}`).join(', ')} in step "${step.title}"`
+      : undefined;
+  return { ...(executor ? { executor } : {}), code: filled.text, shown: filled.shown, ...(problem ? { problem } : {}) };
 }
 
 async function runAction(core: RunCore, step: Step, action: Action): Promise<StepOutcome> {
@@ -109,15 +115,16 @@ async function runAction(core: RunCore, step: Step, action: Action): Promise<Ste
     return 'next';
   }
   const prepared = await prepareAction(core, step, action);
-  if (!prepared.ok) return failStep(core, step, action, prepared.message);
-  const { executor } = prepared;
-  const classification = executor.classify(prepared.code);
+  const classification = prepared.executor?.classify(prepared.code) ?? { level: 'read' as const, reasons: [] };
   const guard = decideGuard({ classification, attrs: action.attrs, environment: env, override: Boolean(core.options.override) });
   core.apply({ type: 'action-prepared', stepId: step.id, actionId: action.id, code: prepared.shown, classification: { level: guard.level, reasons: guard.reasons } });
   if (core.state.dryRun) {
+    // A practice run shows what it can: values captured by earlier actions stay as {{name}}.
     core.apply({ type: 'action-previewed', stepId: step.id, actionId: action.id, code: prepared.shown, at });
     return core.state.record!.practice ? 'next' : 'halt';
   }
+  if (prepared.problem || !prepared.executor) return failStep(core, step, action, prepared.problem ?? 'no executor');
+  const executor = prepared.executor;
   const needsTarget = env.protected && guard.level !== 'read' && !core.targets.has(action.kind);
   const target = needsTarget ? await describeTarget(core, executor, step, action, prepared) : undefined;
   if (guard.overridden) {
@@ -162,7 +169,7 @@ async function runAction(core: RunCore, step: Step, action: Action): Promise<Ste
     const approved = guard.ask === 'type-name' ? answer.value.trim() === env.name : answer.value === 'yes';
     if (!approved) return failStep(core, step, action, `not run: ${answer.by} declined`);
   }
-  return attemptAction(core, step, action, prepared.executor, prepared.code, prepared.shown);
+  return attemptAction(core, step, action, executor, prepared.code, prepared.shown);
 }
 
 async function attemptAction(core: RunCore, step: Step, action: Action, executor: Executor, code: string, shown: string): Promise<StepOutcome> {

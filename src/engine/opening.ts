@@ -324,14 +324,20 @@ async function resolveAllVariables(core: RunCore, record: RunRecord, decisions: 
   for (const spec of resolved.missing) {
     const question = core.question({
       kind: 'variable',
-      text: spec.prompt ?? `Value for ${spec.name}${spec.describe ? ` (${spec.describe})` : ''}?`,
-      detail: spec.choices ? [`one of: ${spec.choices.join(', ')}`] : [],
+      text: spec.prompt ?? `Value for ${spec.name}`,
+      detail: [
+        ...(spec.prompt ? [spec.name] : []),
+        ...(spec.describe ? [spec.describe] : []),
+        ...(spec.choices ? [`one of: ${spec.choices.join(', ')}`] : []),
+        ...(spec.fromEnv ? [`taken from $${spec.fromEnv} when that is set`] : []),
+      ],
       input: {
         ...(spec.secret ? { secret: true } : {}),
         ...(spec.choices ? { choices: spec.choices } : {}),
         ...(spec.pattern ? { pattern: spec.pattern } : {}),
       },
       variable: spec.name,
+      ...(spec.fromEnv ? { fromEnv: spec.fromEnv } : {}),
     });
     const answer = await core.ask(question);
     if (!answer) return false;

@@ -55,7 +55,6 @@ export function answerProblem(question: Question, value: string): string | undef
   const effective = value === '' && input.default !== undefined ? input.default : value;
   if (input.choices && input.choices.length > 0 && !input.choices.includes(effective)) return `answer one of: ${input.choices.join(', ')}`;
   if (input.pattern && !valueProblemPattern(input.pattern, effective)) return `the value must match ${input.pattern}`;
-  if (effective === '' && question.kind === 'variable') return 'a value is needed';
   return undefined;
 }
 

@@ -132,7 +132,9 @@ export function answerQuestions(run: Run, options: AnswerOptions): Answerer {
 export function inputHint(question: Question, yes: boolean): string {
   switch (question.kind) {
     case 'variable':
-      return `pass --var ${question.variable}=VALUE`;
+      return question.fromEnv
+        ? `set ${question.fromEnv} in the environment, or pass --var ${question.variable}=VALUE`
+        : `pass --var ${question.variable}=VALUE`;
     case 'unknown-outcome':
       return 'answer on a terminal, or pass --on-unknown rerun|mark-done|skip';
     case 'take-over':
