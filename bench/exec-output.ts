@@ -3,7 +3,7 @@
 // `> file`, in the same run. Budgets: baton's peak RSS ≤ 150 MB; throughput ≥ 0.5× the baseline's.
 import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { bin, ensureBuilt, median, rssProbe, scratch, wallMs } from './exec-common.js';
+import { bin, ensureBuilt, median, rssProbe, scratch, wallMs } from './fixtures/exec-common.js';
 
 const LINES = 2_000_000;
 const ROUNDS = 3;

@@ -9,7 +9,7 @@ import type { RunRecord } from '../src/store/record.js';
 import { newRunId } from '../src/store/run-id.js';
 import { openStore, type RunStore } from '../src/store/runs.js';
 import { makeRunbook } from '../test/helpers/runbook.js';
-import { median, scratch } from './exec-common.js';
+import { median, scratch } from './fixtures/exec-common.js';
 
 const EARLIER = 1_000;
 const ROUNDS = 15;

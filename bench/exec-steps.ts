@@ -3,7 +3,7 @@
 // interleaved. Budget: ratio ≤ 2.0.
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { bin, ensureBuilt, median, scratch, wallMs } from './exec-common.js';
+import { bin, ensureBuilt, median, scratch, wallMs } from './fixtures/exec-common.js';
 
 const STEPS = 200;
 const ROUNDS = 5;

@@ -19,14 +19,17 @@ const OPTIONS = {
   stripFinalNewline: false,
 } as const;
 
-// One action is a header line — its sequence number, then the byte length of each field — and
-// the fields: folder, code, then NAME=value for each variable. Each field is read in one call
-// (`read -N`, bytes under LC_ALL=C); a delimiter-based read would cost a system call per byte.
+// One action is the header's length (8 digits), the header — its sequence number, then the byte
+// length of each field — and the fields: folder, code, then NAME=value for each variable. Each
+// part is read in one call (`read -N`, bytes under LC_ALL=C); reading up to a delimiter would
+// cost bash a system call per byte.
 // The job announces itself (with its pid) on both streams before it becomes the command, so the
 // marker is in order with its output; the launcher closes it with its exit status once it ends.
 const SCRIPT = String.raw`
 set -m
-while IFS=' ' read -r -a head; do
+while LC_ALL=C IFS= read -r -N 8 size && [ "${"$"}{#size}" -eq 8 ]; do
+  LC_ALL=C IFS= read -r -N "$((10#$size))" header
+  head=($header)
   fields=()
   for ((i = 1; i < ${"$"}{#head[@]}; i++)); do
     f=''
@@ -118,7 +121,7 @@ export class ShellLauncher {
         return;
       }
       const header = [seq, ...fields.map((f) => Buffer.byteLength(f))].join(' ');
-      this.#stdin.write(`${header}\n${fields.join('')}`);
+      this.#stdin.write(`${String(header.length).padStart(8, '0')}${header}${fields.join('')}`);
     });
   }
 
