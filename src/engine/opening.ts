@@ -4,7 +4,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { acquireLock, describeHolder, processAlive, takeOverLock, type LockHolder } from '../store/lock.js';
-import { RESUMABLE_STATUSES, type Decision, type RunRecord } from '../store/record.js';
+import { RESUMABLE_STATUSES, type ActionRecord, type Decision, type RunRecord, type StepRecord } from '../store/record.js';
 import { newRunId } from '../store/run-id.js';
 import type { RunCore } from './core.js';
 import { OVERRIDE_FLAG } from './guard.js';
@@ -244,34 +244,19 @@ async function settle(core: RunCore, scratch: RunState, decisions: Decision[]): 
   for (const { step, action } of unknownOutcomes(state.record!)) {
     const last = action.attempts.at(-1);
     const still = last?.pid !== undefined && processAlive(last.pid) ? [`its process ${last.pid} still runs on this host`] : [];
-    const question = core.question({
-      kind: 'unknown-outcome',
-      text: `"${step.title}" was running ${last ? `(attempt ${last.n}, started ${last.startedAt} by ${last.operator})` : ''} when baton stopped; its outcome is unknown. What now?`,
-      detail: [...(action.code ? action.code.split('\n').map((l) => `$ ${l}`) : []), ...still],
-      options: unknownOptions(),
-      stepId: step.id,
-      actionId: action.id,
-    });
-    const answer = o.onUnknown ? core.auto(question, o.onUnknown, 'option') : await core.ask(question);
-    if (!answer) return state;
-    decisions.push(core.decision(question, answer));
-    state = reduce(state, settleEvent(step.id, action.id, answer, core.iso()));
+    const started = last ? `(attempt ${last.n}, started ${last.startedAt} by ${last.operator}) ` : '';
+    const text = `"${step.title}" was running ${started}when baton stopped; its outcome is unknown. What now?`;
+    const settled = await askWhatHappened(core, state, step, action, text, still, decisions);
+    if (!settled) return state;
+    state = settled;
   }
   for (const step of state.record!.steps) {
     for (const action of step.actions) {
       if (action.status === 'aborted' && action.attempts.at(-1)?.status === 'aborted') {
-        const question = core.question({
-          kind: 'unknown-outcome',
-          text: `"${step.title}" was stopped part-way last time (attempt ${action.attempts.length}); it may have done some of its work. What now?`,
-          detail: action.code ? action.code.split('\n').map((l) => `$ ${l}`) : [],
-          options: unknownOptions(),
-          stepId: step.id,
-          actionId: action.id,
-        });
-        const answer = o.onUnknown ? core.auto(question, o.onUnknown, 'option') : await core.ask(question);
-        if (!answer) return state;
-        decisions.push(core.decision(question, answer));
-        state = reduce(state, settleEvent(step.id, action.id, answer, core.iso()));
+        const text = `"${step.title}" was stopped part-way last time (attempt ${action.attempts.length}); it may have done some of its work. What now?`;
+        const settled = await askWhatHappened(core, state, step, action, text, [], decisions);
+        if (!settled) return state;
+        state = settled;
       } else if (action.status === 'aborted' || action.status === 'running') {
         state = reduce(state, { type: 'action-settled', stepId: step.id, actionId: action.id, status: 'pending', by: o.operator, via: 'rule', at: core.iso() });
       }
@@ -280,6 +265,31 @@ async function settle(core: RunCore, scratch: RunState, decisions: Decision[]): 
     if (current.status === 'failed') state = reduce(state, { type: 'step-reopened', stepId: step.id, actionIds: reopenable(current), at: core.iso() });
   }
   return state;
+}
+
+/** Ask re-run / mark done / skip about an action (or take `--on-unknown`); the state with the answer applied. */
+async function askWhatHappened(
+  core: RunCore,
+  state: RunState,
+  step: StepRecord,
+  action: ActionRecord,
+  text: string,
+  extra: string[],
+  decisions: Decision[],
+): Promise<RunState | undefined> {
+  const question = core.question({
+    kind: 'unknown-outcome',
+    text,
+    detail: [...(action.code ? action.code.split('\n').map((l) => `$ ${l}`) : []), ...extra],
+    options: unknownOptions(),
+    stepId: step.id,
+    actionId: action.id,
+  });
+  const onUnknown = core.options.onUnknown;
+  const answer = onUnknown ? core.auto(question, onUnknown, 'option') : await core.ask(question);
+  if (!answer) return undefined;
+  decisions.push(core.decision(question, answer));
+  return reduce(state, settleEvent(step.id, action.id, answer, core.iso()));
 }
 
 /** Attempts that began (their log file exists) after the record was last written, as running ones. */

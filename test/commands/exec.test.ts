@@ -5,9 +5,12 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa, type ResultPromise } from 'execa';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { processAlive } from '../../src/store/lock.js';
 import { tempDir, waitFor } from '../helpers/context.js';
+
+// Real processes on a shared machine: give them time; nothing here asserts on timing.
+vi.setConfig({ testTimeout: 60_000 });
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const bin = join(root, 'bin', 'baton.js');

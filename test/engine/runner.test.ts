@@ -2,7 +2,7 @@ import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from '
 import { spawnSync } from 'node:child_process';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Executor, ExecutionContext } from '../../src/executors/types.js';
 import { shellExecutor } from '../../src/executors/shell.js';
 import { acquireLock, processAlive } from '../../src/store/lock.js';
@@ -10,6 +10,9 @@ import { StateError, openStore, readRun, type RunStore } from '../../src/store/r
 import { tempDir, waitFor } from '../helpers/context.js';
 import { PROD, drive } from '../helpers/run.js';
 import { makeRunbook } from '../helpers/runbook.js';
+
+// Real processes on a shared machine: give them time; nothing here asserts on timing.
+vi.setConfig({ testTimeout: 60_000 });
 
 describe('the runner', () => {
   it('runs steps for real, captures, checks expect, skips by env, and records every attempt', async () => {
