@@ -23,7 +23,9 @@ import type { RunMode, RunState } from './state.js';
 
 /** Hands the terminal to an `interactive` action's child and takes it back (the TUI pauses rendering). */
 export interface TerminalHandover {
+  /** Before the child starts: stop drawing and reading keys. */
   release(): Promise<void> | void;
+  /** After it ends: take the terminal back. */
   reclaim(): Promise<void> | void;
 }
 
@@ -55,9 +57,11 @@ export interface RunOptions {
   executors?: (kind: ActionKind) => Promise<Executor> | undefined;
   /** Find a runbook by id for `on-fail=runbook:<id>` fallback runs. */
   resolveRunbook?: (id: string) => Promise<Runbook | { problem: string }>;
+  /** Called around `interactive` actions, so a face can give up and retake the terminal. */
   terminal?: TerminalHandover;
   /** Process environment for `from-env` variables. Default `process.env`. */
   processEnv?: NodeJS.ProcessEnv;
+  /** The clock (tests pin it). */
   now?: () => Date;
   /** Delay before the first retry when the action sets none. Default 2 s. */
   defaultRetryDelayMs?: number;
