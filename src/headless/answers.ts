@@ -45,6 +45,8 @@ export function answerQuestions(run: Run, options: AnswerOptions): Answerer {
         },
       });
       rl = createInterface({ input: options.terminal.input, output, terminal: Boolean((options.terminal.input as { isTTY?: boolean }).isTTY) });
+      // In raw mode Ctrl-C reaches readline, not the process: pass it on, so it stops the run.
+      rl.on('SIGINT', () => process.kill(process.pid, 'SIGINT'));
     }
     return rl;
   };
