@@ -279,3 +279,21 @@ describe('interactive actions', () => {
     expect(readFileSync(join(dir, 'answer.txt'), 'utf8')).toBe('got hello\n');
   });
 });
+
+describe('Ctrl-C at a question', () => {
+  it('stops the run and records it as aborted', async () => {
+    const dir = folder('# Wait\n\n## Look\n\n- [ ] Is the dashboard green?\n', 'wait.md');
+    const terminal = execa('script', ['-qfec', `node ${bin} --state-dir ${join(dir, 'state')} exec wait.md`, '/dev/null'], {
+      cwd: dir,
+      reject: false,
+      env: { BATON_OPERATOR: 'ana', TERM: 'dumb' },
+    });
+    let seen = '';
+    terminal.stdout!.on('data', (chunk: Buffer) => (seen += chunk.toString()));
+    await waitFor(() => seen.includes('Is the dashboard green?'), 20_000, 'the check');
+    terminal.stdin!.write('\x03');
+    const result = await terminal;
+    expect(result.exitCode, seen).toBe(130);
+    expect(records(dir)[0]).toMatchObject({ status: 'aborted', sessions: [{ ended: 'aborted', reason: 'stopped by SIGINT' }] });
+  });
+});
