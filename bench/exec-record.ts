@@ -2,6 +2,7 @@
 // an empty one, measured in the same run, interleaved: whole record lifecycles (created, ten
 // progress writes, finished) of a 12-step run. Budget: ≤ 1.1×. Also shows what listing a
 // runbook's earlier runs costs with 1,000 of them (what every start does to find one to resume).
+import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { newRecord } from '../src/engine/resume.js';
@@ -83,6 +84,8 @@ for (let i = 0; i < EARLIER; i++) {
   await fullStore.save({ ...earlier, status: i % 10 === 0 ? 'failed' : 'done', endedAt: earlier.startedAt });
 }
 
+// Flush what setting up wrote, so the disk's catching up with it does not land on one side only.
+spawnSync('sync');
 const emptyStore = openStore(empty);
 await timeLifecycles(emptyStore);
 await timeLifecycles(fullStore);
