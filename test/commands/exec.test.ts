@@ -1,6 +1,6 @@
 // `baton exec`, `baton runs` and `baton show` as real child processes of the built CLI: real
 // shells, real signals, real files under a temp state folder.
-import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -161,6 +161,17 @@ describe('baton exec', () => {
     expect(events[0]).toMatchObject({ type: 'run-opened', environment: { name: 'sandbox' }, steps: [{ id: 'prepare-the-folder' }, { id: 'call-the-service' }] });
     expect(events.filter((e) => e.type === 'attempt-ended').map((e) => e.status)).toEqual(['succeeded', 'succeeded']);
     expect(events.at(-1)).toMatchObject({ type: 'run-ended', status: 'done' });
+  });
+
+  // root writes through file modes, so this one needs an ordinary user to mean anything.
+  it.skipIf(process.getuid?.() === 0)('reports a read-only state folder, and runs nothing', async () => {
+    const dir = folder();
+    mkdirSync(join(dir, 'state'));
+    chmodSync(join(dir, 'state'), 0o555);
+    const result = await baton(dir, ['exec', 'nightly.md', '--yes'], { TEST_TOKEN: 't' });
+    expect(result.exitCode).toBe(3);
+    expect(result.stderr).toContain('the state folder is read-only (use --state-dir or BATON_STATE_DIR to point elsewhere)');
+    expect(existsSync(join(dir, 'out-sandbox'))).toBe(false);
   });
 
   it('reports a state folder it cannot write, and runs nothing', async () => {
