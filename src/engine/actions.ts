@@ -227,7 +227,8 @@ async function attemptAction(core: RunCore, step: Step, action: Action, executor
   return onFail(core, step, action, last);
 }
 
-async function attemptOnce(core: RunCore, 
+async function attemptOnce(
+  core: RunCore,
   step: Step,
   action: Action,
   executor: Executor,
