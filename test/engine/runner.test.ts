@@ -370,3 +370,27 @@ describe('a lock left by a process that is gone', () => {
     expect(state.record!.decisions).toEqual([expect.objectContaining({ kind: 'take-over', answer: 'yes', via: 'option' })]);
   });
 });
+
+describe('starting somewhere else', () => {
+  const steps = ['One', 'Two', 'Three'].map((title) => ({ title, actions: [`echo ${title} >> ran`] }));
+
+  it('--from skips the unfinished steps before it, saying why', async () => {
+    const dir = tempDir();
+    const state = await drive(dir, { runbook: makeRunbook({ path: join(dir, 'demo.md'), steps }), from: '2' }).final;
+    expect(readFileSync(join(dir, 'ran'), 'utf8')).toBe('Two\nThree\n');
+    expect(state.ended?.status).toBe('done');
+    expect(state.record!.steps[0]).toMatchObject({ status: 'skipped', skip: { reason: 'started from step 2 (--from)', via: 'option' } });
+  });
+
+  it('--only runs one step and leaves the run to be continued', async () => {
+    const dir = tempDir();
+    const runbook = makeRunbook({ path: join(dir, 'demo.md'), steps });
+    const first = await drive(dir, { runbook, only: 'three' }).final;
+    expect(readFileSync(join(dir, 'ran'), 'utf8')).toBe('Three\n');
+    expect(first.ended).toEqual({ status: 'paused', reason: 'only step three was asked for' });
+    const second = await drive(dir, { runbook }).final;
+    expect(second.record!.id).toBe(first.record!.id);
+    expect(readFileSync(join(dir, 'ran'), 'utf8')).toBe('Three\nOne\nTwo\n');
+    expect(second.ended?.status).toBe('done');
+  });
+});
