@@ -224,6 +224,37 @@ describe('step mode (the TUI face)', () => {
     expect(state.record!.notes).toEqual([expect.objectContaining({ by: 'ana', text: 'paused for the DBA' })]);
   });
 
+  it('retries a failed step, takes check answers as intents, and skips with a reason', async () => {
+    const dir = tempDir();
+    const runbook = makeRunbook({
+      path: join(dir, 'demo.md'),
+      steps: [
+        { title: 'Flaky', actions: ['test -f ok || { touch ok; exit 1; }'], checks: ['Numbers match'] },
+        { title: 'Optional', actions: ['touch optional'] },
+        { title: 'Last', actions: ['true'] },
+      ],
+    });
+    const driven = drive(dir, { runbook, mode: 'step' }, () => undefined);
+    const state = () => driven.run.getState();
+    await waitFor(() => state().phase === 'running', 5000, 'the run to open');
+    driven.run.dispatch({ type: 'run', stepId: 'flaky' });
+    await waitFor(() => state().record!.steps[0]!.status === 'failed', 10_000, 'the first failure');
+    expect(driven.run.dispatch({ type: 'retry', stepId: 'flaky' })).toEqual({ accepted: true });
+    const check = await waitFor(() => state().questions.find((q) => q.kind === 'check'), 10_000, 'the check');
+    expect(driven.run.dispatch({ type: 'confirm-check', stepId: 'flaky', checkId: check.checkId!, note: '42 = 42' })).toEqual({ accepted: true });
+    await waitFor(() => state().cursor === 1, 5000, 'the next step');
+    expect(driven.run.dispatch({ type: 'skip', stepId: 'optional', reason: 'not needed tonight' })).toEqual({ accepted: true });
+    await waitFor(() => state().cursor === 2, 5000, 'the last step');
+    driven.run.dispatch({ type: 'run', stepId: 'last' });
+    const final = await driven.final;
+    expect(final.ended?.status).toBe('done');
+    expect(existsSync(join(dir, 'optional'))).toBe(false);
+    const [flaky, optional] = final.record!.steps;
+    expect(flaky!.actions[0]!.attempts.map((a) => a.status)).toEqual(['failed', 'succeeded']);
+    expect(flaky!.checks[0]).toMatchObject({ status: 'confirmed', note: '42 = 42', by: 'ana' });
+    expect(optional).toMatchObject({ status: 'skipped', skip: { reason: 'not needed tonight', by: 'ana', via: 'operator' } });
+  });
+
   it('aborting mid-action kills the child and records the attempt as aborted', async () => {
     const dir = tempDir();
     const runbook = makeRunbook({ path: join(dir, 'demo.md'), steps: [{ title: 'Long', actions: ['sleep 60'] }] });
