@@ -32,6 +32,18 @@ function records(dir: string): any[] {
     .map((n) => JSON.parse(readFileSync(join(runs, n), 'utf8')));
 }
 
+/** baton under a real terminal (a pty from `script`); `seen()` is everything it has printed so far. */
+function onTerminal(dir: string, args: string[], operator = 'ana') {
+  const child = execa('script', ['-qfec', `node ${bin} --state-dir ${join(dir, 'state')} ${args.join(' ')}`, '/dev/null'], {
+    cwd: dir,
+    reject: false,
+    env: { BATON_OPERATOR: operator, TERM: 'dumb' },
+  });
+  let seen = '';
+  child.stdout!.on('data', (chunk: Buffer) => (seen += chunk.toString()));
+  return { child, seen: () => seen, type: (keys: string) => child.stdin!.write(keys) };
+}
+
 const RUNBOOK = `---
 title: Nightly checks
 variables:
@@ -232,21 +244,16 @@ describe('signals, locks and resume with real processes', () => {
     expect(headless.stderr).toContain('but that process is gone. Take the lock over? (answer on a terminal, or pass --take-over if that run is really gone)');
 
     // On a terminal the same questions are asked and answered.
-    const terminal = execa('script', ['-qfec', `node ${bin} --state-dir ${join(dir, 'state')} exec long.md --yes`, '/dev/null'], {
-      cwd: dir,
-      reject: false,
-      env: { BATON_OPERATOR: 'ben', TERM: 'dumb' },
-    });
-    let seen = '';
-    terminal.stdout!.on('data', (chunk: Buffer) => (seen += chunk.toString()));
-    await waitFor(() => seen.includes('Take the lock over?'), 20_000, 'the take-over question');
-    terminal.stdin!.write('y\r');
-    await waitFor(() => seen.includes('its outcome is unknown'), 20_000, 'the unknown-outcome question');
+    const terminal = onTerminal(dir, ['exec', 'long.md', '--yes'], 'ben');
+    await waitFor(() => terminal.seen().includes('Take the lock over?'), 20_000, 'the take-over question');
+    terminal.type('y\r');
+    await waitFor(() => terminal.seen().includes('its outcome is unknown'), 20_000, 'the unknown-outcome question');
+    const seen = terminal.seen();
     expect(seen).toMatch(/"Load" was running \(attempt 1, started .* by ana\) when baton stopped; its outcome is unknown\. What now\?/);
     expect(seen).toContain('[r] re-run it  [d] mark it done (it did its work)  [s] skip it');
-    terminal.stdin!.write('d\r');
-    const result = await terminal;
-    expect(result.exitCode, seen).toBe(0);
+    terminal.type('d\r');
+    const result = await terminal.child;
+    expect(result.exitCode, terminal.seen()).toBe(0);
     expect(readFileSync(join(dir, 'steps.log'), 'utf8')).toBe('started\nloading\nfinished\n');
     const [record] = records(dir);
     expect(record.status).toBe('done');
@@ -271,22 +278,16 @@ describe('interactive actions', () => {
       '# Typing\n\n## Get ready\n\n- [ ] Ready to type?\n\n## Type\n\n```bash {name=ask interactive}\nread -r answer\necho "got $answer" > answer.txt\n```\n',
       'typing.md',
     );
-    const terminal = execa('script', ['-qfec', `node ${bin} --state-dir ${join(dir, 'state')} exec typing.md`, '/dev/null'], {
-      cwd: dir,
-      reject: false,
-      env: { BATON_OPERATOR: 'ana', TERM: 'dumb' },
-    });
-    let seen = '';
-    terminal.stdout!.on('data', (chunk: Buffer) => (seen += chunk.toString()));
-    await waitFor(() => seen.includes('Ready to type?'), 20_000, 'the check');
-    terminal.stdin!.write('y\r');
-    await waitFor(() => seen.includes('note (optional)'), 20_000, 'the note prompt');
-    terminal.stdin!.write('\r');
-    await waitFor(() => seen.includes('▸ ask'), 20_000, 'the interactive action');
+    const terminal = onTerminal(dir, ['exec', 'typing.md']);
+    await waitFor(() => terminal.seen().includes('Ready to type?'), 20_000, 'the check');
+    terminal.type('y\r');
+    await waitFor(() => terminal.seen().includes('note (optional)'), 20_000, 'the note prompt');
+    terminal.type('\r');
+    await waitFor(() => terminal.seen().includes('▸ ask'), 20_000, 'the interactive action');
     await waitFor(() => records(dir)[0]?.steps[1].actions[0].attempts[0]?.pid, 20_000, 'the child');
-    terminal.stdin!.write('hello\r');
-    const result = await terminal;
-    expect(result.exitCode, seen).toBe(0);
+    terminal.type('hello\r');
+    const result = await terminal.child;
+    expect(result.exitCode, terminal.seen()).toBe(0);
     expect(readFileSync(join(dir, 'answer.txt'), 'utf8')).toBe('got hello\n');
   });
 });
@@ -294,17 +295,11 @@ describe('interactive actions', () => {
 describe('Ctrl-C at a question', () => {
   it('stops the run and records it as aborted', async () => {
     const dir = folder('# Wait\n\n## Look\n\n- [ ] Is the dashboard green?\n', 'wait.md');
-    const terminal = execa('script', ['-qfec', `node ${bin} --state-dir ${join(dir, 'state')} exec wait.md`, '/dev/null'], {
-      cwd: dir,
-      reject: false,
-      env: { BATON_OPERATOR: 'ana', TERM: 'dumb' },
-    });
-    let seen = '';
-    terminal.stdout!.on('data', (chunk: Buffer) => (seen += chunk.toString()));
-    await waitFor(() => seen.includes('Is the dashboard green?'), 20_000, 'the check');
-    terminal.stdin!.write('\x03');
-    const result = await terminal;
-    expect(result.exitCode, seen).toBe(130);
+    const terminal = onTerminal(dir, ['exec', 'wait.md']);
+    await waitFor(() => terminal.seen().includes('Is the dashboard green?'), 20_000, 'the check');
+    terminal.type('\x03');
+    const result = await terminal.child;
+    expect(result.exitCode, terminal.seen()).toBe(130);
     expect(records(dir)[0]).toMatchObject({ status: 'aborted', sessions: [{ ended: 'aborted', reason: 'stopped by SIGINT' }] });
   });
 });
