@@ -115,6 +115,8 @@ export interface Question {
   checkId?: string;
   /** The variable asked for (kind `variable`). */
   variable?: string;
+  /** The process environment variable that would have supplied it (kind `variable`). */
+  fromEnv?: string;
 }
 
 /** Why a run could not start. */

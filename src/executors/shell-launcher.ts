@@ -3,8 +3,7 @@
 // running the commands from a script would. Each action still runs as its own
 // `bash -eo pipefail -c <code>`, in its own process group (job control is on), so a timeout or a
 // cancel can stop its whole tree. Its output reaches us through the launcher's stdout and stderr,
-// framed by start markers (the one on stdout carries its pid) and end markers (the one on stdout
-// carries its exit status).
+// followed by end markers (the one on stdout carries its exit status); its pid comes first on stdout.
 import type { Readable, Writable } from 'node:stream';
 import { execa } from 'execa';
 
@@ -19,14 +18,18 @@ const OPTIONS = {
   stripFinalNewline: false,
 } as const;
 
-// One action is a header line — its sequence number, then the byte length of each field — and
-// the fields: folder, code, then NAME=value for each variable. Each field is read in one call
-// (`read -N`, bytes under LC_ALL=C); a delimiter-based read would cost a system call per byte.
-// The job announces itself (with its pid) on both streams before it becomes the command, so the
-// marker is in order with its output; the launcher closes it with its exit status once it ends.
+// One action is the header's length (8 digits), the header — its sequence number, then the byte
+// length of each field — and the fields: folder, code, then NAME=value for each variable. Each
+// part is read in one call (`read -N`, bytes under LC_ALL=C); reading up to a delimiter would
+// cost bash a system call per byte.
+// The job announces its pid on stdout before it becomes the command; the launcher ends each stream
+// with a marker once the job has exited (on stdout with its exit status). Output between an
+// action's request and its end markers is that action's.
 const SCRIPT = String.raw`
 set -m
-while IFS=' ' read -r -a head; do
+while LC_ALL=C IFS= read -r -N 8 size && [ "${"$"}{#size}" -eq 8 ]; do
+  LC_ALL=C IFS= read -r -N "$((10#$size))" header
+  head=($header)
   fields=()
   for ((i = 1; i < ${"$"}{#head[@]}; i++)); do
     f=''
@@ -34,7 +37,7 @@ while IFS=' ' read -r -a head; do
     fields+=("$f")
   done
   seq=${"$"}{head[0]}
-  ( printf '\0BATON:S:%s:%s\0' "$seq" "$BASHPID"; printf '\0BATON:S:%s\0' "$seq" >&2
+  ( printf '\0BATON:S:%s:%s\0' "$seq" "$BASHPID"
     cd -- "${"$"}{fields[0]}" || exit 126
     for ((i = 2; i < ${"$"}{#fields[@]}; i++)); do export "${"$"}{fields[$i]}"; done
     exec bash -eo pipefail -c "${"$"}{fields[1]}" ) </dev/null &
@@ -111,14 +114,17 @@ export class ShellLauncher {
     if (this.#dead) return Promise.resolve({ error: this.#dead });
     const seq = ++this.#seq;
     return new Promise((resolve) => {
-      this.#jobs.set(seq, { seq, handlers, ended: { stdout: false, stderr: false }, resolve });
+      const job: Job = { seq, handlers, ended: { stdout: false, stderr: false }, resolve };
+      this.#jobs.set(seq, job);
+      this.#current.stdout = job;
+      this.#current.stderr = job;
       const fields = [request.cwd, request.code, ...Object.entries(request.env).map(([k, v]) => `${k}=${v}`)];
       if (fields.some((f) => f.includes('\0'))) {
         this.#finish(seq, { error: 'the command or a variable contains a NUL character' });
         return;
       }
       const header = [seq, ...fields.map((f) => Buffer.byteLength(f))].join(' ');
-      this.#stdin.write(`${header}\n${fields.join('')}`);
+      this.#stdin.write(`${String(header.length).padStart(8, '0')}${header}${fields.join('')}`);
     });
   }
 
@@ -165,7 +171,6 @@ export class ShellLauncher {
       const [kind, seqText, value] = text.slice(at + MARKER.length, close).split(':');
       const job = this.#jobs.get(Number(seqText));
       if (kind === 'S') {
-        this.#current[stream] = job;
         if (job && value !== undefined) {
           job.pid = Number(value);
           job.handlers.started(job.pid);

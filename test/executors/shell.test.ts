@@ -1,10 +1,15 @@
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { shellExecutor } from '../../src/executors/shell.js';
 import { executorFor } from '../../src/executors/index.js';
 import { processAlive } from '../../src/store/lock.js';
-import { collect, shellContext, tempDir, waitFor } from '../helpers/context.js';
+import { closeTestScope, collect, shellContext, tempDir, waitFor } from '../helpers/context.js';
+
+// Real processes on a shared machine: give them time; nothing here asserts on timing.
+vi.setConfig({ testTimeout: 60_000 });
+
+afterAll(closeTestScope);
 
 describe('shell executor', () => {
   it('is registered for shell actions', async () => {
