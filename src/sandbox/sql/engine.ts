@@ -11,6 +11,7 @@ import {
 import { Access } from './access.js';
 import { bootstrapCatalog } from './bootstrap.js';
 import { Catalog, type UserEntry } from './catalog.js';
+import type { QueryPoint } from './history.js';
 import { checkPassword, hashPassword } from './passwords.js';
 import { Cursor } from './cursor.js';
 import { cancelled, compilationError, fromDuckError, unsupported } from './errors.js';
@@ -262,6 +263,11 @@ export class SnowflakeEngine implements SandboxEngine, EngineState {
     return this.executeIn(session, request, signal, undefined);
   }
 
+  private readonly points = new Map<string, QueryPoint>();
+
+  /** A recent statement's place in the change history (the newest 100,000 are kept in memory). */
+  readonly queryPoint = (queryId: string): QueryPoint | undefined => this.points.get(queryId);
+
   /** The newest change version handed out (the watermark of a statement that starts now). */
   lastVersion = 0;
 
@@ -309,6 +315,8 @@ export class SnowflakeEngine implements SandboxEngine, EngineState {
 
   private async log(x: Execution, start: Date, error: SandboxError | null): Promise<void> {
     const session = x.session;
+    this.points.set(x.request.queryId, { version: error ? null : x.version, watermark: x.watermark, start, end: new Date() });
+    if (this.points.size > 100_000) this.points.delete(this.points.keys().next().value!);
     const warehouse = session.warehouse ? this.catalog.warehouse(session.warehouse) : undefined;
     await this.store.logQuery({
       queryId: x.request.queryId,

@@ -5,6 +5,7 @@ import type { DuckDBResultReader } from '@duckdb/node-api';
 import type { StatementOutcome, StatementRequest, WireBind, WireColumn, WireType } from '../engine-api.js';
 import type { Access } from './access.js';
 import type { Catalog } from './catalog.js';
+import type { QueryLookup } from './history.js';
 import { wireColumn, encodeValue } from './encode.js';
 import { cancelled, compilationError, fromDuckError, numericNotRecognized } from './errors.js';
 import type { Session } from './session.js';
@@ -26,6 +27,8 @@ export interface EngineState {
   runNested(parent: Execution, sql: string, options: NestedOptions): Promise<StatementOutcome>;
   /** Sessions currently open, by id. */
   readonly sessions: Map<string, Session>;
+  /** A recent statement's place in the change history, by query id. */
+  readonly queryPoint: QueryLookup;
   /** Interrupts a running query of this user (or any, for ACCOUNTADMIN); false if it is not running. */
   cancelQuery(queryId: string, user: string, roles: Set<string>): boolean;
 }
@@ -103,6 +106,7 @@ export class Execution {
   /** Runs DuckDB SQL on the session's connection; a cancel interrupts it. */
   async run(sql: string, values?: (string | number | boolean | null)[]): Promise<DuckDBResultReader> {
     if (this.signal.aborted) throw cancelled();
+    await this.engine.store.flushFor(sql);
     const connection = this.session.connection;
     const onAbort = (): void => connection.interrupt();
     this.signal.addEventListener('abort', onAbort, { once: true });
@@ -144,6 +148,14 @@ export class Execution {
     this.applyPendingOffsets();
   }
 
+  /**
+   * Writes the buffered query log before a transaction starts if the statement may read it: rows
+   * appended after a transaction began are invisible to it.
+   */
+  async flushLogIfRead(): Promise<void> {
+    if (/HISTORY|ACCOUNT_USAGE|INFORMATION_SCHEMA|\b(AT|BEFORE|CHANGES)\s*\(/i.test(this.sql)) await this.engine.store.flush();
+  }
+
   /** Moves stream offsets that waited for the transaction to commit. */
   applyPendingOffsets(): void {
     for (const [streamId, version] of this.session.pendingOffsets) {
@@ -164,6 +176,7 @@ export class Execution {
     await this.commitOpen();
     const before = this.catalog.snapshot();
     const connection = this.session.connection;
+    await this.flushLogIfRead();
     await connection.run('BEGIN TRANSACTION');
     try {
       const result = await change();
@@ -185,6 +198,7 @@ export class Execution {
       this.consumeStreams(true);
       return result;
     }
+    await this.flushLogIfRead();
     await connection.run('BEGIN TRANSACTION');
     try {
       const result = await change();

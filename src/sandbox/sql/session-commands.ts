@@ -153,6 +153,7 @@ export async function transaction(x: Execution): Promise<Outcome> {
   switch (x.statementClass.verb) {
     case 'begin':
       if (!session.inTransaction) {
+        await x.engine.store.flush();
         await session.connection.run('BEGIN TRANSACTION');
         session.inTransaction = true;
       }

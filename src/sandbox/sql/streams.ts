@@ -37,7 +37,7 @@ export async function createStream(x: Execution, cursor: Cursor, orReplace: bool
   let offset = x.watermark;
   if (point) {
     const travel = new Translator(point, new Resolver(x, x.scope())).pointInTime();
-    const sql = travelVersionSql(travel, { name: source.object.name, createdVersion: source.object.table.createdVersion, retentionDays: x.catalog.retentionDays(source.object) });
+    const sql = travelVersionSql(travel, { name: source.object.name, createdVersion: source.object.table.createdVersion, retentionDays: x.catalog.retentionDays(source.object) }, undefined, x.engine.queryPoint);
     offset = Number((await x.run(`SELECT ${sql}`)).getRows()[0]![0]);
   }
   const bool = (key: string): boolean => props[key] === true || String(props[key] ?? '').toUpperCase() === 'TRUE';
