@@ -147,6 +147,8 @@ export interface AlertDetails {
   condition: string;
   action: string;
   state: 'started' | 'suspended';
+  /** When the schedule next runs it (while started). */
+  nextRun?: string | null;
 }
 
 /** A sequence. */

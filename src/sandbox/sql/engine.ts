@@ -28,6 +28,7 @@ import { syntaxError } from './errors.js';
 import { alterWarehouse, applyAutoSuspend, createWarehouse } from './warehouses.js';
 import { dispatchDdl } from './dispatch.js';
 import { seedSandbox } from './seed.js';
+import { runDueWork } from './tasks.js';
 
 /** Options for opening the engine. */
 export interface EngineOptions {
@@ -35,7 +36,12 @@ export interface EngineOptions {
   dataDir: string | ':memory:';
   /** Load the sample source data (default true). */
   seed?: boolean;
+  /** Run started tasks and alerts on their schedules while open (default true). */
+  schedule?: boolean;
 }
+
+/** How often due tasks and alerts are looked for. */
+const SCHEDULE_TICK_MS = 5_000;
 
 /** A readers–writer lock: queries share it, changes take it alone, in arrival order. */
 class StatementLock {
@@ -119,6 +125,7 @@ export class SnowflakeEngine implements SandboxEngine, EngineState {
       await store.saveCatalog(store.admin, catalog.data);
       if (options.seed !== false) await seedSandbox(engine);
     }
+    if (options.schedule !== false) engine.startSchedule();
     return engine;
   }
 
@@ -241,9 +248,40 @@ export class SnowflakeEngine implements SandboxEngine, EngineState {
   }
 
   async close(): Promise<void> {
+    if (this.scheduleTimer) clearInterval(this.scheduleTimer);
+    while (this.ticking) await new Promise((resolve) => setTimeout(resolve, 20));
+    this.scheduleSession?.connection.closeSync();
     for (const session of [...this.sessions.values()]) await this.closeSession(session);
     await this.store.saveCatalog(this.store.admin, this.catalog.data).catch(() => undefined);
     await this.store.close();
+  }
+
+  private scheduleTimer: NodeJS.Timeout | undefined;
+  private scheduleSession: Session | undefined;
+  private ticking = false;
+
+  /** Looks for due tasks and alerts every few seconds while the engine is open. */
+  private startSchedule(): void {
+    this.scheduleTimer = setInterval(() => void this.runSchedule().catch(() => undefined), SCHEDULE_TICK_MS);
+    this.scheduleTimer.unref();
+  }
+
+  /** Runs the tasks and alerts whose schedule has come round (also callable directly). */
+  async runSchedule(now = new Date()): Promise<void> {
+    if (this.ticking) return;
+    const pending = this.catalog.data.objects.some((o) => !o.droppedOn && ((o.task?.state === 'started' && o.task.schedule) || (o.alert?.state === 'started' && o.alert.schedule)));
+    if (!pending) return;
+    this.ticking = true;
+    const release = await this.lock.acquire(true);
+    try {
+      this.scheduleSession ??= new Session('scheduler', 'SYSTEM', await this.store.connect(), { role: 'ACCOUNTADMIN', warehouse: null, database: null, schema: null }, 'INTERNAL', '127.0.0.1');
+      const request = { sql: 'EXECUTE TASK scheduled', queryId: randomUUID() };
+      const x = new Execution(this, this.scheduleSession, request, request.sql, classifyStatement(request.sql), new AbortController().signal, this.lastVersion);
+      if (await runDueWork(x, now)) await this.store.saveCatalog(this.store.admin, this.catalog.data);
+    } finally {
+      release();
+      this.ticking = false;
+    }
   }
 
   cancelQuery(queryId: string, user: string, roles: Set<string>): boolean {
@@ -272,7 +310,7 @@ export class SnowflakeEngine implements SandboxEngine, EngineState {
   lastVersion = 0;
 
   /** Runs one statement in a session; `parent` is set for statements run inside another (tasks). */
-  async executeIn(session: Session, request: StatementRequest, signal: AbortSignal, parent: Execution | undefined): Promise<StatementOutcome> {
+  async executeIn(session: Session, request: StatementRequest, signal: AbortSignal, parent: Execution | undefined, nested?: NestedOptions): Promise<StatementOutcome> {
     const statementClass = classifyStatement(request.sql);
     const exclusive = !READ_ONLY_VERBS.has(statementClass.verb);
     const release = parent ? () => undefined : await this.lock.acquire(exclusive);
@@ -286,6 +324,7 @@ export class SnowflakeEngine implements SandboxEngine, EngineState {
       }
       x = new Execution(this, session, request, request.sql, statementClass, signal, this.lastVersion);
       if (parent) {
+        x.serverless = Boolean(nested?.serverless);
         x.taskName = parent.taskName;
         x.predecessorReturnValue = parent.predecessorReturnValue;
       }
@@ -365,7 +404,7 @@ export class SnowflakeEngine implements SandboxEngine, EngineState {
     }, outer.authentication, outer.clientIp);
     for (const [key, value] of outer.variables) session.variables.set(key, value);
     Object.assign(session.parameters, outer.parameters);
-    return this.executeIn(session, { sql, queryId: options.queryId ?? randomUUID() }, parent.signal, parent);
+    return this.executeIn(session, { sql, queryId: options.queryId ?? randomUUID() }, parent.signal, parent, options);
   }
 
   private async dispatch(x: Execution): Promise<StatementOutcome> {

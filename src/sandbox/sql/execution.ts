@@ -35,6 +35,8 @@ export interface EngineState {
 
 /** How a statement run inside another differs from its parent's session. */
 export interface NestedOptions {
+  /** Runs on managed compute: no warehouse needed (a task without WAREHOUSE). */
+  serverless?: boolean;
   role?: string;
   user?: string;
   queryId?: string;
@@ -66,6 +68,8 @@ export class Execution {
   bindRow = 0;
   /** Whether the statement needs a running warehouse (set while translating). */
   needsWarehouse = false;
+  /** Runs on managed compute (a serverless task): no warehouse is needed. */
+  serverless = false;
   /** Inside a task run: the task's name, its predecessor's return value, and its own. */
   taskName: string | undefined;
   predecessorReturnValue: string | undefined;
