@@ -125,6 +125,7 @@ export class SnowflakeEngine implements SandboxEngine, EngineState {
       await store.saveCatalog(store.admin, catalog.data);
       if (options.seed !== false) await seedSandbox(engine);
     }
+    if (!fresh) await engine.purgeExpired();
     if (options.schedule !== false) engine.startSchedule();
     return engine;
   }
@@ -254,6 +255,53 @@ export class SnowflakeEngine implements SandboxEngine, EngineState {
     for (const session of [...this.sessions.values()]) await this.closeSession(session);
     await this.store.saveCatalog(this.store.admin, this.catalog.data).catch(() => undefined);
     await this.store.close();
+  }
+
+  /**
+   * Lets go of what retention no longer keeps: dropped tables, schemas and databases past their
+   * retention, and row versions older than it (unless a stream still needs them).
+   */
+  async purgeExpired(now = Date.now()): Promise<void> {
+    const c = this.catalog;
+    const data = c.data;
+    const day = 86_400_000;
+    const gone = (droppedOn: string | undefined, days: number): boolean => droppedOn !== undefined && Date.parse(droppedOn) + days * day < now;
+    const doomedDatabases = new Set(data.databases.filter((d) => gone(d.droppedOn, d.retentionDays ?? c.accountRetention())).map((d) => d.id));
+    const doomedSchemas = new Set(
+      data.schemas
+        .filter((s) => doomedDatabases.has(s.databaseId) || gone(s.droppedOn, s.retentionDays ?? c.databaseById(s.databaseId)?.retentionDays ?? c.accountRetention()))
+        .map((s) => s.id),
+    );
+    const doomedObjects = data.objects.filter((o) => doomedSchemas.has(o.schemaId) || (o.kind === 'TABLE' && gone(o.droppedOn, c.retentionDays(o))));
+    if (doomedObjects.length === 0 && doomedSchemas.size === 0 && doomedDatabases.size === 0) {
+      await this.trimHistory(now);
+      return;
+    }
+    for (const object of doomedObjects) {
+      if (object.kind === 'TABLE') await this.store.admin.run(`DROP TABLE IF EXISTS data.t${object.id}; DROP TABLE IF EXISTS data.h${object.id}`);
+    }
+    const doomedIds = new Set(doomedObjects.map((o) => o.id));
+    data.objects = data.objects.filter((o) => !doomedIds.has(o.id));
+    data.schemas = data.schemas.filter((s) => !doomedSchemas.has(s.id));
+    data.databases = data.databases.filter((d) => !doomedDatabases.has(d.id));
+    data.grants = data.grants.filter((g) => !(g.on.type === 'OBJECT' && doomedIds.has(g.on.id)) && !(g.on.type === 'SCHEMA' && doomedSchemas.has(g.on.id)) && !(g.on.type === 'DATABASE' && doomedDatabases.has(g.on.id)));
+    await this.store.saveCatalog(this.store.admin, data);
+    await this.trimHistory(now);
+  }
+
+  /** Deletes row versions that ended before a table's retention period, unless a stream still reads them. */
+  private async trimHistory(now: number): Promise<void> {
+    for (const object of this.catalog.data.objects) {
+      if (object.kind !== 'TABLE' || object.droppedOn || !object.table) continue;
+      const days = this.catalog.retentionDays(object);
+      const streams = this.catalog.data.objects.filter((o) => o.stream?.tableId === object.id && !o.droppedOn).map((o) => o.stream!.offsetVersion);
+      const cutoff = new Date(now - Math.max(days, 0) * 86_400_000).toISOString();
+      const limit = streams.length > 0 ? `LEAST(v, ${Math.min(...streams)})` : 'v';
+      await this.store.admin.run(
+        `DELETE FROM data.h${object.id} WHERE "_SB_TO" IS NOT NULL AND "_SB_TO" <= (SELECT ${limit} FROM (SELECT coalesce(max(version), 0) AS v FROM meta.query_log WHERE version IS NOT NULL AND end_time < CAST($1 AS TIMESTAMPTZ)))`,
+        [cutoff],
+      );
+    }
   }
 
   private scheduleTimer: NodeJS.Timeout | undefined;
