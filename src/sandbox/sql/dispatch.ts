@@ -236,8 +236,6 @@ export async function dispatchDdl(x: Execution): Promise<Outcome> {
       return call(x, cursor);
     case 'execute':
       return execute(x, cursor);
-    case 'execute-immediate':
-      throw unsupported('EXECUTE IMMEDIATE; run the statements themselves');
     default:
       throw unsupported(verb.toUpperCase());
   }

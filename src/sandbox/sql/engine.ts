@@ -21,7 +21,8 @@ import { describeQuery, runDml, runQuery } from './query.js';
 import { Session } from './session.js';
 import { alterSession, setVariables, transaction, unsetVariables, use } from './session-commands.js';
 import { FolderStageFiles, MemoryStageFiles, type StageFiles } from './stage-files.js';
-import { classifyStatement, redactSecrets, splitStatements } from './statements.js';
+import { classifyStatement, isScriptingBlock, redactSecrets, splitStatements } from './statements.js';
+import { anonymousBlock } from './procedures.js';
 import { Store } from './store.js';
 import { TokenizeError } from './tokens.js';
 import { syntaxError } from './errors.js';
@@ -472,6 +473,10 @@ export class SnowflakeEngine implements SandboxEngine, EngineState {
       case 'unset':
         return unsetVariables(x, new Cursor(x.sql));
       case 'begin':
+        if (isScriptingBlock(x.sql)) return anonymousBlock(x);
+        return transaction(x);
+      case 'execute-immediate':
+        return anonymousBlock(x);
       case 'commit':
       case 'rollback':
         return transaction(x);

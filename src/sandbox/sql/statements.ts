@@ -3,21 +3,68 @@ import { isOp, isSignificant, isWord, tokenize, type Token } from './tokens.js';
 
 /** Splits SQL text on top-level semicolons; strings, comments and $$ bodies are respected. */
 export function splitStatements(sql: string): string[] {
-  const tokens = tokenize(sql);
+  const tokens = tokenize(sql).filter((token) => isSignificant(token) || token.kind === 'end');
   const statements: string[] = [];
   let start = 0;
   let meaningful = false;
-  for (const token of tokens) {
-    if (token.kind === 'end' || (token.kind === 'op' && token.text === ';')) {
+  // Snowflake Scripting blocks (BEGIN … END, DECLARE … BEGIN … END) hold semicolons of their own.
+  let blocks = 0;
+  let cases = 0;
+  let declared = false;
+  let first: Token | undefined;
+  let closer: Token | undefined;
+  tokens.forEach((token, k) => {
+    const next = tokens[k + 1];
+    // The word after END (END IF, END CASE …) closes a construct; it opens nothing.
+    const closes = token === closer;
+    if (token.kind === 'end' || (isOp(token, ';') && blocks === 0)) {
       const text = sql.slice(start, token.start).trim();
       if (meaningful && text) statements.push(text);
       start = token.start + token.text.length;
       meaningful = false;
-      continue;
+      first = undefined;
+      return;
     }
-    if (isSignificant(token)) meaningful = true;
-  }
+    meaningful = true;
+    const isFirst = first === undefined;
+    first ??= token;
+    if (!isWord(token) || closes) return;
+    if (token.value === 'DECLARE' && isFirst) {
+      blocks++;
+      declared = true;
+    } else if (token.value === 'BEGIN') {
+      const transaction = isFirst && (!next || next.kind === 'end' || isOp(next, ';') || isWord(next, 'TRANSACTION', 'WORK', 'NAME'));
+      if (transaction || !isWord(next, ...BLOCK_STARTS)) return;
+      // DECLARE … BEGIN is one block, opened by DECLARE.
+      if (declared && blocks === 1) declared = false;
+      else blocks++;
+    } else if (token.value === 'CASE') cases++;
+    else if (token.value === 'END') {
+      if (isWord(next, 'IF', 'FOR', 'LOOP', 'WHILE', 'REPEAT', 'CASE')) closer = next;
+      if (isWord(next, 'IF', 'FOR', 'LOOP', 'WHILE', 'REPEAT')) return;
+      if (isWord(next, 'CASE')) cases = Math.max(0, cases - 1);
+      else if (cases > 0) cases--;
+      else if (blocks > 0) blocks--;
+    }
+  });
   return statements;
+}
+
+/** Words a statement inside a Snowflake Scripting block starts with (what tells BEGIN … from a name). */
+const BLOCK_STARTS = [
+  'SELECT', 'INSERT', 'UPDATE', 'DELETE', 'MERGE', 'CREATE', 'ALTER', 'DROP', 'TRUNCATE', 'COPY', 'GRANT', 'REVOKE', 'USE',
+  'CALL', 'EXECUTE', 'LET', 'IF', 'FOR', 'WHILE', 'REPEAT', 'LOOP', 'CASE', 'RETURN', 'BEGIN', 'SET', 'UNSET', 'OPEN',
+  'FETCH', 'CLOSE', 'NULL', 'COMMIT', 'ROLLBACK', 'RAISE', 'WITH', 'SHOW', 'DESCRIBE', 'DESC', 'UNDROP', 'LIST', 'REMOVE',
+];
+
+/** Whether a statement is a Snowflake Scripting block (BEGIN … END or DECLARE … END) rather than BEGIN [TRANSACTION]. */
+export function isScriptingBlock(sql: string): boolean {
+  const tokens = tokenize(sql).filter(isSignificant);
+  const head = tokens[0];
+  if (isWord(head, 'DECLARE')) return true;
+  if (!isWord(head, 'BEGIN')) return false;
+  const next = tokens[1];
+  return !(!next || next.kind === 'end' || isOp(next, ';') || isWord(next, 'TRANSACTION', 'WORK', 'NAME'));
 }
 
 /** Snowflake's statement type ids (the `statementTypeId` of a response). */
@@ -165,7 +212,7 @@ export function classifyTokens(tokens: Token[]): StatementClass {
       return make('call', STATEMENT_TYPE.select, 'CALL');
     case 'EXECUTE': {
       const what = isWord(next) ? next!.value : '';
-      if (what === 'IMMEDIATE') return make('execute-immediate', STATEMENT_TYPE.select, 'EXECUTE_STREAMLIT', 'IMMEDIATE');
+      if (what === 'IMMEDIATE') return make('execute-immediate', STATEMENT_TYPE.select, 'EXECUTE_IMMEDIATE', 'IMMEDIATE');
       return make('execute', STATEMENT_TYPE.ddl, what === 'ALERT' ? 'EXECUTE_ALERT' : 'EXECUTE_TASK', what);
     }
     case 'GRANT':
