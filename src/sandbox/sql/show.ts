@@ -177,8 +177,11 @@ export async function show(x: Execution, cursor: Cursor): Promise<Outcome> {
       return showUsers(x, options);
     case 'ROLES':
       return showRoles(x, options);
-    case 'TASKS':
-      return result(x, TASK_COLUMNS, objectsInScope(x, options, ['TASK']).map(({ object }) => taskRow(x, object)));
+    case 'TASKS': {
+      const rows = objectsInScope(x, options, ['TASK']).map(({ object }) => ({ ...taskRow(x, object), kind: 'TASK' }));
+      if (options.terse) return result(x, [['created_on', 'timestamp_ltz'], ['name', 'text'], ['kind', 'text'], ['database_name', 'text'], ['schema_name', 'text'], ['schedule', 'text']], rows);
+      return result(x, TASK_COLUMNS, rows);
+    }
     case 'STREAMS':
       return showStreams(x, options);
     case 'STAGES':
