@@ -126,6 +126,7 @@ export class Execution {
 
   /** The first token of the statement that spells `word`, for error positions. */
   locate(word: string): Token | undefined {
+    if (word === '<EOF>') return this.tokens().at(-1);
     const upper = word.toUpperCase();
     return this.tokens().find((token) => token.value.toUpperCase() === upper || token.text.toUpperCase() === upper);
   }
