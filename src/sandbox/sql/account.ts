@@ -10,6 +10,7 @@ import type { Execution, Outcome } from './execution.js';
 import { table } from './execution.js';
 import { wireColumn } from './encode.js';
 import { hashPassword } from './passwords.js';
+import { dropAccountEntry } from './drop.js';
 
 const OK = 'Statement executed successfully.';
 
@@ -65,28 +66,24 @@ export async function createRole(x: Execution, cursor: Cursor, orReplace: boolea
 }
 
 /** DROP ROLE: grants to and from it go; what it owned passes to the role that drops it. */
-export async function dropRole(x: Execution, cursor: Cursor): Promise<Outcome> {
-  const ifExists = cursor.acceptIfExists();
-  const name = cursor.namePart().name;
-  cursor.expectEnd();
-  const role = x.catalog.role(name);
-  if (!role) {
-    if (ifExists) return x.status(`Drop statement executed successfully (${name} already dropped).`);
-    throw notFound('Role', name);
-  }
-  if (role.system || !x.roles().has(role.owner)) throw insufficientPrivileges('role', name);
-  return x.ddl(async () => {
-    const data = x.catalog.data;
-    data.roles.splice(data.roles.indexOf(role), 1);
-    data.roleGrants = data.roleGrants.filter((g) => g.role !== name && !(g.granteeType === 'ROLE' && g.grantee === name));
-    data.grants = data.grants.filter((g) => g.role !== name);
-    data.futureGrants = data.futureGrants.filter((g) => g.role !== name);
-    const heir = x.session.role;
-    for (const list of [data.databases, data.schemas, data.objects, data.warehouses, data.roles, data.users, data.integrations, data.resourceMonitors, data.networkPolicies] as Entry[][]) {
-      for (const entry of list) if (entry.owner === name) entry.owner = heir;
-    }
-    for (const session of x.engine.sessions.values()) if (session.role === name) session.role = 'PUBLIC';
-    return x.status(`${name} successfully dropped.`);
+export function dropRole(x: Execution, cursor: Cursor): Promise<Outcome> {
+  return dropAccountEntry(x, cursor, {
+    entries: () => x.catalog.data.roles,
+    word: 'role',
+    missing: (name) => notFound('Role', name),
+    protected: (role) => role.system,
+    cleanup: (role) => {
+      const data = x.catalog.data;
+      const name = role.name;
+      data.roleGrants = data.roleGrants.filter((g) => g.role !== name && !(g.granteeType === 'ROLE' && g.grantee === name));
+      data.grants = data.grants.filter((g) => g.role !== name);
+      data.futureGrants = data.futureGrants.filter((g) => g.role !== name);
+      const heir = x.session.role;
+      for (const list of [data.databases, data.schemas, data.objects, data.warehouses, data.roles, data.users, data.integrations, data.resourceMonitors, data.networkPolicies] as Entry[][]) {
+        for (const entry of list) if (entry.owner === name) entry.owner = heir;
+      }
+      for (const session of x.engine.sessions.values()) if (session.role === name) session.role = 'PUBLIC';
+    },
   });
 }
 
@@ -253,21 +250,15 @@ export async function createUser(x: Execution, cursor: Cursor, orReplace: boolea
 }
 
 /** DROP USER. */
-export async function dropUser(x: Execution, cursor: Cursor): Promise<Outcome> {
-  const ifExists = cursor.acceptIfExists();
-  const name = cursor.namePart().name;
-  cursor.expectEnd();
-  const user = x.catalog.user(name);
-  if (!user) {
-    if (ifExists) return x.status(`Drop statement executed successfully (${name} already dropped).`);
-    throw notFound('User', name);
-  }
-  if (!x.roles().has(user.owner)) throw insufficientPrivileges('user', name);
-  return x.ddl(async () => {
-    const data = x.catalog.data;
-    data.users.splice(data.users.indexOf(user), 1);
-    data.roleGrants = data.roleGrants.filter((g) => !(g.granteeType === 'USER' && g.grantee === name));
-    return x.status(`${name} successfully dropped.`);
+export function dropUser(x: Execution, cursor: Cursor): Promise<Outcome> {
+  return dropAccountEntry(x, cursor, {
+    entries: () => x.catalog.data.users,
+    word: 'user',
+    missing: (name) => notFound('User', name),
+    cleanup: (user) => {
+      const data = x.catalog.data;
+      data.roleGrants = data.roleGrants.filter((g) => !(g.granteeType === 'USER' && g.grantee === user.name));
+    },
   });
 }
 
@@ -297,9 +288,7 @@ export async function alterUser(x: Execution, cursor: Cursor): Promise<Outcome> 
       return x.status(OK);
     }
     if (cursor.acceptWords('UNSET')) {
-      const keys: string[] = [];
-      do keys.push(cursor.namePart().name);
-      while (cursor.acceptOp(','));
+      const keys = cursor.names();
       cursor.expectEnd();
       if (!owner && !(self && keys.every((k) => SELF_PROPERTIES.has(k)))) deny();
       for (const key of keys) {
@@ -513,22 +502,15 @@ export async function createNetworkPolicy(x: Execution, cursor: Cursor, orReplac
 }
 
 /** DROP RESOURCE MONITOR | INTEGRATION | NETWORK POLICY. */
-export async function dropAccountObject(x: Execution, cursor: Cursor, kind: 'RESOURCE MONITOR' | 'INTEGRATION' | 'NETWORK POLICY'): Promise<Outcome> {
-  const ifExists = cursor.acceptIfExists();
-  const name = cursor.namePart().name;
-  cursor.expectEnd();
+export function dropAccountObject(x: Execution, cursor: Cursor, kind: 'RESOURCE MONITOR' | 'INTEGRATION' | 'NETWORK POLICY'): Promise<Outcome> {
   const data = x.catalog.data;
-  const list: Entry[] = kind === 'RESOURCE MONITOR' ? data.resourceMonitors : kind === 'INTEGRATION' ? data.integrations : data.networkPolicies;
-  const entry = list.find((e) => e.name === name);
-  if (!entry) {
-    if (ifExists) return x.status(`Drop statement executed successfully (${name} already dropped).`);
-    throw notFound('Object', name);
-  }
-  if (!x.roles().has(entry.owner)) throw insufficientPrivileges(kind.toLowerCase(), name);
-  return x.ddl(async () => {
-    list.splice(list.indexOf(entry), 1);
-    if (kind === 'RESOURCE MONITOR') for (const w of data.warehouses) if (w.resourceMonitor === name) w.resourceMonitor = null;
-    return x.status(`${name} successfully dropped.`);
+  return dropAccountEntry<Entry>(x, cursor, {
+    entries: () => (kind === 'RESOURCE MONITOR' ? data.resourceMonitors : kind === 'INTEGRATION' ? data.integrations : data.networkPolicies),
+    word: kind.toLowerCase(),
+    missing: (name) => notFound('Object', name),
+    cleanup: (entry) => {
+      if (kind === 'RESOURCE MONITOR') for (const w of data.warehouses) if (w.resourceMonitor === entry.name) w.resourceMonitor = null;
+    },
   });
 }
 
@@ -580,9 +562,7 @@ export async function alterAccount(x: Execution, cursor: Cursor): Promise<Outcom
       return x.status(OK);
     }
     if (cursor.acceptWords('UNSET')) {
-      const keys: string[] = [];
-      do keys.push(cursor.namePart().name);
-      while (cursor.acceptOp(','));
+      const keys = cursor.names();
       cursor.expectEnd();
       for (const key of keys) {
         if (key === 'DATA_RETENTION_TIME_IN_DAYS') params[key] = '1';

@@ -7,6 +7,7 @@ import { wireColumn } from './encode.js';
 import { alreadyExists, compilationError, insufficientPrivileges, notFound, unsupported } from './errors.js';
 import type { Execution, NestedOptions, Outcome } from './execution.js';
 import { applyFutureGrants } from './grants.js';
+import { dropSchemaObject } from './drop.js';
 import { prepare } from './query.js';
 import { locate, Resolver } from './resolve.js';
 import { splitStatements } from './statements.js';
@@ -114,21 +115,9 @@ export async function createProcedure(x: Execution, cursor: Cursor, orReplace: b
 }
 
 /** DROP PROCEDURE / DROP SEQUENCE. */
-export async function dropProcedureOrSequence(x: Execution, cursor: Cursor, kind: 'PROCEDURE' | 'SEQUENCE'): Promise<Outcome> {
-  const ifExists = cursor.acceptIfExists();
-  const name = cursor.objectName();
-  if (isOp(cursor.peek(), '(')) cursor.group();
-  cursor.expectEnd();
-  const located = locate(x, name, [kind], x.scope());
-  if (!located.object) {
-    if (ifExists) return x.status(`Drop statement executed successfully (${located.name} already dropped).`);
-    throw notFound('Object', located.written);
-  }
-  if (!x.roles().has(located.object.owner)) throw insufficientPrivileges(kind.toLowerCase(), located.name);
-  return x.ddl(async () => {
-    x.catalog.data.objects.splice(x.catalog.data.objects.indexOf(located.object!), 1);
-    if (kind === 'SEQUENCE') await x.run(`DROP SEQUENCE IF EXISTS ${sequenceSql(located.object!.id)}`);
-    return x.status(`${located.name} successfully dropped.`);
+export function dropProcedureOrSequence(x: Execution, cursor: Cursor, kind: 'PROCEDURE' | 'SEQUENCE'): Promise<Outcome> {
+  return dropSchemaObject(x, cursor, kind, kind.toLowerCase(), async (dropped) => {
+    if (kind === 'SEQUENCE') await x.run(`DROP SEQUENCE IF EXISTS ${sequenceSql(dropped.id)}`);
   });
 }
 

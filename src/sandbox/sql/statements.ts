@@ -33,8 +33,7 @@ export function splitStatements(sql: string): string[] {
       blocks++;
       declared = true;
     } else if (token.value === 'BEGIN') {
-      const transaction = isFirst && (!next || next.kind === 'end' || isOp(next, ';') || isWord(next, 'TRANSACTION', 'WORK', 'NAME'));
-      if (transaction || !isWord(next, ...BLOCK_STARTS)) return;
+      if ((isFirst && beginsTransaction(next)) || !isWord(next, ...BLOCK_STARTS)) return;
       // DECLARE … BEGIN is one block, opened by DECLARE.
       if (declared && blocks === 1) declared = false;
       else blocks++;
@@ -57,14 +56,16 @@ const BLOCK_STARTS = [
   'FETCH', 'CLOSE', 'NULL', 'COMMIT', 'ROLLBACK', 'RAISE', 'WITH', 'SHOW', 'DESCRIBE', 'DESC', 'UNDROP', 'LIST', 'REMOVE',
 ];
 
+/** Whether the token after a leading BEGIN makes it BEGIN [TRANSACTION | WORK | NAME …] rather than a block. */
+function beginsTransaction(next: Token | undefined): boolean {
+  return !next || next.kind === 'end' || isOp(next, ';') || isWord(next, 'TRANSACTION', 'WORK', 'NAME');
+}
+
 /** Whether a statement is a Snowflake Scripting block (BEGIN … END or DECLARE … END) rather than BEGIN [TRANSACTION]. */
 export function isScriptingBlock(sql: string): boolean {
   const tokens = tokenize(sql).filter(isSignificant);
-  const head = tokens[0];
-  if (isWord(head, 'DECLARE')) return true;
-  if (!isWord(head, 'BEGIN')) return false;
-  const next = tokens[1];
-  return !(!next || next.kind === 'end' || isOp(next, ';') || isWord(next, 'TRANSACTION', 'WORK', 'NAME'));
+  if (isWord(tokens[0], 'DECLARE')) return true;
+  return isWord(tokens[0], 'BEGIN') && !beginsTransaction(tokens[1]);
 }
 
 /** Snowflake's statement type ids (the `statementTypeId` of a response). */

@@ -11,6 +11,7 @@ import type { Cursor } from './cursor.js';
 import { alreadyExists, compilationError, insufficientPrivileges, notFound, syntaxError } from './errors.js';
 import type { Execution, Outcome } from './execution.js';
 import { applyFutureGrants } from './grants.js';
+import { dropSchemaObject } from './drop.js';
 import { locate } from './resolve.js';
 import { splitStatements } from './statements.js';
 import { isOp, isWord, type Token } from './tokens.js';
@@ -257,22 +258,10 @@ export async function alterTask(x: Execution, cursor: Cursor): Promise<Outcome> 
   });
 }
 
-/** DROP TASK / DROP ALERT. */
-export async function dropTaskOrAlert(x: Execution, cursor: Cursor, kind: 'TASK' | 'ALERT'): Promise<Outcome> {
-  const ifExists = cursor.acceptIfExists();
-  const name = cursor.objectName();
-  cursor.expectEnd();
-  const located = locate(x, name, [kind], x.scope());
-  if (!located.object || !x.access.hasAny(x.roles(), { type: 'OBJECT', id: located.object.id })) {
-    if (ifExists) return x.status(`Drop statement executed successfully (${located.name} already dropped).`);
-    throw notFound('Object', located.written);
-  }
-  if (!x.roles().has(located.object.owner)) throw insufficientPrivileges(kind.toLowerCase(), located.name);
-  return x.ddl(async () => {
-    const data = x.catalog.data;
-    data.objects.splice(data.objects.indexOf(located.object!), 1);
-    for (const other of data.objects) if (other.task) other.task.predecessors = other.task.predecessors.filter((id) => id !== located.object!.id);
-    return x.status(`${located.name} successfully dropped.`);
+/** DROP TASK / DROP ALERT: tasks that ran after a dropped task lose it as a predecessor. */
+export function dropTaskOrAlert(x: Execution, cursor: Cursor, kind: 'TASK' | 'ALERT'): Promise<Outcome> {
+  return dropSchemaObject(x, cursor, kind, kind.toLowerCase(), async (dropped) => {
+    for (const other of x.catalog.data.objects) if (other.task) other.task.predecessors = other.task.predecessors.filter((id) => id !== dropped.id);
   });
 }
 
