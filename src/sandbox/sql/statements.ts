@@ -143,6 +143,37 @@ export function classifyStatement(sql: string): StatementClass {
   return classifyTokens(tokens);
 }
 
+/** Statements whose class the first word alone decides: verb, type id, QUERY_TYPE, object. */
+const FIXED_CLASSES: Record<string, [string, keyof typeof STATEMENT_TYPE, string, string?]> = {
+  SELECT: ['query', 'select', 'SELECT'],
+  WITH: ['query', 'select', 'SELECT'],
+  VALUES: ['query', 'select', 'SELECT'],
+  TABLE: ['query', 'select', 'SELECT'],
+  UPDATE: ['update', 'update', 'UPDATE'],
+  DELETE: ['delete', 'delete', 'DELETE'],
+  MERGE: ['merge', 'merge', 'MERGE'],
+  COPY: ['copy', 'copy', 'COPY'],
+  TRUNCATE: ['truncate', 'ddl', 'TRUNCATE_TABLE', 'TABLE'],
+  SHOW: ['show', 'show', 'SHOW'],
+  LIST: ['list', 'list', 'LIST_FILES'],
+  LS: ['list', 'list', 'LIST_FILES'],
+  REMOVE: ['remove', 'remove', 'REMOVE_FILES'],
+  RM: ['remove', 'remove', 'REMOVE_FILES'],
+  PUT: ['put', 'put', 'PUT_FILES'],
+  GET: ['get', 'get', 'GET_FILES'],
+  SET: ['set', 'scl', 'SET'],
+  UNSET: ['unset', 'scl', 'UNSET'],
+  BEGIN: ['begin', 'tcl', 'BEGIN_TRANSACTION'],
+  START: ['begin', 'tcl', 'BEGIN_TRANSACTION'],
+  COMMIT: ['commit', 'tcl', 'COMMIT'],
+  ROLLBACK: ['rollback', 'tcl', 'ROLLBACK'],
+  ABORT: ['rollback', 'tcl', 'ROLLBACK'],
+  CALL: ['call', 'select', 'CALL'],
+  GRANT: ['grant', 'ddl', 'GRANT'],
+  REVOKE: ['revoke', 'ddl', 'REVOKE'],
+  EXPLAIN: ['explain', 'select', 'EXPLAIN'],
+};
+
 /** Classifies a statement already split into significant tokens. */
 export function classifyTokens(tokens: Token[]): StatementClass {
   let first = 0;
@@ -153,41 +184,16 @@ export function classifyTokens(tokens: Token[]): StatementClass {
   const next = tokens[first + 1];
   const make = (v: string, typeId: number, queryType: string, object = ''): StatementClass => ({ verb: v, object, typeId, queryType });
 
+  const fixed = FIXED_CLASSES[verb];
+  if (fixed) return make(fixed[0], STATEMENT_TYPE[fixed[1]], fixed[2], fixed[3]);
   switch (verb) {
-    case 'SELECT':
-    case 'WITH':
-    case 'VALUES':
-    case 'TABLE':
-      return make('query', STATEMENT_TYPE.select, 'SELECT');
     case 'INSERT':
       return isWord(next, 'ALL', 'FIRST')
         ? make('insert', STATEMENT_TYPE.multiInsert, 'MULTI_TABLE_INSERT')
         : make('insert', STATEMENT_TYPE.insert, 'INSERT');
-    case 'UPDATE':
-      return make('update', STATEMENT_TYPE.update, 'UPDATE');
-    case 'DELETE':
-      return make('delete', STATEMENT_TYPE.delete, 'DELETE');
-    case 'MERGE':
-      return make('merge', STATEMENT_TYPE.merge, 'MERGE');
-    case 'COPY':
-      return make('copy', STATEMENT_TYPE.copy, 'COPY');
-    case 'TRUNCATE':
-      return make('truncate', STATEMENT_TYPE.ddl, 'TRUNCATE_TABLE', 'TABLE');
-    case 'SHOW':
-      return make('show', STATEMENT_TYPE.show, 'SHOW');
     case 'DESC':
     case 'DESCRIBE':
       return make('describe', STATEMENT_TYPE.describe, 'DESCRIBE', objectKind(tokens, first + 1) || 'TABLE');
-    case 'LIST':
-    case 'LS':
-      return make('list', STATEMENT_TYPE.list, 'LIST_FILES');
-    case 'REMOVE':
-    case 'RM':
-      return make('remove', STATEMENT_TYPE.remove, 'REMOVE_FILES');
-    case 'PUT':
-      return make('put', STATEMENT_TYPE.put, 'PUT_FILES');
-    case 'GET':
-      return make('get', STATEMENT_TYPE.get, 'GET_FILES');
     case 'USE': {
       const what = isWord(next) ? next!.value : '';
       const typeId =
@@ -197,33 +203,13 @@ export function classifyTokens(tokens: Token[]): StatementClass {
         : STATEMENT_TYPE.use;
       return make('use', typeId, 'USE', what);
     }
-    case 'SET':
-      return make('set', STATEMENT_TYPE.scl, 'SET');
-    case 'UNSET':
-      return make('unset', STATEMENT_TYPE.scl, 'UNSET');
-    case 'BEGIN':
-    case 'START':
-      return make('begin', STATEMENT_TYPE.tcl, 'BEGIN_TRANSACTION');
-    case 'COMMIT':
-      return make('commit', STATEMENT_TYPE.tcl, 'COMMIT');
-    case 'ROLLBACK':
-    case 'ABORT':
-      return make('rollback', STATEMENT_TYPE.tcl, 'ROLLBACK');
-    case 'CALL':
-      return make('call', STATEMENT_TYPE.select, 'CALL');
     case 'EXECUTE': {
       const what = isWord(next) ? next!.value : '';
       if (what === 'IMMEDIATE') return make('execute-immediate', STATEMENT_TYPE.select, 'EXECUTE_IMMEDIATE', 'IMMEDIATE');
       return make('execute', STATEMENT_TYPE.ddl, what === 'ALERT' ? 'EXECUTE_ALERT' : 'EXECUTE_TASK', what);
     }
-    case 'GRANT':
-      return make('grant', STATEMENT_TYPE.ddl, 'GRANT');
-    case 'REVOKE':
-      return make('revoke', STATEMENT_TYPE.ddl, 'REVOKE');
     case 'UNDROP':
       return make('undrop', STATEMENT_TYPE.ddl, 'UNDROP', objectKind(tokens, first + 1));
-    case 'EXPLAIN':
-      return make('explain', STATEMENT_TYPE.select, 'EXPLAIN');
     case 'CREATE':
     case 'ALTER':
     case 'DROP':
