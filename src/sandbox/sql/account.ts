@@ -5,7 +5,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { SandboxError } from '../engine-api.js';
 import type { Entry, IntegrationEntry, ResourceMonitorEntry, UserEntry } from './catalog.js';
 import type { Cursor, PropertyValue } from './cursor.js';
-import { alreadyExists, compilationError, insufficientPrivileges, notFound } from './errors.js';
+import { alreadyExists, compilationError, insufficientPrivileges, notFound, type MissingKind } from './errors.js';
 import type { Execution, Outcome } from './execution.js';
 import { table } from './execution.js';
 import { wireColumn } from './encode.js';
@@ -44,6 +44,16 @@ function createTarget<T extends Entry>(x: Execution, cursor: Cursor, orReplace: 
   if (existing && !orReplace) throw alreadyExists(entryName);
   if (existing && !x.roles().has(existing.owner)) throw insufficientPrivileges('object', entryName);
   return { name: entryName, existing };
+}
+
+/** Reads ALTER's `[IF EXISTS] name`: the entry, or the outcome when it is missing and IF EXISTS was given. */
+function alterTarget<T extends Entry>(x: Execution, cursor: Cursor, find: (name: string) => T | undefined, kind: MissingKind): { name: string; entry?: T; skip?: Outcome } {
+  const ifExists = cursor.acceptIfExists();
+  const name = cursor.namePart().name;
+  const entry = find(name);
+  if (entry) return { name, entry };
+  if (ifExists) return { name, skip: x.status(OK) };
+  throw notFound(kind, name);
 }
 
 // -------------------------------------------------------------------------------------------------
@@ -89,13 +99,9 @@ export function dropRole(x: Execution, cursor: Cursor): Promise<Outcome> {
 
 /** ALTER ROLE name RENAME TO | SET COMMENT | UNSET COMMENT. */
 export async function alterRole(x: Execution, cursor: Cursor): Promise<Outcome> {
-  const ifExists = cursor.acceptIfExists();
-  const name = cursor.namePart().name;
-  const role = x.catalog.role(name);
-  if (!role) {
-    if (ifExists) return x.status(OK);
-    throw notFound('Role', name);
-  }
+  const target = alterTarget(x, cursor, (n) => x.catalog.role(n), 'Role');
+  if (!target.entry) return target.skip!;
+  const { name, entry: role } = target;
   if (role.system || !x.roles().has(role.owner)) throw insufficientPrivileges('role', name);
   return x.ddl(async () => {
     if (cursor.acceptWords('RENAME', 'TO')) {
@@ -267,13 +273,9 @@ const SELF_PROPERTIES = new Set(['PASSWORD', 'RSA_PUBLIC_KEY', 'RSA_PUBLIC_KEY_2
 
 /** ALTER USER. */
 export async function alterUser(x: Execution, cursor: Cursor): Promise<Outcome> {
-  const ifExists = cursor.acceptIfExists();
-  const name = cursor.namePart().name;
-  const user = x.catalog.user(name);
-  if (!user) {
-    if (ifExists) return x.status(OK);
-    throw notFound('User', name);
-  }
+  const target = alterTarget(x, cursor, (n) => x.catalog.user(n), 'User');
+  if (!target.entry) return target.skip!;
+  const { name, entry: user } = target;
   const owner = x.roles().has(user.owner);
   const self = x.session.user === user.name;
   const deny = (): never => {
@@ -416,13 +418,9 @@ export async function createResourceMonitor(x: Execution, cursor: Cursor, orRepl
 /** ALTER RESOURCE MONITOR name SET … [TRIGGERS …]. */
 export async function alterResourceMonitor(x: Execution, cursor: Cursor): Promise<Outcome> {
   requireAccountAdmin(x);
-  const ifExists = cursor.acceptIfExists();
-  const name = cursor.namePart().name;
-  const monitor = x.catalog.resourceMonitor(name);
-  if (!monitor) {
-    if (ifExists) return x.status(OK);
-    throw notFound('Object', name);
-  }
+  const target = alterTarget(x, cursor, (n) => x.catalog.resourceMonitor(n), 'Object');
+  if (!target.entry) return target.skip!;
+  const { name, entry: monitor } = target;
   return x.ddl(async () => {
     if (cursor.acceptWords('SET')) applyMonitorProperties(monitor, cursor.properties('TRIGGERS'));
     if (cursor.acceptWords('TRIGGERS')) monitor.triggers = readTriggers(cursor);
@@ -459,13 +457,9 @@ export async function createIntegration(x: Execution, cursor: Cursor, orReplace:
 
 /** ALTER … INTEGRATION name SET … . */
 export async function alterIntegration(x: Execution, cursor: Cursor): Promise<Outcome> {
-  const ifExists = cursor.acceptIfExists();
-  const name = cursor.namePart().name;
-  const integration = x.catalog.integration(name);
-  if (!integration) {
-    if (ifExists) return x.status(OK);
-    throw notFound('Object', name);
-  }
+  const target = alterTarget(x, cursor, (n) => x.catalog.integration(n), 'Object');
+  if (!target.entry) return target.skip!;
+  const { name, entry: integration } = target;
   if (!x.roles().has(integration.owner)) throw insufficientPrivileges('integration', name);
   cursor.expectWords('SET');
   const props = cursor.properties();
@@ -516,13 +510,9 @@ export function dropAccountObject(x: Execution, cursor: Cursor, kind: 'RESOURCE 
 
 /** ALTER NETWORK POLICY name SET … . */
 export async function alterNetworkPolicy(x: Execution, cursor: Cursor): Promise<Outcome> {
-  const ifExists = cursor.acceptIfExists();
-  const name = cursor.namePart().name;
-  const policy = x.catalog.networkPolicy(name);
-  if (!policy) {
-    if (ifExists) return x.status(OK);
-    throw notFound('Object', name);
-  }
+  const target = alterTarget(x, cursor, (n) => x.catalog.networkPolicy(n), 'Object');
+  if (!target.entry) return target.skip!;
+  const { name, entry: policy } = target;
   if (!x.roles().has(policy.owner)) throw insufficientPrivileges('network policy', name);
   cursor.expectWords('SET');
   const props = cursor.properties();

@@ -2,7 +2,7 @@
 // can see. Answers come from the catalog; table sizes from DuckDB.
 import type { WireColumn, WireType } from '../engine-api.js';
 import { keyFingerprint } from './account.js';
-import type { DatabaseEntry, ObjectEntry, ObjectKind, SchemaEntry } from './catalog.js';
+import type { CatalogData, DatabaseEntry, Entry, ObjectEntry, ObjectKind, SchemaEntry } from './catalog.js';
 import type { Cursor, ObjectName } from './cursor.js';
 import { wireColumn } from './encode.js';
 import { compilationError, notFound, unsupported } from './errors.js';
@@ -478,33 +478,20 @@ function targetLabel(x: Execution, on: { type: string; id?: number }): { granted
       const o = c.objectById(on.id!);
       return o && !o.droppedOn ? { grantedOn: grantedOn(o), name: c.qualifiedName(o).join('.') } : undefined;
     }
-    case 'WAREHOUSE': {
-      const w = c.data.warehouses.find((e) => e.id === on.id);
-      return w ? { grantedOn: 'WAREHOUSE', name: w.name } : undefined;
+    default: {
+      const entries = accountEntries(c.data)[on.type];
+      const entry = entries?.find((e) => e.id === on.id);
+      return entry ? { grantedOn: on.type, name: entry.name } : undefined;
     }
-    case 'ROLE': {
-      const r = c.data.roles.find((e) => e.id === on.id);
-      return r ? { grantedOn: 'ROLE', name: r.name } : undefined;
-    }
-    case 'USER': {
-      const u = c.data.users.find((e) => e.id === on.id);
-      return u ? { grantedOn: 'USER', name: u.name } : undefined;
-    }
-    case 'INTEGRATION': {
-      const i = c.data.integrations.find((e) => e.id === on.id);
-      return i ? { grantedOn: 'INTEGRATION', name: i.name } : undefined;
-    }
-    case 'RESOURCE_MONITOR': {
-      const m = c.data.resourceMonitors.find((e) => e.id === on.id);
-      return m ? { grantedOn: 'RESOURCE_MONITOR', name: m.name } : undefined;
-    }
-    case 'NETWORK_POLICY': {
-      const p = c.data.networkPolicies.find((e) => e.id === on.id);
-      return p ? { grantedOn: 'NETWORK_POLICY', name: p.name } : undefined;
-    }
-    default:
-      return undefined;
   }
+}
+
+/** Account-level entries a grant can be on, by grant target type. */
+function accountEntries(data: CatalogData): Record<string, Entry[] | undefined> {
+  return {
+    WAREHOUSE: data.warehouses, ROLE: data.roles, USER: data.users, INTEGRATION: data.integrations,
+    RESOURCE_MONITOR: data.resourceMonitors, NETWORK_POLICY: data.networkPolicies,
+  };
 }
 
 /** Every grant as SHOW GRANTS rows, ownership included. */
