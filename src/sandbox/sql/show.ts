@@ -2,7 +2,7 @@
 // can see. Answers come from the catalog; table sizes from DuckDB.
 import type { WireColumn, WireType } from '../engine-api.js';
 import { keyFingerprint } from './account.js';
-import type { CatalogData, DatabaseEntry, Entry, ObjectEntry, ObjectKind, SchemaEntry } from './catalog.js';
+import { ACCOUNT_KINDS, accountKindOf, type DatabaseEntry, type ObjectEntry, type ObjectKind, type SchemaEntry } from './catalog.js';
 import type { Cursor, ObjectName } from './cursor.js';
 import { wireColumn } from './encode.js';
 import { compilationError, notFound, unsupported } from './errors.js';
@@ -479,19 +479,10 @@ function targetLabel(x: Execution, on: { type: string; id?: number }): { granted
       return o && !o.droppedOn ? { grantedOn: grantedOn(o), name: c.qualifiedName(o).join('.') } : undefined;
     }
     default: {
-      const entries = accountEntries(c.data)[on.type];
-      const entry = entries?.find((e) => e.id === on.id);
+      const entry = accountKindOf(on.type)?.entries(c.data).find((e) => e.id === on.id);
       return entry ? { grantedOn: on.type, name: entry.name } : undefined;
     }
   }
-}
-
-/** Account-level entries a grant can be on, by grant target type. */
-function accountEntries(data: CatalogData): Record<string, Entry[] | undefined> {
-  return {
-    WAREHOUSE: data.warehouses, ROLE: data.roles, USER: data.users, INTEGRATION: data.integrations,
-    RESOURCE_MONITOR: data.resourceMonitors, NETWORK_POLICY: data.networkPolicies,
-  };
 }
 
 /** Every grant as SHOW GRANTS rows, ownership included. */
@@ -581,32 +572,13 @@ async function grantTargetOf(x: Execution, kind: string, name: ObjectName): Prom
     }
     case 'SCHEMA':
       return { type: 'SCHEMA', id: locateSchema(x, name.parts, x.scope()).schema.id };
-    case 'WAREHOUSE': {
-      const w = x.catalog.warehouse(parts[0]!);
-      if (!w) throw notFound('Warehouse', parts[0]!);
-      return { type: 'WAREHOUSE', id: w.id };
-    }
-    case 'ROLE': {
-      const r = x.catalog.role(parts[0]!);
-      if (!r) throw notFound('Role', parts[0]!);
-      return { type: 'ROLE', id: r.id };
-    }
-    case 'USER': {
-      const u = x.catalog.user(parts[0]!);
-      if (!u) throw notFound('User', parts[0]!);
-      return { type: 'USER', id: u.id };
-    }
-    case 'INTEGRATION': {
-      const i = x.catalog.integration(parts[0]!);
-      if (!i) throw notFound('Object', parts[0]!);
-      return { type: 'INTEGRATION', id: i.id };
-    }
-    case 'RESOURCE MONITOR': {
-      const m = x.catalog.resourceMonitor(parts[0]!);
-      if (!m) throw notFound('Object', parts[0]!);
-      return { type: 'RESOURCE_MONITOR', id: m.id };
-    }
     default: {
+      const account = ACCOUNT_KINDS[kind];
+      if (account) {
+        const entry = account.entries(x.catalog.data).find((e) => e.name === parts[0]);
+        if (!entry) throw notFound(account.missing, parts[0]!);
+        return { type: account.type, id: entry.id };
+      }
       const kinds: ObjectKind[] = kind === 'FILE FORMAT' ? ['FILE_FORMAT'] : kind === 'MATERIALIZED VIEW' ? ['VIEW'] : [kind as ObjectKind];
       const located = locate(x, name, kinds, x.scope());
       const roles = x.roles();
