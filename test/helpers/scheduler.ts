@@ -7,9 +7,9 @@ import type { Environment } from '../../src/config/environment.js';
 import type { ExecutionContext, RunScope } from '../../src/executors/types.js';
 import type { ActionKind, Runbook } from '../../src/runbook/model.js';
 import { startSchedulerFakes, type SchedulerFakes, type SchedulerFakesOptions } from '../../src/sandbox/scheduler/index.js';
-import { collect, tempDir } from './context.js';
+import { collect, tempDir, testScope } from './context.js';
 
-export { collect, tempDir };
+export { collect, tempDir, testScope };
 
 /** The repository root. */
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -47,25 +47,6 @@ export function sandboxEnvironment(fakes: { url: string }, overrides: Partial<En
     autosys: { bin: sandboxBin, env: { BATON_AUTOSYS_URL: `${fakes.url}/autosys` } },
     controlm: { endpoint: `${fakes.url}/automation-api`, user: 'sandbox', passwordVariable: 'CTM_PASSWORD' },
     ...overrides,
-  };
-}
-
-/** A run scope like the engine's: shared values and clean-ups run by `close()`. */
-export function testScope(): RunScope & { close(): Promise<void> } {
-  const values = new Map<string, unknown>();
-  const cleanups: (() => Promise<void> | void)[] = [];
-  return {
-    runId: 'test-run',
-    get<T>(key: string, create: () => T): T {
-      if (!values.has(key)) values.set(key, create());
-      return values.get(key) as T;
-    },
-    onClose(cleanup) {
-      cleanups.push(cleanup);
-    },
-    async close() {
-      for (const cleanup of cleanups.reverse()) await cleanup();
-    },
   };
 }
 
