@@ -75,7 +75,7 @@ export async function createDatabase(x: Execution, cursor: Cursor, orReplace: bo
     x.catalog.data.databases.push(database);
     if (cloneOf) {
       if (cloneOf.point !== undefined && typeof cloneOf.point !== 'number') {
-        const value = (await x.run(`SELECT ${pointSql(cloneOf.point).version}`)).getRows()[0]![0];
+        const value = (await x.run(`SELECT ${pointSql(cloneOf.point, undefined, x.engine.queryPoint).version}`)).getRows()[0]![0];
         if (value === null || value === undefined) throw statementNotFound(literalText(cloneOf.point.sql) ?? cloneOf.point.sql);
         cloneOf.point = Number(value);
       }
@@ -140,7 +140,7 @@ async function cloneSchemaInto(x: Execution, source: SchemaEntry, database: Data
   const now = new Date().toISOString();
   // A schema cloned at a point holds the tables that existed then, as they were then.
   if (point !== undefined && typeof point !== 'number') {
-    const { version } = pointSql(point);
+    const { version } = pointSql(point, undefined, x.engine.queryPoint);
     const value = (await x.run(`SELECT ${version}`)).getRows()[0]![0];
     if (value === null || value === undefined) throw statementNotFound(literalText(point.sql) ?? point.sql);
     point = Number(value);
@@ -365,7 +365,7 @@ async function cloneTable(x: Execution, source: ObjectEntry, schema: SchemaEntry
   const cols = columnList(columns);
   let from: string;
   if (point !== undefined) {
-    const travelVersion = typeof point === 'number' ? String(point) : travelVersionSql(point, { name: source.name, createdVersion: source.table!.createdVersion, retentionDays: x.catalog.retentionDays(source) });
+    const travelVersion = typeof point === 'number' ? String(point) : travelVersionSql(point, { name: source.name, createdVersion: source.table!.createdVersion, retentionDays: x.catalog.retentionDays(source) }, undefined, x.engine.queryPoint);
     from = `SELECT ${ROW_ID}, ${cols} FROM ${asOfSql(source.id, columns, travelVersion, true)}`;
   } else {
     from = `SELECT ${ROW_ID}, ${cols} FROM ${tableSql(source.id)}`;

@@ -75,6 +75,17 @@ export function asOfSql(id: number, columns: ColumnEntry[], versionSql: string, 
     ON h.${FROM_V} <= tv."__V" AND (h.${TO_V} IS NULL OR h.${TO_V} > tv."__V"))`;
 }
 
+/** What the query log says about a statement, for Time Travel to a query id. */
+export interface QueryPoint {
+  version: number | null;
+  watermark: number;
+  start: Date;
+  end: Date;
+}
+
+/** Finds a recent statement by query id without reading the log table. */
+export type QueryLookup = (queryId: string) => QueryPoint | undefined;
+
 /** What a Time Travel point needs to know about the table it applies to. */
 export interface TravelTable {
   /** The name for messages. */
@@ -88,8 +99,8 @@ export interface TravelTable {
  * for an unknown query id, a point before the table existed, or one past the retention period.
  * `streamOffset` answers AT(STREAM => …).
  */
-export function travelVersionSql(travel: TimeTravel, table: TravelTable, streamOffset?: number): string {
-  const { version, time } = pointSql(travel, streamOffset);
+export function travelVersionSql(travel: TimeTravel, table: TravelTable, streamOffset?: number, lookup?: QueryLookup): string {
+  const { version, time } = pointSql(travel, streamOffset, lookup);
   const unavailable = raiseSql(
     '000707',
     '02000',
@@ -106,9 +117,18 @@ export function travelVersionSql(travel: TimeTravel, table: TravelTable, streamO
 }
 
 /** The version and time a Time Travel point names, as SQL (no checks). */
-export function pointSql(travel: TimeTravel, streamOffset?: number): { version: string; time: string } {
+export function pointSql(travel: TimeTravel, streamOffset?: number, lookup?: QueryLookup): { version: string; time: string } {
   let version: string;
   let time: string;
+  // A statement this sandbox ran recently is answered from memory: the log row may not be visible
+  // to a transaction that started before it was written.
+  const id = /^'([^']*)'$/.exec(travel.sql.trim())?.[1];
+  const known = travel.kind === 'STATEMENT' && id ? lookup?.(id) : undefined;
+  if (known) {
+    const at = travel.mode === 'BEFORE' ? known.watermark : known.version ?? known.watermark;
+    const when = travel.mode === 'BEFORE' ? known.start : known.end;
+    return { version: String(at), time: `CAST('${when.toISOString()}' AS TIMESTAMPTZ)` };
+  }
   switch (travel.kind) {
     case 'TIMESTAMP':
       time = `CAST(${travel.sql} AS TIMESTAMPTZ)`;
@@ -159,9 +179,9 @@ export function changesSql(id: number, columns: ColumnEntry[], fromVersionSql: s
 }
 
 /** A CHANGES clause's version range as SQL. */
-export function changesRange(changes: ChangesClause, table: TravelTable, streamOffset?: number): { from: string; to: string | null } {
+export function changesRange(changes: ChangesClause, table: TravelTable, streamOffset?: number, lookup?: QueryLookup): { from: string; to: string | null } {
   return {
-    from: travelVersionSql(changes.from, table, streamOffset),
-    to: changes.to ? travelVersionSql(changes.to, table, streamOffset) : null,
+    from: travelVersionSql(changes.from, table, streamOffset, lookup),
+    to: changes.to ? travelVersionSql(changes.to, table, streamOffset, lookup) : null,
   };
 }

@@ -100,6 +100,7 @@ export function requirePrivilege(x: Execution, located: Located & { object: Obje
 
 /** Marks the statement as needing a warehouse; fails at once if the session has none. */
 export function requireWarehouse(x: Execution): void {
+  if (x.serverless) return;
   x.needsWarehouse = true;
   if (!x.session.warehouse) throw noActiveWarehouse();
 }
@@ -144,11 +145,11 @@ export class Resolver implements QueryEnvironment {
     const travelTable: TravelTable = { name: located.name, createdVersion: table.createdVersion, retentionDays: x.catalog.retentionDays(object) };
     const streamOffset = (t: TimeTravel | undefined): number | undefined => (t?.kind === 'STREAM' ? this.streamOffset(t) : undefined);
     if (changes) {
-      const range = changesRange(changes, travelTable, streamOffset(changes.from));
+      const range = changesRange(changes, travelTable, streamOffset(changes.from), x.engine.queryPoint);
       return changesSql(object.id, table.columns, range.from, range.to, changes.appendOnly);
     }
     if (travel) {
-      return asOfSql(object.id, table.columns, travelVersionSql(travel, travelTable, streamOffset(travel)));
+      return asOfSql(object.id, table.columns, travelVersionSql(travel, travelTable, streamOffset(travel), x.engine.queryPoint));
     }
     return `(SELECT ${columnList(table.columns)} FROM ${tableSql(object.id)})`;
   }

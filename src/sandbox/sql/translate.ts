@@ -1206,8 +1206,14 @@ export class Translator {
     const assignments = this.assignments(nodes.slice(i, end));
     i = end;
     const out = [`UPDATE ${target.sql} AS ${quoteName(alias.name ?? target.alias)} SET ${assignments}`];
-    if (isWordNode(nodes[i], 'FROM')) {
-      out.push('FROM');
+    this.sourcesAndWhere(nodes, i, 'FROM', out);
+    return { sql: out.join(' '), target };
+  }
+
+  /** The `FROM …` (UPDATE) or `USING …` (DELETE) list and the WHERE clause that end a DML statement. */
+  private sourcesAndWhere(nodes: Node[], i: number, word: 'FROM' | 'USING', out: string[]): void {
+    if (isWordNode(nodes[i], word)) {
+      out.push(word);
       i = this.fromList(nodes, i + 1, out);
     }
     if (isWordNode(nodes[i], 'WHERE')) {
@@ -1215,7 +1221,6 @@ export class Translator {
       i = nodes.length;
     }
     if (i < nodes.length) throw syntaxError(firstToken(nodes[i]!));
-    return { sql: out.join(' '), target };
   }
 
   /** DELETE FROM t [alias] [USING …] [WHERE …]. */
@@ -1229,15 +1234,7 @@ export class Translator {
     const alias = this.dmlAlias(nodes, i, ['USING', 'WHERE']);
     i = alias.next;
     const out = [`DELETE FROM ${target.sql} AS ${quoteName(alias.name ?? target.alias)}`];
-    if (isWordNode(nodes[i], 'USING')) {
-      out.push('USING');
-      i = this.fromList(nodes, i + 1, out);
-    }
-    if (isWordNode(nodes[i], 'WHERE')) {
-      out.push(`WHERE ${this.expr(nodes.slice(i + 1))}`);
-      i = nodes.length;
-    }
-    if (i < nodes.length) throw syntaxError(firstToken(nodes[i]!));
+    this.sourcesAndWhere(nodes, i, 'USING', out);
     return { sql: out.join(' '), target };
   }
 

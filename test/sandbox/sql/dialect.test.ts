@@ -1,6 +1,6 @@
 // The Snowflake SQL that go-live and validation runbooks use, run for real on the engine.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { objects, openFixture, type EngineFixture } from './engine-fixture.js';
+import { expectFailure, objects, openFixture, type EngineFixture } from './engine-fixture.js';
 
 let db: EngineFixture;
 
@@ -130,5 +130,16 @@ describe('functions and syntax', () => {
     $$`);
     expect(await db.value('CALL ANALYTICS.CORE.SP_COUNT(5)')).toBe('rows: 2');
     expect(await db.value('SELECT NAME FROM ANALYTICS.CORE.BOUND WHERE ID = 99')).toBe('from procedure');
+  });
+});
+
+describe('Snowflake Scripting blocks', () => {
+  it('runs an anonymous BEGIN … END block and EXECUTE IMMEDIATE, returning what RETURN gives', async () => {
+    await db.run('CREATE TABLE ANALYTICS.CORE.BLOCKS (N INT)');
+    const block = await db.run("BEGIN INSERT INTO ANALYTICS.CORE.BLOCKS VALUES (1); INSERT INTO ANALYTICS.CORE.BLOCKS VALUES (2); RETURN 'done'; END");
+    expect(objects(block)).toEqual([{ 'anonymous block': 'done' }]);
+    const immediate = await db.run("EXECUTE IMMEDIATE $$ SELECT COUNT(*) AS N FROM ANALYTICS.CORE.BLOCKS $$");
+    expect(objects(immediate)).toEqual([{ N: '2' }]);
+    await expectFailure(db.run('BEGIN IF (1 = 1) THEN RETURN 1; END IF; END'), '000002', '0A000', /Snowflake Scripting 'IF'/);
   });
 });

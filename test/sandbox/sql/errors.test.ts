@@ -32,9 +32,17 @@ describe('Snowflake errors', () => {
     ['SELECT $NOT_SET', '002211', '02000', /Session variable '\$NOT_SET' does not exist/],
     ['USE WAREHOUSE NOSUCH_WH', '002043', '02000', /Object does not exist, or operation cannot be performed\./],
     ['DROP TABLE NOSUCH', '002003', '42S02', /does not exist or not authorized/],
+    ['SELECT ID FROM T a JOIN T b ON a.ID = b.ID', '002028', '42601', /ambiguous column name 'ID'/],
+    ['SELECT ID, COUNT(*) FROM T', '000979', '42601', /is neither an aggregate nor in the group by clause/],
+    ['SELECT * FROM T WHERE', '001003', '42000', /syntax error line 1 at position 21 unexpected '<EOF>'\./],
   ])('%s', async (sql, code, sqlState, message) => {
     const error = await expectFailure(db.run(sql), code, sqlState, message);
     expect(error.message).not.toMatch(/(Binder|Catalog|Parser|Conversion|Invalid Input) Error/);
+  });
+
+  it('refuses NULL in a NOT NULL column', async () => {
+    await db.run('CREATE TABLE STRICT_T (ID INT NOT NULL)');
+    await expectFailure(db.run('INSERT INTO STRICT_T VALUES (NULL)'), '100072', '22000', /NULL result in a non-nullable column/);
   });
 
   it('needs a current database for unqualified names', async () => {

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SandboxError } from '../../../src/sandbox/engine-api.js';
+import type { SnowflakeEngine } from '../../../src/sandbox/sql/engine.js';
 import { expectFailure, objects, openFixture } from './engine-fixture.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'baton-sandbox-sql-'));
@@ -72,6 +73,32 @@ describe('cancellation', () => {
       await expectFailure(db.engine.execute(db.session, { sql: 'SELECT 1', queryId: randomUUID() }, controller.signal), '000604', '57014');
     } finally {
       await db.close();
+    }
+  });
+});
+
+describe('retention', () => {
+  it('purges dropped tables and old row versions once their retention has passed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'baton-sandbox-retention-'));
+    try {
+      const db = await openFixture({ dataDir: dir });
+      await db.run('CREATE DATABASE R');
+      await db.run('CREATE TABLE R.PUBLIC.KEEP (ID INT)');
+      await db.run('INSERT INTO R.PUBLIC.KEEP VALUES (1)');
+      const { queryId } = await db.run('UPDATE R.PUBLIC.KEEP SET ID = 2');
+      await db.run('CREATE TABLE R.PUBLIC.GONE (ID INT)');
+      await db.run('DROP TABLE R.PUBLIC.GONE');
+      const before = `SELECT COUNT(*) FROM R.PUBLIC.KEEP BEFORE(STATEMENT => '${queryId}')`;
+      expect(await db.value(before)).toBe('1');
+      const engine = db.engine as SnowflakeEngine;
+      // Two days on, the one-day retention is over: the dropped table and the replaced row version are gone.
+      await engine.purgeExpired(Date.now() + 2 * 86_400_000);
+      await expectFailure(db.run('UNDROP TABLE R.PUBLIC.GONE'), '002003', '42S02');
+      expect(await db.value(before)).toBe('0');
+      expect(await db.value('SELECT ID FROM R.PUBLIC.KEEP')).toBe('2');
+      await db.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

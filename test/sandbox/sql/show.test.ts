@@ -164,3 +164,62 @@ describe('what SHOW and DESCRIBE say', () => {
     expect(info).toMatchObject({ cluster_by_keys: 'LINEAR(ORDER_ID)', total_partition_count: 1 });
   });
 });
+
+describe('account objects through their whole life', () => {
+  it('integrations, network policies and monitors are created, altered, granted and dropped', async () => {
+    await db.run("CREATE NOTIFICATION INTEGRATION NI_OPS TYPE = EMAIL ENABLED = TRUE ALLOWED_RECIPIENTS = ('ops@example.com')");
+    await db.run('ALTER NOTIFICATION INTEGRATION NI_OPS SET ENABLED = FALSE');
+    expect(objects(await db.run('SHOW INTEGRATIONS'))).toEqual([expect.objectContaining({ name: 'NI_OPS', enabled: 'false' })]);
+    await db.run('GRANT USAGE ON INTEGRATION NI_OPS TO ROLE FR_ETL_LOADER');
+    expect(objects(await db.run('SHOW GRANTS ON INTEGRATION NI_OPS')).map((g) => `${g.privilege} ${g.granted_on} ${g.grantee_name}`).sort())
+      .toEqual(['OWNERSHIP INTEGRATION ACCOUNTADMIN', 'USAGE INTEGRATION FR_ETL_LOADER']);
+    await db.run("ALTER NETWORK POLICY NP_OFFICE SET ALLOWED_IP_LIST = ('10.0.0.0/8', '192.168.0.0/16')");
+    expect(objects(await db.run('SHOW NETWORK POLICIES'))[0]).toMatchObject({ entries_in_allowed_ip_list: '2' });
+    await db.run('ALTER RESOURCE MONITOR RM_ETL SET CREDIT_QUOTA = 800');
+    expect(objects(await db.run("SHOW RESOURCE MONITORS LIKE 'RM_ETL'"))[0]).toMatchObject({ credit_quota: '800.00' });
+    await expectFailure(db.run('ALTER NETWORK POLICY NP_NOWHERE SET COMMENT = \'x\''), '002003', '42S02', /Object 'NP_NOWHERE' does not exist or not authorized/);
+    expect((await db.run('ALTER ROLE IF EXISTS NO_SUCH_ROLE SET COMMENT = \'x\'')).rows).toEqual([['Statement executed successfully.']]);
+
+    await db.run('DROP INTEGRATION NI_OPS');
+    await db.run('DROP NETWORK POLICY NP_OFFICE');
+    await db.run('DROP RESOURCE MONITOR RM_ETL');
+    expect(objects(await db.run('SHOW WAREHOUSES LIKE \'WH_ETL\''))[0]).toMatchObject({ resource_monitor: 'null' });
+    expect((await db.run('SHOW INTEGRATIONS')).rows).toEqual([]);
+    expect((await db.run('SHOW NETWORK POLICIES')).rows).toEqual([]);
+    await expectFailure(db.run('DROP RESOURCE MONITOR RM_ETL'), '002003', '42S02');
+  });
+});
+
+describe('DROP of every kind', () => {
+  it('drops each object, says so, and IF EXISTS reports it already dropped', async () => {
+    await db.run('CREATE SEQUENCE ANALYTICS.CORE.IDS');
+    await db.run("CREATE PROCEDURE ANALYTICS.CORE.SP_NOOP() RETURNS STRING LANGUAGE SQL AS $$ BEGIN RETURN 'ok'; END; $$");
+    await db.run('CREATE ROLE FR_SPARE');
+    await db.run('CREATE USER SPARE_USER');
+    await db.run('CREATE WAREHOUSE SPARE_WH INITIALLY_SUSPENDED = TRUE');
+    await db.run('ALTER STREAM ANALYTICS.CORE.ORDERS_STRM SET COMMENT = \'changes\'');
+    await db.run('ALTER ALERT ANALYTICS.CORE.A_STALE SUSPEND');
+    const drops: [string, string][] = [
+      ['DROP STREAM ANALYTICS.CORE.ORDERS_STRM', 'SHOW STREAMS IN SCHEMA ANALYTICS.CORE'],
+      ['DROP TASK ANALYTICS.CORE.T_LOAD', 'SHOW TASKS IN SCHEMA ANALYTICS.CORE'],
+      ['DROP ALERT ANALYTICS.CORE.A_STALE', 'SHOW ALERTS IN SCHEMA ANALYTICS.CORE'],
+      ['DROP STAGE ANALYTICS.CORE.LANDING', 'SHOW STAGES IN SCHEMA ANALYTICS.CORE'],
+      ['DROP FILE FORMAT ANALYTICS.CORE.CSV', 'SHOW FILE FORMATS IN SCHEMA ANALYTICS.CORE'],
+      ['DROP SEQUENCE ANALYTICS.CORE.IDS', 'SHOW SEQUENCES IN SCHEMA ANALYTICS.CORE'],
+      ['DROP PROCEDURE ANALYTICS.CORE.SP_NOOP()', 'SHOW PROCEDURES IN SCHEMA ANALYTICS.CORE'],
+      ['DROP MATERIALIZED VIEW ANALYTICS.CORE.MV_TOTAL', 'SHOW MATERIALIZED VIEWS IN SCHEMA ANALYTICS.CORE'],
+      ['DROP ROLE FR_SPARE', "SHOW ROLES LIKE 'FR_SPARE'"],
+      ['DROP USER SPARE_USER', "SHOW USERS LIKE 'SPARE_USER'"],
+      ['DROP WAREHOUSE SPARE_WH', "SHOW WAREHOUSES LIKE 'SPARE_WH'"],
+    ];
+    for (const [drop, show] of drops) {
+      const name = /([A-Z_]+)(\(\))?$/.exec(drop)![1]!;
+      expect((await db.run(drop)).rows, drop).toEqual([[`${name} successfully dropped.`]]);
+      expect((await db.run(show)).rows, show).toEqual([]);
+      const again = (await db.run(drop.replace(/^DROP ([A-Z ]+?) (ANALYTICS|FR_|SPARE)/, 'DROP $1 IF EXISTS $2'))).rows[0]![0];
+      expect(again, drop).toBe(`Drop statement executed successfully (${name} already dropped).`);
+    }
+    await db.run('DROP VIEW ANALYTICS.CORE.V_ORDERS');
+    await expectFailure(db.run('SELECT * FROM ANALYTICS.CORE.V_ORDERS'), '002003', '42S02');
+  });
+});

@@ -1,6 +1,7 @@
 // Streams see inserts, deletes and updates and move on when a committed DML reads them; tasks run
 // their SQL and their started children on EXECUTE TASK, with TASK_HISTORY; alerts act on EXECUTE ALERT.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SnowflakeEngine } from '../../../src/sandbox/sql/engine.js';
 import { expectFailure, objects, openFixture, type EngineFixture } from './engine-fixture.js';
 
 let db: EngineFixture;
@@ -107,6 +108,23 @@ describe('tasks', () => {
       { NAME: 'T_ROOT', STATE: 'SUCCEEDED', SCHEDULED_FROM: 'EXECUTE_TASK' },
       { NAME: 'T_CHILD', STATE: 'SUCCEEDED', SCHEDULED_FROM: 'EXECUTE_TASK' },
     ]);
+  });
+
+  it('runs a started task again when its schedule comes round, without a warehouse if it has none', async () => {
+    const engine = db.engine as SnowflakeEngine;
+    await db.run("CREATE TASK PIPE.CORE.T_TICK SCHEDULE = '1 MINUTE' AS INSERT INTO PIPE.CORE.AUDIT VALUES ('tick', CURRENT_TIMESTAMP())");
+    await db.run('ALTER TASK PIPE.CORE.T_TICK RESUME');
+    const start = Date.now();
+    await engine.runSchedule(new Date(start));
+    expect(await db.value("SELECT COUNT(*) FROM PIPE.CORE.AUDIT WHERE STEP = 'tick'")).toBe('0');
+    await engine.runSchedule(new Date(start + 61_000));
+    await engine.runSchedule(new Date(start + 122_000));
+    expect(await db.value("SELECT COUNT(*) FROM PIPE.CORE.AUDIT WHERE STEP = 'tick'")).toBe('2');
+    const runs = objects(await db.run(`SELECT STATE, SCHEDULED_FROM FROM TABLE(PIPE.INFORMATION_SCHEMA.TASK_HISTORY(TASK_NAME => 'T_TICK'))`));
+    expect(runs).toEqual([{ STATE: 'SUCCEEDED', SCHEDULED_FROM: 'SCHEDULE' }, { STATE: 'SUCCEEDED', SCHEDULED_FROM: 'SCHEDULE' }]);
+    await db.run('ALTER TASK PIPE.CORE.T_TICK SUSPEND');
+    await engine.runSchedule(new Date(start + 300_000));
+    expect(await db.value("SELECT COUNT(*) FROM PIPE.CORE.AUDIT WHERE STEP = 'tick'")).toBe('2');
   });
 
   it('records a failing task as FAILED with its error', async () => {

@@ -90,3 +90,21 @@ describe('redactSecrets', () => {
     expect(redactSecrets('SELECT 1')).toBe('SELECT 1');
   });
 });
+
+describe('splitStatements with Snowflake Scripting blocks', () => {
+  it('keeps a BEGIN … END block (and a task defined with one) together, but not BEGIN TRANSACTION', () => {
+    const text = `BEGIN TRANSACTION; CREATE TASK t AS BEGIN INSERT INTO a VALUES (1); DELETE FROM b; END; COMMIT;
+      BEGIN CASE WHEN 1 = 1 THEN SELECT 1; END CASE; IF (x > 1) THEN RETURN 1; END IF; END; SELECT 1 AS begin, 2 AS end`;
+    expect(splitStatements(text)).toEqual([
+      'BEGIN TRANSACTION',
+      'CREATE TASK t AS BEGIN INSERT INTO a VALUES (1); DELETE FROM b; END',
+      'COMMIT',
+      'BEGIN CASE WHEN 1 = 1 THEN SELECT 1; END CASE; IF (x > 1) THEN RETURN 1; END IF; END',
+      'SELECT 1 AS begin, 2 AS end',
+    ]);
+  });
+
+  it('keeps DECLARE … BEGIN … END together', () => {
+    expect(splitStatements('DECLARE n INT; BEGIN n := 1; RETURN n; END; SELECT 2')).toEqual(['DECLARE n INT; BEGIN n := 1; RETURN n; END', 'SELECT 2']);
+  });
+});
