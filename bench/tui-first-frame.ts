@@ -4,10 +4,12 @@
 // Run alone: npx tsx bench/tui-first-frame.ts   (builds dist/ first if needed)
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
-// @ts-expect-error plain JavaScript module shared with the build
-import { bundleOptions, inkStartup } from '../scripts/bundle-options.js';
 import { ensureBuilt, library, median, root, timeToScreen } from './tui-common.js';
+
+// Read from the repository at run time (not bundled into the bench), so the plugin finds its shim.
+const { bundleOptions, inkStartup } = await import(pathToFileURL(join(root, 'scripts', 'bundle-options.js')).href);
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
 
