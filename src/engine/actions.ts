@@ -11,6 +11,7 @@ import { TIMEOUT, capturedFields, capturedValue, runAttempt, type AttemptOutcome
 import type { RunCore } from './core.js';
 import { decideGuard } from './guard.js';
 import { isFinishedAction } from './reducer.js';
+import { resultTable } from './result-table.js';
 import { attemptLogName, runnableActions } from './resume.js';
 import { yesNo } from './questions.js';
 import { lookupIn } from './variables.js';
@@ -186,9 +187,11 @@ async function attemptAction(core: RunCore, step: Step, action: Action, executor
   let delay = attrs.retryDelay ?? core.options.defaultRetryDelayMs ?? 2000;
   const watching = attrs.watch !== undefined && attrs.watch > 0;
   core.stopWatch = false;
+  core.cancelledBy = undefined;
   let last = '';
   for (;;) {
     const outcome = await attemptOnce(core, step, action, executor, code, shown, watching);
+    if (core.cancelledBy !== undefined && !core.stop) return cancelled(core, step, action);
     if (outcome.status === 'aborted' || core.stop) {
       core.apply({ type: 'action-ended', stepId: step.id, actionId: action.id, status: 'aborted', message: 'stopped' });
       return 'halt';
@@ -228,6 +231,7 @@ async function attemptAction(core: RunCore, step: Step, action: Action, executor
     }
     core.apply({ type: 'waiting', stepId: step.id, actionId: action.id, until: new Date(core.now().getTime() + wait).toISOString(), delayMs: wait, why: watching ? 'watch' : 'retry' });
     await core.sleep(wait);
+    if (core.cancelledBy !== undefined && !core.stop) return cancelled(core, step, action);
     if (core.stop) {
       core.apply({ type: 'action-ended', stepId: step.id, actionId: action.id, status: 'aborted', message: 'stopped while waiting' });
       return 'halt';
@@ -303,13 +307,23 @@ async function attemptOnce(
     core.attemptController = undefined;
     if (interactive) await core.options.terminal?.reclaim();
   }
-  core.apply({ type: 'attempt-ended', stepId: step.id, actionId: action.id, n, status: outcome.status, ended: outcome.ended });
+  const table = resultTable(outcome.result.fields, { stepId: step.id, actionId: action.id, attempt: n }, [...core.secrets]);
+  core.apply({ type: 'attempt-ended', stepId: step.id, actionId: action.id, n, status: outcome.status, ended: outcome.ended, ...(table ? { table } : {}) });
   return {
     status: outcome.status,
     fields: outcome.result.fields,
     ...(outcome.ended.error ? { error: outcome.ended.error.message } : {}),
     ...(outcome.result.retrySafe === false ? { retryUnsafe: true } : {}),
   };
+}
+
+/** The operator cancelled the action: its step fails, and waits for retry or skip. */
+function cancelled(core: RunCore, step: Step, action: Action): StepOutcome {
+  const by = core.cancelledBy ?? core.options.operator;
+  core.cancelledBy = undefined;
+  core.apply({ type: 'action-ended', stepId: step.id, actionId: action.id, status: 'aborted', message: `cancelled by ${by}` });
+  core.apply({ type: 'step-ended', stepId: step.id, status: 'failed', at: core.iso(), failure: `${action.attrs.name ?? action.id}: cancelled by ${by}` });
+  return 'stop';
 }
 
 async function onFail(core: RunCore, step: Step, action: Action, message: string): Promise<StepOutcome> {

@@ -48,6 +48,8 @@ export class RunCore {
   stop?: { status: 'aborted' | 'paused'; reason: string };
   attemptController?: AbortController;
   stopWatch = false;
+  /** Set by a `cancel` intent: the running attempt was stopped by this operator, not the run. */
+  cancelledBy?: string;
   readonly values = new Map<string, VariableValue>();
   readonly captured = new Map<string, Record<string, unknown>>();
   readonly secrets = new Set<string>();

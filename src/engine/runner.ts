@@ -170,6 +170,11 @@ export class Run {
         this.#core.resolveAsk(question.id, { value, ...(intent.note ? { note: intent.note } : {}), by, via: intent.via ?? 'operator' });
         break;
       }
+      case 'cancel':
+        this.#core.cancelledBy = by;
+        this.#core.attemptController?.abort();
+        this.#core.cancelSleeps();
+        break;
       case 'pause':
         this.#core.stop = { status: 'paused', reason: `paused by ${by}` };
         this.#core.cancelAllAsks();
