@@ -19,6 +19,7 @@ const EVENT_EFFECT_MS = 10_000;
 const SANDBOX_EFFECT_MS = 2_000;
 const EVENT_POLL_MS = 250;
 const SANDBOX_POLL_MS = 100;
+const EFFECT_LOOKS = 3;
 const DEFAULT_WAIT_MS = 30 * 60_000;
 const DEFAULT_EVERY_MS = 30_000;
 const SANDBOX_EVERY_MS = 1_000;
@@ -218,17 +219,18 @@ class AutosysRun {
     }
   }
 
-  // The event is asynchronous: poll until the job shows its effect, or give up after a while.
+  // The event is asynchronous: poll until the job shows its effect, or give up after a while and a
+  // few looks (on a loaded machine one look can take longer than the whole while).
   private async effect(commands: AutosysCommands, name: string, before: AutorepRow, line: number, done: (row: AutorepRow) => boolean): Promise<AutorepRow> {
     const until = Date.now() + (this.context.environment.sandbox ? SANDBOX_EFFECT_MS : EVENT_EFFECT_MS);
     let row = before;
-    for (;;) {
+    for (let looks = 1; ; looks++) {
       await pause(this.context.environment.sandbox ? SANDBOX_POLL_MS : EVENT_POLL_MS, this.context.signal);
       if (this.context.signal.aborted) return row;
       row = await this.one(commands, name, line, true);
       this.changes.after(name, snapshotOf(row));
       this.last = row;
-      if (done(row) || Date.now() > until) return row;
+      if (done(row) || (Date.now() > until && looks >= EFFECT_LOOKS)) return row;
     }
   }
 
