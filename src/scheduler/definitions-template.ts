@@ -76,7 +76,9 @@ function position(text: string, offset: number): { line: number; column: number 
 // JIL comments: `/* … */` anywhere, and lines starting with `#`.
 function jilComments(text: string): Range[] {
   const ranges: Range[] = [];
-  for (const match of text.matchAll(/\/\*[\s\S]*?(?:\*\/|$)|^[ \t]*#.*$/gm)) ranges.push([match.index, match.index + match[0].length]);
+  // A comment left open runs to the end of the text.
+  for (const match of text.matchAll(/\/\*[\s\S]*?(?:\*\/|(?![\s\S]))/g)) ranges.push([match.index, match.index + match[0].length]);
+  for (const match of text.matchAll(/^[ \t]*#.*$/gm)) ranges.push([match.index, match.index + match[0].length]);
   return ranges;
 }
 
