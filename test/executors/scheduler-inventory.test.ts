@@ -40,6 +40,15 @@ describe('schedulerInventory', { timeout: 120_000 }, () => {
     expect(job.definition).toMatchObject({ host: 'agent-2', application: 'SNOWFLAKE_ETL', jobId: expect.stringMatching(/^workbench:/) });
   });
 
+  it('reaches the fakes of the sandbox it is given for a sandbox environment with no scheduler settings', async () => {
+    const inventory = await schedulerInventory({ name: 'sandbox', protected: false, sandbox: true, variables: {} }, { sandbox: fakes.url });
+    expect(inventory.autosys!.error).toBeUndefined();
+    expect(inventory.autosys!.jobs.map((j) => j.name)).toContain('JB_INV');
+    expect(inventory.controlm!.error).toBeUndefined();
+    expect(inventory.controlm!.source).toBe(`Control-M at ${fakes.url}/automation-api`);
+    expect(inventory.controlm!.jobs.map((j) => j.name)).toContain('INV_JOB');
+  });
+
   it('reports a scheduler it cannot reach instead of failing, and leaves out what is not configured', async () => {
     const broken: Environment = {
       ...environment,
