@@ -78,6 +78,22 @@ describe('AutoSys fake: reports', () => {
     expect(definitions(printed)).toEqual(definitions(jil));
   });
 
+  it('keeps every attribute a go-live definition uses and shows it with -q, a job inserted ON_HOLD held from the start', () => {
+    const s = server();
+    const attributes = [
+      'box_name: BX_GO', 'command: baton sql --env sandbox -q "COPY INTO DW.RAW.ORDERS FROM @DW.RAW.LANDING/orders/"', 'machine: localhost',
+      'owner: etl', 'status: ON_HOLD', 'n_retrys: 2', 'box_terminator: 1', 'job_terminator: 1', 'term_run_time: 60', 'max_run_alarm: 30',
+      'alarm_if_fail: 1', 'alarm_if_terminated: 1', 'send_notification: F', 'notification_emailaddress: etl-oncall@example.com',
+      'std_out_file: "job-logs/${AUTO_JOB_NAME}.out"', 'std_err_file: "job-logs/${AUTO_JOB_NAME}.err"', 'description: "COPY the new orders files"',
+      'condition: s(JB_GO_EXTRACT)',
+    ];
+    load(s, `insert_job: BX_GO   job_type: BOX\nbox_success: s(JB_GO)\nbox_failure: f(JB_GO)\ninsert_job: JB_GO_EXTRACT   job_type: CMD\nbox_name: BX_GO\ncommand: true\ninsert_job: JB_GO   job_type: CMD\n${attributes.join('\n')}\n`);
+    expect(status(s, 'JB_GO')).toBe('ON_HOLD');
+    const printed = autorep(s, '-J', 'JB_GO', '-q').stdout;
+    expect(printed.split('\n').slice(4, -1)).toEqual(attributes);
+    expect(autorep(s, '-J', 'BX_GO', '-q').stdout).toContain('box_success: s(JB_GO)\nbox_failure: f(JB_GO)\n');
+  });
+
   it('answers an unknown job with the scheduler error from the data file', () => {
     const s = server();
     expect(autorep(s, '-J', 'NOPE')).toEqual({ stdout: '', stderr: 'CAUAJM_E_50027 Invalid Job Name: NOPE\n', exit: 1 });
