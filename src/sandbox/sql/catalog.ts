@@ -72,6 +72,8 @@ export interface TableDetails {
   createdVersion: number;
   retentionDays?: number;
   clusterBy: string[];
+  /** ALTER TABLE … SUSPEND RECLUSTER: automatic clustering is off while the key stays. */
+  reclusterSuspended?: boolean;
   changeTracking: boolean;
   /** For temporary tables: the session that owns it. */
   sessionId?: string;
@@ -86,6 +88,8 @@ export interface ViewDetails {
   /** The whole CREATE statement, as SHOW VIEWS prints it. */
   text: string;
   columnNames: string[] | null;
+  /** The columns as compiled when the view was created (INFORMATION_SCHEMA.COLUMNS lists them). */
+  columns?: { name: string; type: SnowflakeType }[];
   secure: boolean;
   materialized: boolean;
   recursive: boolean;

@@ -553,8 +553,12 @@ export async function createView(x: Execution, cursor: Cursor, orReplace: boolea
     }
   }
   const props: Record<string, PropertyValue> = {};
+  let keepGrants = false;
   for (;;) {
-    if (cursor.acceptWords('COPY', 'GRANTS')) continue;
+    if (cursor.acceptWords('COPY', 'GRANTS')) {
+      keepGrants = true;
+      continue;
+    }
     if (cursor.isWords('AS')) break;
     if (cursor.acceptWords('CLUSTER', 'BY')) {
       cursor.group();
@@ -582,6 +586,7 @@ export async function createView(x: Execution, cursor: Cursor, orReplace: boolea
     throw compilationError(error instanceof Error ? error.message.replace(/^\w+ Error: /, '').replace(/\n[\s\S]*$/, '') : String(error));
   });
   const count = prepared.columnCount;
+  const compiled = Array.from({ length: count }, (_, k) => ({ name: columnNames?.[k] ?? prepared.columnName(k), type: typeFromDuck(prepared.columnType(k).toString()) }));
   prepared.destroySync();
   if (columnNames && columnNames.length !== count) throw compilationError(`invalid number of result columns for view ${located.name}: ${count} columns in the query, ${columnNames.length} names`);
   x.needsWarehouse = false;
@@ -591,10 +596,12 @@ export async function createView(x: Execution, cursor: Cursor, orReplace: boolea
     const view: ObjectEntry = {
       id: x.catalog.newId(), kind: 'VIEW', schemaId: located.schema.id, name: located.name, owner, createdOn: new Date().toISOString(),
       comment: props.COMMENT === undefined ? null : String(props.COMMENT),
-      view: { query, text: x.sql, columnNames, secure: secure || props.SECURE === true, materialized, recursive },
+      view: { query, text: x.sql, columnNames, columns: compiled, secure: secure || props.SECURE === true, materialized, recursive },
     };
     x.catalog.data.objects.push(view);
     applyFutureGrants(x, view, located);
+    // COPY GRANTS keeps the replaced view's privileges on the new one.
+    if (keepGrants && existing) copyGrants(x, existing.id, view.id);
     return x.status(`View ${located.name} successfully created.`);
   });
 }
@@ -908,6 +915,7 @@ export async function alterTable(x: Execution, cursor: Cursor): Promise<Outcome>
       if (cursor.acceptWords('CLUSTERING', 'KEY')) {
         cursor.expectEnd();
         table.clusterBy = [];
+        delete table.reclusterSuspended;
         return x.status(OK);
       }
       if (cursor.isWords('CONSTRAINT') || cursor.isWords('PRIMARY') || cursor.isWords('UNIQUE')) {
@@ -981,9 +989,12 @@ export async function alterTable(x: Execution, cursor: Cursor): Promise<Outcome>
       cursor.acceptWords('LINEAR');
       table.clusterBy = cursor.group().split(',').map((s) => s.trim().toUpperCase()).filter(Boolean);
       cursor.expectEnd();
-    } else if (cursor.acceptAnyWord('SUSPEND', 'RESUME')) {
+    } else if (cursor.isWords('SUSPEND') || cursor.isWords('RESUME')) {
+      const verb = cursor.expectAnyWord('SUSPEND', 'RESUME');
       cursor.expectWords('RECLUSTER');
       cursor.expectEnd();
+      if (verb === 'SUSPEND') table.reclusterSuspended = true;
+      else delete table.reclusterSuspended;
     } else cursor.fail();
     table.lastAltered = new Date().toISOString();
     return x.status(OK);

@@ -31,7 +31,22 @@ export interface EngineState {
   readonly queryPoint: QueryLookup;
   /** Interrupts a running query of this user (or any, for ACCOUNTADMIN); false if it is not running. */
   cancelQuery(queryId: string, user: string, roles: Set<string>): boolean;
+  /** Statements waiting for their turn or running now. */
+  activeQueries(): ActiveQuery[];
 }
+
+/** A statement the engine is working on: waiting for its turn (BLOCKED) or running. */
+export interface ActiveQuery {
+  queryId: string;
+  session: Session;
+  sql: string;
+  start: Date;
+  queryType: string;
+  state: 'BLOCKED' | 'RUNNING';
+  /** Stops it: a running one is interrupted in DuckDB, a waiting one never starts. */
+  cancel: AbortController;
+}
+
 
 /** How a statement run inside another differs from its parent's session. */
 export interface NestedOptions {

@@ -71,7 +71,7 @@ export interface QueryEnvironment {
 }
 
 /** What the outer select list says about a result column's Snowflake type. */
-type Hint = { type: WireType | undefined } | { column: string } | { star: true };
+type Hint = { type: WireType | undefined; offset?: number } | { column: string } | { star: true };
 
 /** A translated statement. */
 export interface Translation {
@@ -149,6 +149,15 @@ export function strftimeFormat(format: string): string {
   return out;
 }
 
+/** The UTC offset in minutes at the end of a timestamp text ('… +01:00', '…-0530', '…Z'), if it has one. */
+export function writtenOffset(text: string): number | undefined {
+  if (/\dZ$/i.test(text.trim())) return 0;
+  const match = /\d\s*([+-])(\d{2})(?::?(\d{2}))?\s*$/.exec(text);
+  if (!match || !/\d{1,2}:\d{2}/.test(text)) return undefined;
+  const minutes = Number(match[2]) * 60 + Number(match[3] ?? 0);
+  return match[1] === '-' ? -minutes : minutes;
+}
+
 /** Whether a translated SQL expression is a plain string literal; returns its text. */
 export function literalText(sql: string): string | undefined {
   const match = /^'((?:[^']|'')*)'$/.exec(sql.trim());
@@ -166,6 +175,8 @@ export class Translator {
    * (TIMESTAMP_TZ vs LTZ, OBJECT and ARRAY vs VARIANT); undefined where DuckDB's is right.
    */
   columnTypes: (WireType | undefined)[] = [];
+  /** Per result column, the UTC offset in minutes a TIMESTAMP_TZ literal was written with. */
+  columnOffsets: (number | undefined)[] = [];
   private hints: Hint[] | undefined;
   private topRelations: ObjectName[] | undefined;
 
@@ -351,18 +362,26 @@ export class Translator {
   private hintOf(nodes: Node[]): Hint {
     const last = tokenOf(nodes[nodes.length - 1]);
     const beforeLast = nodes[nodes.length - 2];
+    // A TIMESTAMP_TZ written as a literal keeps the offset it was written with.
+    const written = (node: Node | undefined): { type: WireType; offset?: number } => {
+      const literal = tokenOf(node);
+      const offset = literal?.kind === 'string' ? writtenOffset(literal.value) : undefined;
+      return offset === undefined ? { type: 'timestamp_tz' } : { type: 'timestamp_tz', offset };
+    };
     if (last && isOpNode(beforeLast, '::') && ['TIMESTAMP_TZ', 'OBJECT', 'ARRAY'].includes(last.value)) {
-      return { type: last.value === 'TIMESTAMP_TZ' ? 'timestamp_tz' : (last.value.toLowerCase() as WireType) };
+      if (last.value === 'TIMESTAMP_TZ') return written(nodes.length === 3 ? nodes[0] : undefined);
+      return { type: last.value.toLowerCase() as WireType };
     }
     const head = tokenOf(nodes[0]);
     if (nodes.length === 2 && head?.kind === 'word' && isParen(nodes[1])) {
       const fn = head.value;
       if (/^OBJECT_(CONSTRUCT|CONSTRUCT_KEEP_NULL|AGG|INSERT|DELETE)$|^TO_OBJECT$/.test(fn)) return { type: 'object' };
       if (/^ARRAY_(CONSTRUCT|CONSTRUCT_COMPACT|AGG|APPEND|CAT|DISTINCT|GENERATE_RANGE)$|^ARRAYAGG$|^SPLIT$|^TO_ARRAY$|^OBJECT_KEYS$/.test(fn)) return { type: 'array' };
-      if (/^(TO_TIMESTAMP_TZ|CONVERT_TIMEZONE)$/.test(fn)) return { type: 'timestamp_tz' };
+      if (fn === 'TO_TIMESTAMP_TZ') return written(nodes[1].children.length === 1 ? nodes[1].children[0] : undefined);
+      if (fn === 'CONVERT_TIMEZONE') return { type: 'timestamp_tz' };
       if ((fn === 'CAST' || fn === 'TRY_CAST') && nodes[1].children.length >= 3) {
         const typeWord = tokenOf(nodes[1].children[nodes[1].children.length - 1])?.value;
-        if (typeWord === 'TIMESTAMP_TZ') return { type: 'timestamp_tz' };
+        if (typeWord === 'TIMESTAMP_TZ') return written(nodes[1].children.length === 3 ? nodes[1].children[0] : undefined);
         if (typeWord === 'OBJECT' || typeWord === 'ARRAY') return { type: typeWord.toLowerCase() as WireType };
       }
     }
@@ -381,9 +400,12 @@ export class Translator {
     const columns = relations.length === named.length ? named.map((r) => this.env.columnsOf?.(r)) : [];
     const known = columns.every((c) => c !== undefined) ? (columns as { name: string; type: WireType }[][]) : undefined;
     const out: (WireType | undefined)[] = [];
+    const offsets: (number | undefined)[] = [];
     for (const hint of hints) {
-      if ('type' in hint) out.push(hint.type);
-      else if ('star' in hint) {
+      if ('type' in hint) {
+        offsets[out.length] = hint.offset;
+        out.push(hint.type);
+      } else if ('star' in hint) {
         if (!known) {
           this.columnTypes = [];
           return;
@@ -395,6 +417,7 @@ export class Translator {
       }
     }
     this.columnTypes = out;
+    this.columnOffsets = offsets;
   }
 
   /** Snowflake's name for an unaliased select item: the column's name, or the expression's text in upper case. */
@@ -1402,5 +1425,6 @@ export function castSql(sql: string, type: SnowflakeType, tryCast: boolean): str
   if (type.base === 'VARIANT' || type.base === 'OBJECT' || type.base === 'ARRAY') return `CAST(${sql} AS VARIANT)`;
   if (type.base === 'BOOLEAN' && !tryCast) return `sf_to_boolean(${sql})`;
   if (type.base === 'NUMBER') return `${tryCast ? 'TRY_CAST' : 'CAST'}(sf_numeric_text(${sql}) AS ${duckType(type)})`;
+  if (type.base.startsWith('TIMESTAMP')) return `${tryCast ? 'TRY_CAST' : 'CAST'}(sf_tz_text(${sql}) AS ${duckType(type)})`;
   return `${tryCast ? 'TRY_CAST' : 'CAST'}(${sql} AS ${duckType(type)})`;
 }
