@@ -151,11 +151,13 @@ async function cloneSchemaInto(x: Execution, source: SchemaEntry, database: Data
   for (const object of x.catalog.objectsOf(source.id, ['TABLE', 'VIEW', 'FILE_FORMAT', 'SEQUENCE', 'STAGE', 'TASK'])) {
     if (object.table?.tableKind === 'TEMPORARY') continue;
     if (typeof point === 'number' && object.table && object.table.createdVersion > point) continue;
-    if (object.kind === 'TABLE') await cloneTable(x, object, schema, object.name, point, object.owner);
+    if (object.kind === 'TABLE') await cloneTable(x, object, schema, object.name, point, object.owner, true);
     else {
       const copy: ObjectEntry = { ...structuredClone(object), id: x.catalog.newId(), schemaId: schema.id, createdOn: now };
       if (copy.task) copy.task.state = 'suspended';
       x.catalog.data.objects.push(copy);
+      // A cloned container's child objects keep the privileges granted on them.
+      copyGrants(x, object.id, copy.id);
     }
   }
   return schema;
@@ -353,8 +355,11 @@ export async function purgeObject(x: Execution, object: ObjectEntry): Promise<vo
   x.catalog.data.grants = x.catalog.data.grants.filter((g) => !(g.on.type === 'OBJECT' && g.on.id === object.id));
 }
 
-/** Copies a table (at a point in time) into a schema under a name. */
-async function cloneTable(x: Execution, source: ObjectEntry, schema: SchemaEntry, name: string, point: TimeTravel | number | undefined, owner: string): Promise<ObjectEntry> {
+/**
+ * Copies a table (at a point in time) into a schema under a name. `keepGrants`: a table cloned with
+ * its schema or database, or with COPY GRANTS, keeps the privileges granted on the source.
+ */
+async function cloneTable(x: Execution, source: ObjectEntry, schema: SchemaEntry, name: string, point: TimeTravel | number | undefined, owner: string, keepGrants: boolean): Promise<ObjectEntry> {
   const version = await x.newVersion();
   const columns = structuredClone(source.table!.columns);
   const clone = newTable(x, schema, name, columns, source.table!.tableKind === 'TEMPORARY' ? 'TEMPORARY' : source.table!.tableKind, version);
@@ -372,7 +377,7 @@ async function cloneTable(x: Execution, source: ObjectEntry, schema: SchemaEntry
   }
   x.catalog.data.objects.push(clone);
   await materialize(x, clone, columns.map((c) => ({ defaultSql: null, ...(c.identity ? { sequence: c.identity } : {}) })), `INSERT INTO ${tableSql(clone.id)} (${ROW_ID}, ${cols}) ${from}`);
-  copyGrants(x, source.id, clone.id);
+  if (keepGrants) copyGrants(x, source.id, clone.id);
   return clone;
 }
 
@@ -410,7 +415,7 @@ export async function createTable(x: Execution, cursor: Cursor, orReplace: boole
         x.catalog.data.objects.push(created);
         await materialize(x, created, created.table!.columns.map(() => ({ defaultSql: null })));
       } else {
-        created = await cloneTable(x, source.object!, located.schema, located.name, point, x.session.role);
+        created = await cloneTable(x, source.object!, located.schema, located.name, point, x.session.role, options.copyGrants);
         created.owner = x.session.role;
       }
       applyTableProps(created, options.props, options.clusterBy);

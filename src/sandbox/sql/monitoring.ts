@@ -11,6 +11,7 @@ import { historySql, tableSql } from './history.js';
 import { METERING_SQL } from './monitors.js';
 import { locate, locateDatabase, requireWarehouse, type Resolver } from './resolve.js';
 import { redactSecrets } from './statements.js';
+import { nextRun, parseSchedule } from './schedule.js';
 import { taskRow } from './tasks.js';
 import { quoteString, type Token } from './tokens.js';
 import { literalText, Translator, type FunctionArg } from './translate.js';
@@ -296,6 +297,28 @@ const QUERY_TAIL = `error_code AS "ERROR_CODE", error_message AS "ERROR_MESSAGE"
   0 AS "LIST_EXTERNAL_FILES_TIME", CAST(0 AS DOUBLE) AS "CREDITS_USED_CLOUD_SERVICES", md5(query_text) AS "QUERY_HASH", 0 AS "QUERY_HASH_VERSION",
   md5(${PARAMETERIZED}) AS "QUERY_PARAMETERIZED_HASH", 0 AS "QUERY_PARAMETERIZED_HASH_VERSION", 'ROLE' AS "ROLE_TYPE"`;
 
+/** The next run of every started root task with a schedule, as the SCHEDULED row Snowflake shows. */
+function scheduledRuns(x: Execution): string {
+  const rows: unknown[][] = [];
+  for (const object of x.catalog.data.objects) {
+    const task = object.task;
+    if (!task || object.droppedOn || task.state !== 'started' || !task.schedule || task.predecessors.length > 0) continue;
+    let next: Date;
+    try {
+      next = task.nextRun ? new Date(task.nextRun) : nextRun(parseSchedule(task.schedule), new Date());
+    } catch {
+      continue;
+    }
+    const [database, schema] = x.catalog.qualifiedName(object);
+    rows.push([object.name, database, schema, task.definition, task.condition, 'SCHEDULED', next, `01${String(object.id).padStart(14, '0')}`, 1, 'SCHEDULE', 1]);
+  }
+  return valuesTable(
+    [['name', V], ['database_name', V], ['schema_name', V], ['query_text', V], ['condition_text', V], ['state', V], ['scheduled_time', TS],
+      ['root_task_id', V], ['graph_version', N], ['scheduled_from', V], ['attempt_number', N]],
+    rows,
+  );
+}
+
 /** Statements still waiting or running, as query log rows (end_time NULL, elapsed time so far). */
 function activeQueries(x: Execution): string {
   const now = Date.now();
@@ -514,7 +537,8 @@ export function systemTableFunction(x: Execution, scope: Scope, name: string[], 
       if (task) where.push(`name = upper(${task.sql})`);
       const errorOnly = arg(args, 'ERROR_ONLY');
       if (errorOnly && /TRUE/i.test(errorOnly.sql)) where.push(`state IN ('FAILED', 'CANCELLED')`);
-      return `(SELECT ${TASK_HISTORY_COLUMNS} FROM meta.task_history WHERE ${where.join(' AND ')} ORDER BY scheduled_time DESC LIMIT ${limitOf(args)})`;
+      return `(SELECT ${TASK_HISTORY_COLUMNS} FROM (SELECT * FROM meta.task_history UNION ALL BY NAME SELECT * FROM ${scheduledRuns(x)})
+        WHERE ${where.join(' AND ')} ORDER BY scheduled_time DESC LIMIT ${limitOf(args)})`;
     }
     case 'COPY_HISTORY': {
       const tableArg = arg(args, 'TABLE_NAME', 0);
