@@ -170,8 +170,8 @@ export const MACROS: string[] = [
   `CREATE OR REPLACE MACRO sf_div0null(a, b) AS CASE WHEN b = 0 OR b IS NULL THEN 0 ELSE a / b END`,
   `CREATE OR REPLACE MACRO sf_equal_null(a, b) AS a IS NOT DISTINCT FROM b`,
   `CREATE OR REPLACE MACRO sf_sysdate() AS timezone('UTC', now())`,
-  // Strings: a VARIANT holding a string gives the string; objects and arrays give their JSON.
-  `CREATE OR REPLACE MACRO sf_to_varchar(x VARIANT) AS CASE WHEN regexp_matches(variant_typeof(x), '^(OBJECT|ARRAY)') THEN CAST(CAST(x AS JSON) AS VARCHAR) WHEN variant_typeof(x) = 'VARIANT_NULL' THEN 'null' ELSE CAST(x AS VARCHAR) END,
+  // Strings: a VARIANT holding a string gives the string; objects and arrays give their JSON; a JSON null gives NULL.
+  `CREATE OR REPLACE MACRO sf_to_varchar(x VARIANT) AS CASE WHEN regexp_matches(variant_typeof(x), '^(OBJECT|ARRAY)') THEN CAST(CAST(x AS JSON) AS VARCHAR) WHEN variant_typeof(x) = 'VARIANT_NULL' THEN NULL ELSE CAST(x AS VARCHAR) END,
      (x JSON) AS CASE WHEN json_type(x) IN ('OBJECT', 'ARRAY') THEN CAST(x AS VARCHAR) ELSE json_extract_string(x, '$') END,
      (x VARCHAR) AS x,
      (x BOOLEAN) AS CASE WHEN x THEN 'true' ELSE 'false' END,
@@ -241,6 +241,9 @@ export const MACROS: string[] = [
   // Path steps: a string key or a 0-based index, on VARIANT or JSON text.
   `CREATE OR REPLACE MACRO sf_get(v, k VARCHAR) AS CAST(json_extract(CAST(v AS JSON), '$."' || replace(k, '"', '\\"') || '"') AS VARIANT),
      (v, i BIGINT) AS CASE WHEN i >= 0 THEN CAST(json_extract(CAST(v AS JSON), '$[' || i || ']') AS VARIANT) END`,
+  // Whether a path's last key is there (a JSON null is there; a missing key is not).
+  `CREATE OR REPLACE MACRO sf_has_key(p, k VARCHAR) AS coalesce(list_contains(json_keys(CAST(CAST(p AS VARIANT) AS JSON)), k), false),
+     (p, i UINTEGER) AS coalesce(json_array_length(CAST(CAST(p AS VARIANT) AS JSON)) >= i, false)`,
   `CREATE OR REPLACE MACRO sf_get_path(v, p) AS CAST(json_extract(CAST(v AS JSON), '$.' || p) AS VARIANT)`,
   `CREATE OR REPLACE MACRO sf_elements(v) AS json_extract(CAST(v AS JSON), '$[*]')`,
   `CREATE OR REPLACE MACRO sf_array_size(v) AS CASE WHEN json_type(CAST(v AS JSON)) = 'ARRAY' THEN CAST(json_array_length(CAST(v AS JSON)) AS BIGINT) END`,

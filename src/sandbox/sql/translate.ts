@@ -351,7 +351,8 @@ export class Translator {
       alias = lastToken.value;
       exprNodes = item.slice(0, -1);
     }
-    const sql = this.expr(exprNodes);
+    let sql = this.expr(exprNodes);
+    if (name) sql = this.shownPath(sql);
     if (name && this.hints) this.hints.push(this.hintOf(exprNodes));
     if (alias !== undefined) return `${sql} AS ${quoteName(alias)}`;
     if (!name || isColumnReference(exprNodes)) return sql;
@@ -764,10 +765,30 @@ export class Translator {
         continue;
       }
       const primary = this.primary(nodes, i);
+      const path = this.bare(primary.sql);
+      const not = isWordNode(nodes[primary.next + 1], 'NOT') ? 1 : 0;
+      if (path && isWordNode(nodes[primary.next], 'IS') && isWordNode(nodes[primary.next + 1 + not], 'NULL')) {
+        // A JSON null is a value: only a missing key (or a NULL document) IS NULL.
+        const present = `sf_has_key(${path.parent}, ${path.key})`;
+        out.push(not ? `(${path.sql} IS NOT NULL OR ${present})` : `(${path.sql} IS NULL AND NOT ${present})`);
+        i = primary.next + 2 + not;
+        continue;
+      }
       out.push(primary.sql);
       i = primary.next;
     }
     return out.join(' ');
+  }
+
+  /** The path step `sql` is exactly, if it is one. */
+  private bare(sql: string): { sql: string; parent: string; key: string } | undefined {
+    return this.lastPath && this.lastPath.sql === sql ? this.lastPath : undefined;
+  }
+
+  /** A path shown as a result column: JSON null as `null`, a missing key as NULL. */
+  shownPath(sql: string): string {
+    const path = this.bare(sql);
+    return path ? `CASE WHEN sf_has_key(${path.parent}, ${path.key}) THEN CAST(${path.sql} AS JSON) END` : sql;
   }
 
   /** Whether the word at `i` is a keyword here rather than a name or a function. */
@@ -839,8 +860,20 @@ export class Translator {
     return part.name;
   }
 
+  /**
+   * The last path step compiled (`v:a.b` → parent `v:a`, key 'b'): DuckDB's VARIANT cannot tell a
+   * JSON null from a missing key, so IS NULL, TYPEOF, IS_NULL_VALUE and a path shown as a result
+   * column ask the parent whether the key is there.
+   */
+  private lastPath: { sql: string; parent: string; key: string } | undefined;
+
   private postfix(sql: string, nodes: Node[], i: number): { sql: string; next: number } {
     let inPath = false;
+    const step = (parent: string, key: string): string => {
+      const stepped = pathStep(parent, key);
+      this.lastPath = { sql: stepped, parent, key: /^\d+$/.test(key) ? `CAST(${Number(key) + 1} AS UINTEGER)` : key };
+      return stepped;
+    };
     for (;;) {
       const node = nodes[i];
       if (isOpNode(node, '::')) {
@@ -855,7 +888,7 @@ export class Translator {
         if (!key || (key.kind !== 'word' && key.kind !== 'quoted' && key.kind !== 'string')) throw syntaxError(key ?? tokenOf(node));
         // Path keys are case-sensitive: an unquoted key is used exactly as written.
         const name = key.kind === 'word' ? key.text : key.value;
-        sql = pathStep(sql, quoteString(name));
+        sql = step(sql, quoteString(name));
         i += 2;
         inPath = true;
         continue;
@@ -863,13 +896,13 @@ export class Translator {
       if (inPath && isOpNode(node, '.')) {
         const key = tokenOf(nodes[i + 1]);
         if (!key || (key.kind !== 'word' && key.kind !== 'quoted')) throw syntaxError(key ?? tokenOf(node));
-        sql = pathStep(sql, quoteString(key.kind === 'word' ? key.text : key.value));
+        sql = step(sql, quoteString(key.kind === 'word' ? key.text : key.value));
         i += 2;
         continue;
       }
       if (isBracket(node)) {
         const index = this.expr(node.children);
-        sql = /^\d+$/.test(index.trim()) || literalText(index) !== undefined ? pathStep(sql, index.trim()) : `sf_get(${sql}, ${index})`;
+        sql = /^\d+$/.test(index.trim()) || literalText(index) !== undefined ? step(sql, index.trim()) : `sf_get(${sql}, ${index})`;
         i++;
         inPath = true;
         continue;
@@ -1170,6 +1203,15 @@ export class Translator {
         break;
       default:
         break;
+    }
+    if ((fn === 'TYPEOF' || fn === 'IS_NULL_VALUE') && !distinct) {
+      const list = args();
+      const path = list.length === 1 ? this.bare(list[0]!.sql) : undefined;
+      if (path) {
+        const present = `sf_has_key(${path.parent}, ${path.key})`;
+        const answer = fn === 'TYPEOF' ? `CASE WHEN ${path.sql} IS NULL THEN 'NULL_VALUE' ELSE sf_typeof(${path.sql}) END` : `${path.sql} IS NULL`;
+        return { sql: `(CASE WHEN ${present} THEN ${answer} END)`, next };
+      }
     }
     const renamed = FUNCTION_RENAMES[fn];
     const argSql = distinct ? `DISTINCT ${this.expr(body)}` : this.args(children).map((a) => (a.name ? `${a.name.toLowerCase()} := ${a.sql}` : a.sql)).join(', ');
