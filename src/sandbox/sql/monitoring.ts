@@ -591,7 +591,7 @@ export function systemTableFunction(x: Execution, scope: Scope, name: string[], 
       const warehouse = arg(args, 'WAREHOUSE_NAME', 2);
       if (warehouse) where.push(`warehouse_name = upper(${warehouse.sql})`);
       return `(SELECT t AS "START_TIME", t + INTERVAL 5 MINUTE AS "END_TIME", warehouse_name AS "WAREHOUSE_NAME",
-          CAST(round(sum(epoch(least(e, t + INTERVAL 5 MINUTE) - greatest(s, t))) / 300.0, 3) AS DOUBLE) AS "AVG_RUNNING",
+          CAST(sum(epoch(least(e, t + INTERVAL 5 MINUTE) - greatest(s, t))) / 300.0 AS DOUBLE) AS "AVG_RUNNING",
           CAST(0 AS DOUBLE) AS "AVG_QUEUED_LOAD", CAST(0 AS DOUBLE) AS "AVG_QUEUED_PROVISIONING", CAST(0 AS DOUBLE) AS "AVG_BLOCKED"
         FROM ${WAREHOUSE_BUSY} WHERE ${where.join(' AND ')} GROUP BY t, warehouse_name ORDER BY t)`;
     }
