@@ -353,6 +353,9 @@ export function emptyCatalog(now: string): CatalogData {
 
 /** The catalog with lookups. Live entries are those without `droppedOn`. */
 export class Catalog {
+  /** Counts DDL: statements prepared before a change are not reused after it. */
+  generation = 0;
+
   constructor(public data: CatalogData) {}
 
   /** A new object id. */

@@ -15,7 +15,7 @@ import type { QueryPoint } from './history.js';
 import { checkPassword, hashPassword } from './passwords.js';
 import { Cursor } from './cursor.js';
 import { cancelled, compilationError, fromDuckError, unsupported } from './errors.js';
-import { Execution, type ActiveQuery, type EngineState, type NestedOptions } from './execution.js';
+import { Execution, forgetPrepared, type ActiveQuery, type EngineState, type NestedOptions } from './execution.js';
 import { MACROS, raisedError } from './functions.js';
 import { describeQuery, runDml, runQuery } from './query.js';
 import { Session } from './session.js';
@@ -248,6 +248,7 @@ export class SnowflakeEngine implements SandboxEngine, EngineState {
         release();
       }
     }
+    forgetPrepared(session.connection);
     session.connection.closeSync();
   }
 

@@ -173,3 +173,17 @@ describe('values the runbooks and their authors met', () => {
     expect(sent.rows).toEqual([['1']]);
   });
 });
+
+describe('repeated queries', () => {
+  it('a query repeated after the data changed answers from the new data, not from a plan made on the old', async () => {
+    await db.run('CREATE TABLE ANALYTICS.CORE.REPEATED (ID INT, CLOSED_AT TIMESTAMP_NTZ)');
+    await db.run('INSERT INTO ANALYTICS.CORE.REPEATED VALUES (1, NULL), (2, NULL)');
+    const open = 'SELECT COUNT(*) FROM ANALYTICS.CORE.REPEATED WHERE CLOSED_AT IS NULL';
+    expect(await db.value(open)).toBe('2');
+    expect(await db.value(open)).toBe('2');
+    await db.run("UPDATE ANALYTICS.CORE.REPEATED SET CLOSED_AT = '2026-01-01 00:00:00' WHERE ID = 1");
+    expect(await db.value(open)).toBe('1');
+    await db.run('ALTER TABLE ANALYTICS.CORE.REPEATED ADD COLUMN NOTE STRING');
+    expect((await db.run('SELECT * FROM ANALYTICS.CORE.REPEATED WHERE ID = 2')).columns.map((c) => c.name)).toEqual(['ID', 'CLOSED_AT', 'NOTE']);
+  });
+});
