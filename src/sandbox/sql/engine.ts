@@ -101,6 +101,7 @@ export class SnowflakeEngine implements SandboxEngine, EngineState {
     readonly catalog: Catalog,
     readonly store: Store,
     readonly stageFiles: StageFiles,
+    readonly outbox: string | undefined,
   ) {
     this.access = new Access(catalog);
   }
@@ -122,7 +123,8 @@ export class SnowflakeEngine implements SandboxEngine, EngineState {
     const saved = await store.loadCatalog();
     const fresh = !saved;
     const catalog = new Catalog(saved ?? bootstrapCatalog(new Date().toISOString(), hashPassword));
-    const engine = new SnowflakeEngine(catalog, store, stageFiles);
+    const outbox = options.dataDir === ':memory:' ? undefined : join(options.dataDir, 'outbox');
+    const engine = new SnowflakeEngine(catalog, store, stageFiles, outbox);
     engine.lastVersion = await store.currentVersion(catalog.data.objects.filter((o) => o.kind === 'TABLE').map((o) => o.id));
     if (fresh) {
       await store.saveCatalog(store.admin, catalog.data);

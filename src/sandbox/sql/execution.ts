@@ -21,6 +21,8 @@ export interface EngineState {
   readonly access: Access;
   readonly store: Store;
   readonly stageFiles: StageFiles;
+  /** Folder where SYSTEM$SEND_EMAIL leaves each message as a file a trainee can open (none in memory). */
+  readonly outbox: string | undefined;
   /** Results kept for RESULT_SCAN, by query id. */
   readonly results: Map<string, { user: string; outcome: StatementOutcome }>;
   /** Runs a statement as part of another (task bodies, alert actions, procedure bodies). */
