@@ -62,6 +62,8 @@ export function reduce(state: RunState, event: RunEvent): RunState {
     }
     case 'variable-captured':
       return reduce(state, { type: 'variables-set', variables: [event.variable] });
+    case 'context-kept':
+      return withRecord(state, (r) => ({ ...r, context: { ...r.context, [event.key]: event.value } }));
     case 'step-started':
       return withStep(state, event.stepId, (s) => ({
         ...s,

@@ -107,6 +107,26 @@ describe('the runner', () => {
     ]);
   });
 
+  it('gives up a watch once its timeout has passed since it began, with the last result recorded', async () => {
+    const dir = tempDir();
+    const runbook = makeRunbook({
+      path: join(dir, 'demo.md'),
+      steps: [{ title: 'Wait', actions: [{ code: 'echo RUNNING', attrs: { watch: 10, timeout: 3_600_000, expect: 'stdout == "SU"' } }] }],
+    });
+    // The clock moves only when the test says: nobody is there to stop the watch, the hour passes.
+    let clock = Date.parse('2026-11-25T21:00:00Z');
+    const driven = drive(dir, { runbook, now: () => new Date(clock) });
+    await waitFor(() => driven.events.filter((e) => e.type === 'attempt-ended').length >= 2, 10_000, 'two polls');
+    clock += 3_600_000;
+    const state = await driven.final;
+    expect(state.ended?.status).toBe('failed');
+    const step = state.record!.steps[0]!;
+    expect(step.failure).toMatch(/^wait\/1: gave up watching after 1h00m \(last: expect did not hold: stdout == "SU"\)$/);
+    const attempts = step.actions[0]!.attempts;
+    expect(attempts.length).toBeGreaterThanOrEqual(2);
+    expect(attempts.at(-1)).toMatchObject({ status: 'failed', excerpt: 'RUNNING', expect: { passed: false } });
+  });
+
   it('stops watching when the operator says so, and the step fails with that reason', async () => {
     const dir = tempDir();
     const runbook = makeRunbook({ path: join(dir, 'demo.md'), steps: [{ title: 'Wait', actions: [{ code: 'echo RUNNING', attrs: { watch: 20, expect: 'stdout == "SU"' } }] }] });
