@@ -213,7 +213,7 @@ async function attemptAction(core: RunCore, step: Step, action: Action, executor
         const fields = capturedFields(outcome.fields, secrets);
         core.captured.set(captured, fields);
         core.values.set(captured, { value: capturedValue(outcome.fields), secret: false, source: 'capture' });
-        core.apply({ type: 'variable-captured', variable: { name: captured, shown: String(fields.value), secret: false, source: 'capture' } });
+        core.apply({ type: 'variable-captured', variable: { name: captured, shown: String(fields.value), secret: false, source: 'capture', fields } });
       }
       core.apply({ type: 'action-ended', stepId: step.id, actionId: action.id, status: 'succeeded', ...(captured ? { captured } : {}) });
       return 'next';

@@ -57,6 +57,7 @@ export function reduce(state: RunState, event: RunEvent): RunState {
           secret: v.secret,
           source: v.source,
           ...(v.secret ? {} : { value: v.shown }),
+          ...(v.fields && !v.secret ? { fields: v.fields } : {}),
         })),
       }));
     }

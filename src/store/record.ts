@@ -125,6 +125,8 @@ export interface RecordedVariable {
   secret: boolean;
   /** Where the value came from. */
   source: 'builtin' | 'var' | 'from-env' | 'environment' | 'default' | 'prompt' | 'capture';
+  /** A capture's result fields (secrets masked, long texts cut), so a resumed run still has `{{NAME.field}}`. */
+  fields?: Record<string, unknown>;
 }
 
 /** One step of the run. */

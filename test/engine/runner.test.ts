@@ -37,7 +37,7 @@ describe('the runner', () => {
     expect(make!.actions[0]).toMatchObject({ status: 'succeeded', captured: 'answer', attempts: [{ n: 1, status: 'succeeded', exitCode: 0, expect: { passed: true } }] });
     expect(use!.actions[1]).toMatchObject({ status: 'skipped', skip: { reason: 'runs only in prod', via: 'rule' } });
     expect(use!.checks[0]).toMatchObject({ status: 'confirmed', text: 'Output read 42', by: 'ana' });
-    expect(read.record.variables).toContainEqual({ name: 'answer', value: '42', secret: false, source: 'capture' });
+    expect(read.record.variables).toContainEqual(expect.objectContaining({ name: 'answer', value: '42', secret: false, source: 'capture', fields: expect.objectContaining({ exit: 0, stdout: '42' }) }));
     const log = make!.actions[0]!.attempts[0]!.log!;
     expect(readFileSync(join(dir, 'state', log), 'utf8')).toBe('42\n');
   });
@@ -321,6 +321,26 @@ describe('resume', () => {
       ['runbook-changed', 'continue', 'ben'],
       ['unknown-outcome', 'mark-done', 'ben'],
     ]);
+  });
+
+  it('keeps a capture’s fields across a resume, for templates and expect', async () => {
+    const dir = tempDir();
+    const runbook = makeRunbook({
+      path: join(dir, 'demo.md'),
+      steps: [
+        { title: 'Make a key', actions: [{ code: 'echo pub-key-7Qx', attrs: { capture: 'KEY' } }] },
+        { title: 'Wait', actions: ['test -f go-ahead'] },
+        { title: 'Use the key', actions: [{ code: 'echo "registering {{KEY.stdout}}" > used', attrs: { expect: 'KEY.exit == 0 and KEY.stdout == "pub-key-7Qx"' } }] },
+      ],
+    });
+    const first = await drive(dir, { runbook }).final;
+    expect(first.ended?.status).toBe('failed');
+    writeFileSync(join(dir, 'go-ahead'), '');
+    const second = await drive(dir, { runbook }).final;
+    expect(second.record!.id).toBe(first.record!.id);
+    expect(second.ended?.status).toBe('done');
+    expect(readFileSync(join(dir, 'used'), 'utf8')).toBe('registering pub-key-7Qx\n');
+    expect(second.record!.variables.find((v) => v.name === 'KEY')).toMatchObject({ value: 'pub-key-7Qx', fields: { exit: 0, stdout: 'pub-key-7Qx' } });
   });
 
   it('refuses a second live run of the same runbook here, naming the holder', async () => {
