@@ -28,13 +28,16 @@ export const shellExecutor: Executor = {
   run: runShell,
 };
 
+/** The folder of this build's `baton` command, found once. */
+let batonBin: string | undefined;
+
 /**
  * The environment a shell action sees besides baton's own: run facts, non-secret variables, and
  * this build of baton first on PATH with the run's state and runbooks folders, so a `baton sql`,
  * `baton runs` or `baton handover` inside the step sees what the run sees.
  */
 export function shellEnvironment(context: Omit<ExecutionContext, 'signal'>): Record<string, string> {
-  const bin = join(packageRoot(), 'bin');
+  const bin = (batonBin ??= join(packageRoot(), 'bin'));
   // Without any PATH, bash would search its own default: keep that reachable behind baton's bin.
   const path = process.env.PATH || '/usr/local/bin:/usr/bin:/bin:/usr/local/sbin:/usr/sbin:/sbin';
   const env: Record<string, string> = {

@@ -4,43 +4,24 @@
 // user); a resumed run gets its USE ROLE / USE DATABASE back; a headless watch gives up at its
 // timeout; a SQL action's fields read its last statement and a denial's reason.
 import { generateKeyPairSync } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SnowflakeEngine } from '../../src/sandbox/sql/engine.js';
-import type { RunRecord } from '../../src/store/record.js';
+import { batonIn, requireBuild } from '../helpers/baton-in.js';
 import { startTestSandbox, type TestSandbox } from '../sandbox/fixture.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const bin = join(root, 'bin', 'baton.js');
 let sandbox: TestSandbox;
 let folder: string;
-
-function baton(args: string[]) {
-  return execa('node', [bin, ...args, '--state-dir', join(folder, 'state')], {
-    cwd: folder,
-    reject: false,
-    stdin: 'ignore',
-    env: { NO_COLOR: '1', PATH: process.env.PATH ?? '', SNOWFLAKE_HOME: join(folder, 'snowflake'), BATON_SANDBOX_URL: sandbox.url, BATON_OPERATOR: 'night-shift' },
-    extendEnv: false,
-  });
-}
-
-async function lastRecord(): Promise<RunRecord> {
-  const shown = await baton(['show', 'last', '--json']);
-  return JSON.parse(shown.stdout) as RunRecord;
-}
+const { baton, lastRecord } = batonIn(() => folder, () => sandbox.url, { PATH: process.env.PATH ?? '', BATON_OPERATOR: 'night-shift' });
 
 async function runbook(name: string, lines: string[]): Promise<void> {
   await writeFile(join(folder, name), lines.join('\n'));
 }
 
 beforeAll(async () => {
-  if (!existsSync(join(root, 'dist', 'cli.js'))) throw new Error('build first: npm run build (npm test does it)');
+  requireBuild();
   folder = await mkdtemp(join(tmpdir(), 'baton-e2e-context-'));
   sandbox = await startTestSandbox({ engine: await SnowflakeEngine.open({ dataDir: join(folder, 'engine'), seed: false }) });
   // `rehearsal` exists only in this baton.yaml: a step that finds it found the run's runbooks folder.
@@ -156,6 +137,10 @@ describe('what a run gives its steps and keeps for its resume', { timeout: 120_0
       '```sql {capture=WH expect="rows == 1 and columns == [\'name\', \'auto_resume\', \'auto_suspend\'] and row[0].auto_resume == true and row[0].auto_resume == \'true\' and row[0].auto_suspend > 0"}',
       "SHOW WAREHOUSES LIKE 'COMPUTE_WH';",
       'SELECT "name", "auto_resume", "auto_suspend" FROM TABLE(RESULT_SCAN(LAST_QUERY_ID()));',
+      '```',
+      '',
+      '```sql {expect="row[0].name == \'COMPUTE_WH\' and row[0].auto_suspend > 0 and columns contains \'auto_suspend\' and not (columns contains \'AUTO_SUSPEND\')"}',
+      "SHOW WAREHOUSES LIKE 'COMPUTE_WH';",
       '```',
       '',
       '## A role without grants is refused',
