@@ -149,6 +149,15 @@ describe('the sql executor', { timeout: 60_000 }, () => {
     await resumed.close();
   });
 
+  it('never keeps a context statement that holds a secret', async () => {
+    const scope = testScope('run-secret');
+    const runbook = runbookOf("---\nvariables:\n  TZ: { secret: true }\n---\n# Secret\n\n## Set up\n\n```sql\nuse role ANALYST;\nalter session set timezone = '{{TZ}}';\n```\n");
+    const { result } = await collect(sqlExecutor.run(await contextFor(runbook, 0, { scope, variables: { TZ: 'Europe/Paris' }, secrets: ['Europe/Paris'] })));
+    await scope.close();
+    expect(result.ok).toBe(true);
+    expect(scope.record.get('snowflake:sandbox')).toEqual(['use role ANALYST']);
+  });
+
   it('fails the action, naming the statement, when the kept context no longer works', async () => {
     const scope = testScope('run-broken', new Map([['snowflake:sandbox', ['use role ANALYST', 'fail 003001 42501 Insufficient privileges to operate on warehouse']]]));
     const { result } = await collect(sqlExecutor.run(await contextFor(RUNBOOK, 4, { scope, variables: { N: '1' } })));
