@@ -172,9 +172,10 @@ async function* runSql(context: ExecutionContext): AsyncGenerator<ExecutorEvent>
     last = { outcome, record };
   }
 
-  // Every field reads the last statement, as a worksheet shows the last result: `SHOW …; SELECT …
-  // FROM TABLE(RESULT_SCAN(LAST_QUERY_ID()))` gives the SELECT's rows. Each statement's own counts
-  // are in the record.
+  // The result fields read the last statement, as a worksheet shows the last result: `SHOW …;
+  // SELECT … FROM TABLE(RESULT_SCAN(LAST_QUERY_ID()))` gives the SELECT's rows. `updated` is what
+  // the whole action changed (`BEGIN; DELETE …; COMMIT` reports the DELETE's rows, not the
+  // COMMIT's zero). Each statement's own counts are in the record.
   const { outcome } = last!;
   const kept = rowObjects(outcome.columns, outcome.firstRows);
   const ids = queryIds(records);
@@ -185,7 +186,7 @@ async function* runSql(context: ExecutionContext): AsyncGenerator<ExecutorEvent>
     columns: outcome.columns,
     value: outcome.firstRows[0]?.[0] ?? null,
     row: kept,
-    updated: outcome.updated ?? 0,
+    updated: records.reduce((sum, statement) => sum + (statement.updated ?? 0), 0),
     queryId: ids.at(-1) ?? null,
     queryIds: ids,
     error: null,

@@ -72,8 +72,8 @@ describe('the sql executor', { timeout: 60_000 }, () => {
     const context = await contextFor(RUNBOOK, 1, { scope });
     const { events, result } = await collect(sqlExecutor.run(context));
     expect(result.ok).toBe(true);
-    // Every field reads the last statement (the SELECT); the INSERT's count is in its own record.
-    expect(result.fields).toMatchObject({ rows: 30, rowcount: 30, columns: ['N', 'LABEL'], value: 1, updated: 0, error: null });
+    // The result fields read the last statement (the SELECT); `updated` counts the whole action's changes.
+    expect(result.fields).toMatchObject({ rows: 30, rowcount: 30, columns: ['N', 'LABEL'], value: 1, updated: 5, error: null });
     expect((result.fields.row as Record<string, unknown>[])[2]).toEqual({ N: 3, LABEL: 'row 3' });
     expect(result.queryIds).toHaveLength(2);
     expect(events.filter((e) => e.type === 'query').map((e) => e.type === 'query' && e.queryId)).toEqual(result.queryIds);
