@@ -14,18 +14,24 @@ export interface TuiOptions {
   operator?: string;
 }
 
+/** What the caller of the app may hear about. */
+export interface AppHooks {
+  /** The library's first frame is on the screen. */
+  firstFrame?: () => void;
+}
+
 /** Whether this process can run the full-screen app: a terminal on both ends. */
 export function hasTerminal(): boolean {
   return Boolean(process.stdout.isTTY && process.stdin.isTTY);
 }
 
 /** Bare `baton`: the app over the library; returns the exit code. */
-export async function openApp(options: TuiOptions): Promise<number> {
+export async function openApp(options: TuiOptions, hooks: AppHooks = {}): Promise<number> {
   if (!hasTerminal()) {
     const { showHome } = await import('./list.js');
     return showHome({ ...(options.runbooks ? { runbooks: options.runbooks } : {}) });
   }
-  return startApp({ ...options, runbooks: options.runbooks ?? 'runbooks' });
+  return startApp({ ...options, runbooks: options.runbooks ?? 'runbooks' }, {}, hooks);
 }
 
 /** `baton run <runbook>`: the app opened on one runbook, or `baton exec` without a terminal. */
@@ -49,10 +55,10 @@ export async function runRunbook(target: string, options: TuiOptions): Promise<n
     }
     vars[pair.slice(0, eq)] = pair.slice(eq + 1);
   }
-  return startApp({ ...options, runbooks: dirname(path) }, basename(path).replace(/\.md$/i, ''), vars);
+  return startApp({ ...options, runbooks: dirname(path) }, { runbook: basename(path).replace(/\.md$/i, ''), vars });
 }
 
-async function startApp(options: TuiOptions & { runbooks: string }, runbook?: string, vars?: Record<string, string>): Promise<number> {
+async function startApp(options: TuiOptions & { runbooks: string }, open: { runbook?: string; vars?: Record<string, string> }, hooks: AppHooks = {}): Promise<number> {
   // chalk reads the colour level once, when Ink loads: NO_COLOR must be settled before that.
   if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '') process.env.FORCE_COLOR = '0';
   const { runApp } = await import('../ui/run-app.js');
@@ -61,7 +67,8 @@ async function startApp(options: TuiOptions & { runbooks: string }, runbook?: st
     stateDir: resolveStateDir(options.stateDir),
     ...(options.env ? { env: options.env } : {}),
     ...(options.operator ? { operator: options.operator } : {}),
-    ...(runbook ? { runbook } : {}),
-    ...(vars ? { vars } : {}),
+    ...(open.runbook ? { runbook: open.runbook } : {}),
+    ...(open.vars ? { vars: open.vars } : {}),
+    ...(hooks.firstFrame ? { firstFrame: hooks.firstFrame } : {}),
   });
 }

@@ -6,6 +6,7 @@ import { AppModel } from './app/app-model.js';
 import { realServices, type AppPaths } from './app/services.js';
 import { readLibrary } from './library/summaries.js';
 import { mountApp } from './mount.js';
+import { screenHandover } from './screen-handover.js';
 
 /** How the app starts: where it reads, and what to open at once. */
 export interface RunAppOptions extends AppPaths {
@@ -14,6 +15,8 @@ export interface RunAppOptions extends AppPaths {
   /** Open this runbook (id) at once: `baton run`. */
   runbook?: string;
   vars?: Record<string, string>;
+  /** Called once the first frame is on the screen. */
+  firstFrame?: () => void;
 }
 
 /** Run the app on the process's terminal until the operator leaves; returns the exit code. */
@@ -34,8 +37,11 @@ export async function runApp(options: RunAppOptions): Promise<number> {
       exitCode = code;
       instance?.unmount();
     },
+    screen: screenHandover(),
   });
   instance = mountApp(model);
+  // Ink has drawn (and written) the first frame by the time render() returns.
+  options.firstFrame?.();
   // Once the first frame is up, load the runbook screen in the background so opening one is quick.
   const warm = setTimeout(() => void import('./runbook/runbook-screen.js').catch(() => undefined), 400);
   try {
