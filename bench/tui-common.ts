@@ -59,29 +59,39 @@ export interface ScreenTime {
   cpuMs?: number;
 }
 
-/** Milliseconds from starting `command` in a 100×30 pseudo-terminal until `marker` shows on it. */
-export function timeToScreen(command: string, marker: string, env: NodeJS.ProcessEnv = {}): Promise<ScreenTime> {
+/**
+ * Milliseconds from starting `command` in a 100×30 pseudo-terminal until `marker` shows on it. The
+ * program is killed then, or `settleMs` later (to let it finish what it does after the frame).
+ */
+export function timeToScreen(command: string, marker: string, env: NodeJS.ProcessEnv = {}, settleMs = 0): Promise<ScreenTime> {
   const childEnv: NodeJS.ProcessEnv = { ...process.env, TERM: 'xterm-256color', ...env };
   delete childEnv.CI;
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const child = spawn('script', ['-qfec', `stty cols 100 rows 30; exec ${command}`, '/dev/null'], { env: childEnv, stdio: ['pipe', 'pipe', 'pipe'] });
     let seen = '';
+    let shown = false;
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`"${marker}" did not show within 20 s; the screen had: ${seen.slice(-500)}`));
     }, 20_000);
     child.stdout.on('data', (chunk: Buffer) => {
       seen += chunk.toString('utf8');
-      if (seen.includes(marker)) {
+      if (!shown && seen.includes(marker)) {
+        shown = true;
         const ms = performance.now() - started;
         const cpuMs = nodeCpuMs(child.pid!);
         clearTimeout(timer);
-        child.kill('SIGKILL');
+        setTimeout(() => child.kill('SIGKILL'), settleMs);
         resolve(cpuMs === undefined ? { ms } : { ms, cpuMs });
       }
     });
   });
+}
+
+/** The smallest of some numbers. */
+export function best(values: number[]): number {
+  return Math.min(...values);
 }
 
 /** The median of some numbers. */

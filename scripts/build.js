@@ -1,8 +1,10 @@
 // Bundles baton into dist/ with esbuild. One bundle with split chunks: the entry stays small and
 // everything behind a dynamic import() (sandbox, snowflake executor, TUI screens) loads on demand.
+// Then the terminal app's fast lane, dist/app.cjs (see scripts/app-lane.js).
 import { build } from 'esbuild';
 import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { buildAppLane, laneImports } from './app-lane.js';
 import { bundleOptions, inkStartup } from './bundle-options.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -16,6 +18,8 @@ export const entries = {
   'autosys-cli': 'src/sandbox/scheduler/autosys/cli.ts',
   // sandbox/bin/scheduler-fakes: the AutoSys and Control-M fakes alone.
   'scheduler-fakes': 'src/sandbox/scheduler/standalone.ts',
+  // What dist/app.cjs imports from this build, under names it can find.
+  ...laneImports,
 };
 
 await rm(new URL('../dist', import.meta.url), { recursive: true, force: true });
@@ -25,3 +29,4 @@ await build({
   outdir: 'dist',
   plugins: [inkStartup],
 });
+await buildAppLane(root);

@@ -1,7 +1,10 @@
 // The program's entry. Bare `baton` (the terminal app, with at most --runbooks, --state-dir and
 // --env) starts straight away: setting up every command's parser costs the operator's first frame
-// more than the app itself needs. Anything else goes to the full command line in cli.ts, which
+// more than the app itself needs, and the app comes from dist/app.cjs with its compiled code kept
+// between starts (app-lane.ts). Anything else goes to the full command line in cli.ts, which
 // treats the bare form the same way, so both lanes behave alike.
+import { fileURLToPath } from 'node:url';
+import { laneWanted, loadAppLane } from './app-lane.js';
 
 /** The bare app's options when `args` are nothing else, or undefined. */
 export function bareAppOptions(args: readonly string[]): { runbooks?: string; stateDir?: string; env?: string } | undefined {
@@ -21,8 +24,9 @@ export function bareAppOptions(args: readonly string[]): { runbooks?: string; st
 
 const bare = process.stdout.isTTY && process.stdin.isTTY ? bareAppOptions(process.argv.slice(2)) : undefined;
 if (bare) {
-  const { openApp } = await import('./commands/tui.js');
-  process.exitCode = await openApp(bare);
+  const lane = laneWanted() ? loadAppLane(fileURLToPath(new URL('.', import.meta.url))) : undefined;
+  const { openApp } = lane ?? (await import('./commands/tui.js'));
+  process.exitCode = await openApp(bare, { ...(lane ? { firstFrame: lane.keepCode } : {}) });
 } else {
   await import('./cli.js');
 }

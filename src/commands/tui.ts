@@ -14,18 +14,24 @@ export interface TuiOptions {
   operator?: string;
 }
 
+/** What the caller of the app may hear about. */
+export interface AppHooks {
+  /** The library's first frame is on the screen. */
+  firstFrame?: () => void;
+}
+
 /** Whether this process can run the full-screen app: a terminal on both ends. */
 export function hasTerminal(): boolean {
   return Boolean(process.stdout.isTTY && process.stdin.isTTY);
 }
 
 /** Bare `baton`: the app over the library; returns the exit code. */
-export async function openApp(options: TuiOptions): Promise<number> {
+export async function openApp(options: TuiOptions, hooks: AppHooks = {}): Promise<number> {
   if (!hasTerminal()) {
     const { showHome } = await import('./list.js');
     return showHome({ ...(options.runbooks ? { runbooks: options.runbooks } : {}) });
   }
-  return startApp({ ...options, runbooks: options.runbooks ?? 'runbooks' });
+  return startApp({ ...options, runbooks: options.runbooks ?? 'runbooks' }, {}, hooks);
 }
 
 /** `baton run <runbook>`: the app opened on one runbook, or `baton exec` without a terminal. */
@@ -49,43 +55,20 @@ export async function runRunbook(target: string, options: TuiOptions): Promise<n
     }
     vars[pair.slice(0, eq)] = pair.slice(eq + 1);
   }
-  return startApp({ ...options, runbooks: dirname(path) }, basename(path).replace(/\.md$/i, ''), vars);
+  return startApp({ ...options, runbooks: dirname(path) }, { runbook: basename(path).replace(/\.md$/i, ''), vars });
 }
 
-async function startApp(options: TuiOptions & { runbooks: string }, runbook?: string, vars?: Record<string, string>): Promise<number> {
+async function startApp(options: TuiOptions & { runbooks: string }, open: { runbook?: string; vars?: Record<string, string> }, hooks: AppHooks = {}): Promise<number> {
   // chalk reads the colour level once, when Ink loads: NO_COLOR must be settled before that.
   if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '') process.env.FORCE_COLOR = '0';
-  const stateDir = resolveStateDir(options.stateDir);
-  const paths = { runbooks: options.runbooks, stateDir };
-  const [{ mountApp }, { AppModel }, { realServices }, library] = await Promise.all([
-    import('../ui/mount.js'),
-    import('../ui/app/app-model.js'),
-    import('../ui/app/services.js'),
-    import('../ui/library/summaries.js').then((m) => m.readLibrary(paths.runbooks, stateDir)),
-  ]);
-  const stdout = process.stdout;
-  // The app takes the whole screen and gives the operator's scrollback back when it ends.
-  stdout.write('\x1b[?1049h\x1b[H');
-  let exitCode = 0;
-  let instance: ReturnType<typeof mountApp> | undefined;
-  const model = new AppModel(realServices(paths, { ...(options.operator ? { operator: options.operator } : {}) }), {
-    library,
-    ...(options.env ? { environment: options.env } : {}),
-    ...(runbook ? { runbook } : {}),
-    ...(vars ? { vars } : {}),
-    onExit: (code) => {
-      exitCode = code;
-      instance?.unmount();
-    },
+  const { runApp } = await import('../ui/run-app.js');
+  return runApp({
+    runbooks: options.runbooks,
+    stateDir: resolveStateDir(options.stateDir),
+    ...(options.env ? { env: options.env } : {}),
+    ...(options.operator ? { operator: options.operator } : {}),
+    ...(open.runbook ? { runbook: open.runbook } : {}),
+    ...(open.vars ? { vars: open.vars } : {}),
+    ...(hooks.firstFrame ? { firstFrame: hooks.firstFrame } : {}),
   });
-  instance = mountApp(model);
-  // Once the first frame is up, load the runbook screen in the background so opening one is quick.
-  const warm = setTimeout(() => void import('../ui/runbook/runbook-screen.js').catch(() => undefined), 400);
-  try {
-    await instance.waitUntilExit();
-  } finally {
-    clearTimeout(warm);
-    stdout.write('\x1b[?1049l');
-  }
-  return exitCode;
 }

@@ -3,7 +3,10 @@ import { render, type Instance } from 'ink';
 import type { AppModel } from './app/app-model.js';
 import { App } from './app.js';
 
+/** Frames Ink draws at most per second; a change waits at most one frame to reach the screen. */
+export const FRAMES_PER_SECOND = 30;
+
 /** Render the app on the process's terminal (or other streams); Ctrl-C is the app's to handle (it cancels first). */
 export function mountApp(model: AppModel, streams: { stdout?: NodeJS.WriteStream; stdin?: NodeJS.ReadStream } = {}): Instance {
-  return render(<App model={model} />, { exitOnCtrlC: false, patchConsole: false, ...streams });
+  return render(<App model={model} />, { exitOnCtrlC: false, patchConsole: false, maxFps: FRAMES_PER_SECOND, ...streams });
 }

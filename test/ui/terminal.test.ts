@@ -2,11 +2,11 @@
 // every frame), keys go in with send-keys, the screen comes back with capture-pane. A shell runbook
 // is walked to the end with the keyboard alone, as an operator would.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { waitFor } from '../helpers/context.js';
+import { tempDir, waitFor } from '../helpers/context.js';
 import { workspace } from '../helpers/app.js';
 import { runbookText, sh } from '../helpers/runbooks.js';
 
@@ -22,7 +22,8 @@ afterEach(() => {
 function tmuxApp(args: string[], env: Record<string, string> = {}) {
   const name = `baton-test-${process.pid}-${sessions.length}-${Date.now()}`;
   sessions.push(name);
-  const assignments = Object.entries(env).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
+  // Compiled code is kept per test, not in the repository's node_modules/.cache.
+  const assignments = Object.entries({ BATON_CODE_CACHE_DIR: tempDir('baton-code-'), ...env }).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
   const command = ['env', '-u', 'CI', '-u', 'NO_COLOR', 'TERM=xterm-256color', ...assignments, JSON.stringify(process.execPath), JSON.stringify(join(root, 'bin', 'baton.js')), ...args.map((a) => JSON.stringify(a))].join(' ');
   // `; sleep` keeps the pane after the app exits, so its last words can still be read.
   execFileSync('tmux', ['new-session', '-d', '-s', name, '-x', '100', '-y', '30', `${command}; echo "exited $?"; sleep 60`]);
@@ -77,6 +78,74 @@ describe('the built app in a real terminal', () => {
     const record = JSON.parse(readFileSync(join(ws.stateDir, 'runs', runs[0]!), 'utf8'));
     expect(record.status).toBe('done');
     expect(record.steps[1].checks[0]).toMatchObject({ status: 'confirmed', via: 'operator' });
+  });
+
+  it('hands the terminal to an interactive action, then takes the screen back and carries on', async () => {
+    const ws = workspace();
+    const answer = join(ws.root, 'answer.txt');
+    ws.write(
+      'ask.md',
+      runbookText('Ask the operator', [], {
+        // The question is put together when it runs, so the screen before cannot show it.
+        'Ask for the warehouse': sh(`printf 'Which %s? ' warehouse\nread -r ANSWER\necho "got $ANSWER" > '${answer}'`, 'interactive'),
+        'Carry on': sh(`echo "after the prompt: $(cat '${answer}')"`),
+      }),
+    );
+    const app = tmuxApp(['--runbooks', ws.runbooks, '--state-dir', ws.stateDir]);
+    await app.until('type to filter');
+    app.keys('Enter');
+    await app.until(/enter run/);
+    app.keys('Enter');
+    // The child has the screen to itself: its question shows, the app draws nothing over it.
+    const asked = await app.until('Which warehouse?');
+    expect(asked).not.toMatch(/Ask the operator|enter run/);
+    // …and keeps it: nothing the app draws late (its last frame's erase) wipes the question.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(app.screen()).toContain('Which warehouse?');
+    app.keys('WH_LOAD');
+    await app.until('Which warehouse? WH_LOAD');
+    app.keys('Enter');
+    // The app takes the screen back and moves on; the child read the line typed into the pane.
+    const back = await app.until(/▸ 2\. Carry on/);
+    expect(back).toMatch(/✔ 1\. Ask for the warehou/);
+    expect(back).not.toContain('Which warehouse?');
+    expect(readFileSync(answer, 'utf8')).toBe('got WH_LOAD\n');
+    app.keys('Enter');
+    const done = await app.until('Run done');
+    expect(done).toContain('after the prompt: got WH_LOAD');
+    app.keys('q');
+    await app.until('exited 0');
+  });
+
+  it('sends Ctrl-C to the interactive action only: it fails, the app stays', async () => {
+    const ws = workspace();
+    ws.write('wait.md', runbookText('Wait for a line', [], { 'Read a line': sh(`printf 'Type a %s: ' line\nread -r LINE`, 'interactive') }));
+    const app = tmuxApp(['--runbooks', ws.runbooks, '--state-dir', ws.stateDir]);
+    await app.until('type to filter');
+    app.keys('Enter');
+    await app.until(/enter run/);
+    app.keys('Enter');
+    await app.until('Type a line:');
+    app.keys('C-c');
+    const failed = await app.until(/✘ 1\. Read a line/);
+    expect(failed).toMatch(/r retry/);
+    app.keys('q');
+    await app.until('exited');
+  });
+
+  it('shows the same library from the kept-code lane as from the module build, and keeps the code', async () => {
+    const ws = walk();
+    const kept = tempDir('baton-code-');
+    const lane = tmuxApp(['--runbooks', ws.runbooks, '--state-dir', ws.stateDir], { BATON_CODE_CACHE_DIR: kept });
+    const fromLane = await lane.until('type to filter');
+    await waitFor(() => readdirSync(kept).some((f) => f.endsWith('.bin')), 20_000, 'the kept code');
+    const unused = tempDir('baton-code-');
+    const modules = tmuxApp(['--runbooks', ws.runbooks, '--state-dir', ws.stateDir], { BATON_CODE_CACHE: 'off', BATON_CODE_CACHE_DIR: unused });
+    const fromModules = await modules.until('type to filter');
+    expect(fromModules).toBe(fromLane);
+    expect(existsSync(unused) ? readdirSync(unused) : []).toEqual([]);
+    const again = tmuxApp(['--runbooks', ws.runbooks, '--state-dir', ws.stateDir], { BATON_CODE_CACHE_DIR: kept });
+    expect(await again.until('type to filter')).toBe(fromLane);
   });
 
   it('draws without colour when NO_COLOR is set', async () => {

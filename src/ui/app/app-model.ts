@@ -47,6 +47,16 @@ export interface AppStart {
   vars?: Record<string, string>;
   /** Called once when the app has closed, with the exit code. */
   onExit: (code: number) => void;
+  /** What to do to the terminal around an `interactive` action, besides drawing nothing. */
+  screen?: ScreenHandover;
+}
+
+/** The terminal's side of handing it to an `interactive` action's child. */
+export interface ScreenHandover {
+  /** The app draws nothing now: leave the child a clear screen. */
+  handOver(): Promise<void> | void;
+  /** The child has ended: clear what it left before the app draws again. */
+  takeBack(): Promise<void> | void;
 }
 
 /** The app's store: state, listeners, intents. */
@@ -81,8 +91,14 @@ export class AppModel {
 
   /** The hooks the runner calls around an `interactive` action. */
   readonly terminal: TerminalHandover = {
-    release: () => this.#set({ handedOver: true }),
-    reclaim: () => this.#set({ handedOver: false }),
+    release: async () => {
+      this.#set({ handedOver: true });
+      await this.#start.screen?.handOver();
+    },
+    reclaim: async () => {
+      await this.#start.screen?.takeBack();
+      this.#set({ handedOver: false });
+    },
   };
 
   /** Do what a screen asks. */

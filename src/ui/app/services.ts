@@ -1,7 +1,7 @@
 // The app's only way to the outside: reading the library and the record, and opening runs. The
 // screens never touch files or processes; the app model calls these in response to intents.
 import type { Run, RunOptions, TerminalHandover } from '../../engine/runner.js';
-import type { LibrarySnapshot } from '../library/summaries.js';
+import { readLibrary, type LibrarySnapshot } from '../library/summaries.js';
 import type { Standing } from '../library/standing.js';
 
 /** What the app asks of the world. */
@@ -37,11 +37,10 @@ export interface AppPaths {
   stateDir: string;
 }
 
-/** The services over real files, the real record and the real runner (loaded on first use). */
+/** The services over real files, the real record and the real runner (the last two loaded on first use). */
 export function realServices(paths: AppPaths, options: ServiceOptions = {}): AppServices {
   return {
-    async readLibrary() {
-      const { readLibrary } = await import('../library/summaries.js');
+    readLibrary() {
       return readLibrary(paths.runbooks, paths.stateDir);
     },
     async readStandings(environment) {

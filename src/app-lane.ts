@@ -1,0 +1,100 @@
+// Bare `baton` through dist/app.cjs (built by scripts/app-lane.js) with V8's compiled code kept
+// between starts: the script is compiled through vm.Script, given the code V8 produced for it on
+// an earlier start, and once the first frame is on the screen a start without usable code leaves
+// its own for the next one. Node 20 keeps no compiled code for ES modules, and compiling Ink,
+// React and the screens is a large share of the time to the first frame.
+//
+// The cache lives in node_modules/.cache/baton/ (or $BATON_CODE_CACHE_DIR), one file per build of
+// the script and per V8. V8 refuses code from another version, flags or source length, but does
+// not check the bytes themselves: each file starts with a SHA-256 of the rest, checked here.
+// BATON_CODE_CACHE=off, DEV=true (React devtools) or anything amiss here: the ES module build.
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Script } from 'node:vm';
+import type { AppHooks, TuiOptions } from './commands/tui.js';
+
+/** What the lane offers: the app, and what to do once its first frame is up. */
+export interface AppLane {
+  openApp(options: TuiOptions, hooks?: AppHooks): Promise<number>;
+  /** Where this start's code came from: kept from an earlier start, or compiled now. */
+  code: 'kept' | 'compiled';
+  /** Leave the compiled code for the next start, unless this start used it. */
+  keepCode(): void;
+}
+
+const MARK = '/*baton-app-lane ';
+
+/** Whether this process should take the lane (not when switched off, nor for React devtools). */
+export function laneWanted(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env.BATON_CODE_CACHE !== 'off' && env.DEV !== 'true';
+}
+
+/** Where compiled code is kept for the script in `dist`. */
+export function codeCacheDir(dist: string, env: NodeJS.ProcessEnv = process.env): string {
+  return env.BATON_CODE_CACHE_DIR || join(dirname(dist), 'node_modules', '.cache', 'baton');
+}
+
+/** Load dist/app.cjs with its cached code; undefined when it is missing or will not run. */
+export function loadAppLane(dist: string, cacheDir: string = codeCacheDir(dist)): AppLane | undefined {
+  try {
+    const file = join(dist, 'app.cjs');
+    const source = readFileSync(file, 'utf8');
+    if (!source.startsWith(MARK)) return undefined;
+    const digest = source.slice(MARK.length, source.indexOf('*/'));
+    const cacheFile = join(cacheDir, `app-${digest}-v8-${process.versions.v8}-${process.arch}.bin`);
+    const cachedData = readKeptCode(cacheFile);
+    const script = new Script(`(function (exports, require, module, __filename, __dirname, __batonImport) {${source}\n})`, {
+      filename: file,
+      ...(cachedData ? { cachedData } : {}),
+    });
+    const used = cachedData !== undefined && !script.cachedDataRejected;
+    const module = { exports: {} as Partial<AppLane> };
+    const base = pathToFileURL(file);
+    const importFromDist = (specifier: string) => import(new URL(specifier, base).href);
+    script.runInThisContext()(module.exports, createRequire(file), module, file, dist, importFromDist);
+    const openApp = module.exports.openApp;
+    if (typeof openApp !== 'function') return undefined;
+    return {
+      openApp,
+      code: used ? 'kept' : 'compiled',
+      keepCode: () => {
+        if (!used) setImmediate(() => keepCompiledCode(script, cacheDir, cacheFile, digest));
+      },
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+const sha256 = (data: Buffer) => createHash('sha256').update(data).digest();
+
+/** The code kept in `file` when it is there and whole. */
+function readKeptCode(file: string): Buffer | undefined {
+  let data: Buffer;
+  try {
+    data = readFileSync(file);
+  } catch {
+    return undefined; // Not there yet: this start compiles and leaves it.
+  }
+  const code = data.subarray(32);
+  return data.length > 32 && sha256(code).equals(data.subarray(0, 32)) ? code : undefined;
+}
+
+function keepCompiledCode(script: Script, cacheDir: string, cacheFile: string, digest: string): void {
+  try {
+    mkdirSync(cacheDir, { recursive: true });
+    const temp = `${cacheFile}.${process.pid}.tmp`;
+    const code = script.createCachedData();
+    writeFileSync(temp, Buffer.concat([sha256(code), code]));
+    renameSync(temp, cacheFile);
+    // Code for earlier builds of the script is of no further use (other V8s' code is kept).
+    for (const other of readdirSync(cacheDir)) {
+      if (other.startsWith('app-') && other.endsWith('.bin') && !other.startsWith(`app-${digest}-`)) rmSync(join(cacheDir, other), { force: true });
+    }
+  } catch {
+    // A read-only install only costs the next start its speed.
+  }
+}
