@@ -79,6 +79,8 @@ export interface Action {
   attrs: ActionAttributes;
   /** Position of the opening fence. */
   pos: SourcePos;
+  /** Where each attribute is written (kebab-case name → position), for problems found later. */
+  attrPos?: Record<string, SourcePos>;
 }
 
 /** A task-list item `- [ ] …` inside a step: a manual check the operator confirms or fails. */
@@ -142,6 +144,8 @@ export interface Runbook {
   environments?: string[];
   /** Ids of runbooks that must be complete first in the same environment. */
   requires: string[];
+  /** Where each `requires` entry is written in the front matter, in the same order. */
+  requiresPos?: SourcePos[];
   /** Snowflake connection name to use instead of the environment's. */
   connection?: string;
   variables: VariableSpec[];

@@ -1,0 +1,349 @@
+// The info string of a fenced block: the language, then attributes in pandoc style
+// `{timeout=2m expect="rows == 1" confirm}` or Runme's JSON style `{"name":"x","interactive":true}`.
+// Runme also writes them without braces (`sh name=x`); all three end in the same typed attributes.
+import { parseDuration } from './duration.js';
+import type { ActionAttributes, ActionKind, SourcePos } from './model.js';
+import { didYouMean, quote, type ProblemList } from './problems.js';
+
+/** Fence languages that run, and the executor each picks. */
+export const RUNNABLE_LANGUAGES: Readonly<Record<string, Exclude<ActionKind, 'display'>>> = {
+  sql: 'sql',
+  snowflake: 'sql',
+  sh: 'shell',
+  bash: 'shell',
+  shell: 'shell',
+  autosys: 'autosys',
+  jil: 'jil',
+  controlm: 'controlm',
+};
+
+/** Languages that are plainly meant to be read, not run: no warning for them. */
+export const DISPLAY_LANGUAGES = [
+  '', 'text', 'txt', 'plain', 'plaintext', 'console', 'output', 'log', 'markdown', 'md', 'yaml', 'yml',
+  'json', 'csv', 'tsv', 'diff', 'ini', 'toml', 'xml', 'html', 'properties', 'none',
+];
+
+/** The attributes baton understands, in their written (kebab-case) form. */
+export const ATTRIBUTE_NAMES = [
+  'name', 'timeout', 'retries', 'retry-delay', 'expect', 'capture', 'confirm', 'danger', 'env',
+  'on-fail', 'watch', 'interactive', 'cwd', 'csv',
+];
+
+// Runme writes these for its own use; they are kept (in `extra`) without a warning.
+const RUNME_ATTRIBUTES = [
+  'id', 'background', 'close-terminal-on-success', 'exclude-from-run-all', 'prompt-env', 'terminal-rows',
+  'mime-type', 'category', 'interpreter', 'skip-prompts', 'promptenv',
+];
+
+const ONLY_FOR: Record<string, ActionKind[]> = {
+  interactive: ['shell'],
+  cwd: ['shell'],
+  csv: ['sql'],
+};
+
+/** A fenced block's info string, read. */
+export interface InfoString {
+  /** The language word as written; from the first `.class` in pandoc's `{.bash}` form. */
+  lang: string;
+  kind: ActionKind;
+  attrs: ActionAttributes;
+  /** Where each attribute is written, by its kebab-case name. */
+  attrPos: Record<string, SourcePos>;
+  /** Where each attribute's value starts (inside any quotes), by its kebab-case name. */
+  valuePos: Record<string, SourcePos>;
+}
+
+interface RawAttribute {
+  key: string;
+  value: string | true;
+  /** Offset of the key in the info string. */
+  offset: number;
+  /** Offset of the value in the info string (after any opening quote). */
+  valueOffset: number;
+}
+
+/**
+ * Read an info string written at `pos` (the position of its first character). Problems go to
+ * `problems`; the attributes that were understood are returned in any case.
+ */
+export function readInfoString(info: string, pos: SourcePos, problems: ProblemList): InfoString {
+  const at = (offset: number): SourcePos => ({ line: pos.line, column: pos.column + offset });
+  let lang = '';
+  let rest = 0;
+  const word = /^[^\s{]+/.exec(info);
+  if (word) {
+    lang = word[0];
+    rest = word[0].length;
+  }
+  const raw = readRawAttributes(info, rest, at, problems);
+  if (lang === '') {
+    const cls = raw.find((attr) => attr.key.startsWith('.'));
+    if (cls) lang = cls.key.slice(1);
+  }
+  const lowered = lang.toLowerCase();
+  const kind: ActionKind = Object.hasOwn(RUNNABLE_LANGUAGES, lowered) ? RUNNABLE_LANGUAGES[lowered]! : 'display';
+  const attrs: ActionAttributes = { extra: {} };
+  const attrPos: Record<string, SourcePos> = {};
+  const valuePos: Record<string, SourcePos> = {};
+  for (const attr of raw) {
+    if (attr.key.startsWith('.')) continue;
+    const key = attr.key.startsWith('#') ? 'name' : kebab(attr.key);
+    const value = attr.key.startsWith('#') ? attr.key.slice(1) : attr.value;
+    if (Object.hasOwn(attrPos, key)) problems.warning(at(attr.offset), `attribute ${key} is given twice; the last one counts`);
+    put(attrPos, key, at(attr.offset));
+    put(valuePos, key, at(attr.valueOffset));
+    if (!ATTRIBUTE_NAMES.includes(key)) {
+      put(attrs.extra, key, value);
+      if (kind !== 'display' && !RUNME_ATTRIBUTES.includes(key)) {
+        problems.warning(
+          at(attr.offset),
+          `unknown attribute ${quote(key)}${didYouMean(key, ATTRIBUTE_NAMES)}; it is ignored (known: ${ATTRIBUTE_NAMES.join(', ')})`,
+        );
+      }
+      continue;
+    }
+    setAttribute(attrs, key, value, valuePos[key]!, problems);
+  }
+  checkFit(lang, kind, attrs, attrPos, pos, problems);
+  return { lang, kind, attrs, attrPos, valuePos };
+}
+
+function setAttribute(attrs: ActionAttributes, key: string, value: string | true, pos: SourcePos, problems: ProblemList): void {
+  const needText = (): string | undefined => {
+    if (value === true || value.trim() === '') {
+      problems.error(pos, `attribute ${key} needs a value, e.g. ${EXAMPLES[key]}`);
+      return undefined;
+    }
+    return value.trim();
+  };
+  switch (key) {
+    case 'name':
+    case 'cwd':
+    case 'expect': {
+      const textValue = needText();
+      if (textValue !== undefined) attrs[key] = textValue;
+      return;
+    }
+    case 'timeout':
+    case 'watch':
+    case 'retry-delay': {
+      const textValue = needText();
+      if (textValue === undefined) return;
+      const duration = parseDuration(textValue);
+      if ('error' in duration) problems.error(pos, `${key}: ${duration.error}`);
+      else if (duration.ms <= 0 && key !== 'retry-delay') problems.error(pos, `${key} must be longer than zero, e.g. ${EXAMPLES[key]}`);
+      else attrs[key === 'retry-delay' ? 'retryDelay' : key] = duration.ms;
+      return;
+    }
+    case 'retries': {
+      const textValue = needText();
+      if (textValue === undefined) return;
+      if (!/^\d{1,3}$/.test(textValue)) problems.error(pos, `retries must be a whole number of extra attempts, e.g. retries=3 (got ${quote(textValue)})`);
+      else attrs.retries = Number(textValue);
+      return;
+    }
+    case 'capture': {
+      const textValue = needText();
+      if (textValue === undefined) return;
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(textValue)) {
+        problems.error(pos, `capture name ${quote(textValue)} must be letters, digits and _ (not starting with a digit), e.g. capture=load`);
+      } else attrs.capture = textValue;
+      return;
+    }
+    case 'confirm':
+    case 'danger':
+    case 'interactive':
+    case 'csv': {
+      const flag = readFlag(value);
+      if (flag === undefined) problems.error(pos, `${key} is a yes/no attribute: write ${key}, ${key}=true or ${key}=false (got ${quote(String(value))})`);
+      else attrs[key] = flag;
+      return;
+    }
+    case 'env': {
+      const textValue = needText();
+      if (textValue === undefined) return;
+      const names = textValue.split(',').map((name) => name.trim()).filter((name) => name !== '');
+      if (names.length === 0) problems.error(pos, 'env needs at least one environment name, e.g. env=prod,staging');
+      else attrs.env = names;
+      return;
+    }
+    case 'on-fail': {
+      const textValue = needText();
+      if (textValue === undefined) return;
+      if (textValue === 'stop' || textValue === 'continue') attrs.onFail = { kind: textValue };
+      else if (/^runbook:[A-Za-z0-9][A-Za-z0-9._-]*$/.test(textValue)) attrs.onFail = { kind: 'runbook', runbook: textValue.slice('runbook:'.length) };
+      else problems.error(pos, `on-fail must be stop, continue or runbook:<id> (the file name of a runbook without .md); got ${quote(textValue)}`);
+      return;
+    }
+  }
+}
+
+const EXAMPLES: Record<string, string> = {
+  name: 'name=load-orders',
+  cwd: 'cwd=scripts',
+  expect: 'expect="rows == 1"',
+  timeout: 'timeout=2m',
+  watch: 'watch=30s',
+  'retry-delay': 'retry-delay=5s',
+  retries: 'retries=3',
+  capture: 'capture=load',
+  env: 'env=prod,staging',
+  'on-fail': 'on-fail=continue',
+};
+
+function readFlag(value: string | true): boolean | undefined {
+  if (value === true) return true;
+  const lowered = value.trim().toLowerCase();
+  if (['true', 'yes', 'on', '1', ''].includes(lowered)) return true;
+  if (['false', 'no', 'off', '0'].includes(lowered)) return false;
+  return undefined;
+}
+
+/** Attributes that do not fit the block's kind do nothing: say so rather than let the author believe otherwise. */
+function checkFit(
+  lang: string,
+  kind: ActionKind,
+  attrs: ActionAttributes,
+  attrPos: Record<string, SourcePos>,
+  pos: SourcePos,
+  problems: ProblemList,
+): void {
+  if (kind === 'display') {
+    const known = Object.keys(attrPos).filter((key) => ATTRIBUTE_NAMES.includes(key) && key !== 'name');
+    const lowered = lang.toLowerCase();
+    if (!DISPLAY_LANGUAGES.includes(lowered)) {
+      const runnable = Object.keys(RUNNABLE_LANGUAGES);
+      problems.warning(
+        pos,
+        `${quote(lang)} blocks are shown, not run${didYouMean(lowered, runnable)} (languages that run: ${runnable.join(', ')})`,
+      );
+    } else if (known.length > 0) {
+      problems.warning(attrPos[known[0]!]!, `a ${lang || 'plain'} block is shown, not run: ${known.join(', ')} has no effect`);
+    }
+    return;
+  }
+  for (const [key, kinds] of Object.entries(ONLY_FOR)) {
+    if (attrPos[key] && attrs[key as keyof ActionAttributes] !== undefined && !kinds.includes(kind)) {
+      problems.warning(attrPos[key]!, `${key} applies to ${kinds.join(', ')} actions only; it has no effect on a ${kind} action`);
+    }
+  }
+}
+
+/** Set an own property even for names like `__proto__`, which plain assignment would not store. */
+function put<T>(target: Record<string, T>, key: string, value: T): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+function kebab(key: string): string {
+  return key
+    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+    .replace(/_/g, '-')
+    .toLowerCase();
+}
+
+function readRawAttributes(
+  info: string,
+  start: number,
+  at: (offset: number) => SourcePos,
+  problems: ProblemList,
+): RawAttribute[] {
+  let i = skipSpaces(info, start);
+  if (i >= info.length) return [];
+  if (info[i] === '{') {
+    const close = info.lastIndexOf('}');
+    if (close < i) {
+      problems.error(at(i), 'attributes start with { but have no closing }');
+      return [];
+    }
+    if (skipSpaces(info, close + 1) < info.length) {
+      problems.warning(at(close + 1), `text after the closing } is ignored: ${quote(info.slice(close + 1).trim())}`);
+    }
+    const inner = skipSpaces(info, i + 1);
+    if (info[inner] === '"') return readJson(info, i, close, at, problems);
+    return readPairs(info, i + 1, close, at, problems);
+  }
+  return readPairs(info, i, info.length, at, problems);
+}
+
+function readJson(info: string, open: number, close: number, at: (offset: number) => SourcePos, problems: ProblemList): RawAttribute[] {
+  let data: unknown;
+  try {
+    data = JSON.parse(info.slice(open, close + 1));
+  } catch (error) {
+    problems.error(at(open), `attributes in JSON style do not parse: ${(error as Error).message}`);
+    return [];
+  }
+  const attrs: RawAttribute[] = [];
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    problems.error(at(open), 'attributes in JSON style must be an object, e.g. {"name":"load"}');
+    return [];
+  }
+  for (const [key, value] of Object.entries(data as Record<string, unknown>)) {
+    const keyAt = info.indexOf(JSON.stringify(key), open);
+    const offset = keyAt < 0 ? open : keyAt;
+    const written = typeof value === 'string' ? info.indexOf(JSON.stringify(value), offset + key.length + 2) : -1;
+    const valueOffset = written < 0 ? offset : written + 1;
+    if (value === true) attrs.push({ key, value: true, offset, valueOffset });
+    else if (value === false || typeof value === 'string' || typeof value === 'number') {
+      attrs.push({ key, value: String(value), offset, valueOffset });
+    } else {
+      problems.error(at(offset), `attribute ${quote(key)} must be text, a number or true/false`);
+    }
+  }
+  return attrs;
+}
+
+/** `key=value key="quoted value" flag #name .class`, between `from` and `to`. */
+function readPairs(info: string, from: number, to: number, at: (offset: number) => SourcePos, problems: ProblemList): RawAttribute[] {
+  const attrs: RawAttribute[] = [];
+  let i = skipSpaces(info, from);
+  while (i < to) {
+    const keyStart = i;
+    while (i < to && !/[\s=]/.test(info[i]!)) i++;
+    const key = info.slice(keyStart, i);
+    if (info[i] !== '=') {
+      if (key !== '') attrs.push({ key, value: true, offset: keyStart, valueOffset: keyStart });
+      i = skipSpaces(info, i);
+      if (key === '' && i < to) i++;
+      continue;
+    }
+    i++;
+    let value = '';
+    const valueOffset = info[i] === '"' || info[i] === "'" ? i + 1 : i;
+    if (info[i] === '"' || info[i] === "'") {
+      const quoteMark = info[i]!;
+      i++;
+      let closed = false;
+      while (i < to) {
+        const c = info[i]!;
+        if (c === '\\' && i + 1 < to) {
+          value += info[i + 1];
+          i += 2;
+          continue;
+        }
+        if (c === quoteMark) {
+          closed = true;
+          i++;
+          break;
+        }
+        value += c;
+        i++;
+      }
+      if (!closed) problems.error(at(valueOffset - 1), `the value of ${key} opens a quote ${quoteMark} that is never closed`);
+    } else {
+      const valueStart = i;
+      while (i < to && !/\s/.test(info[i]!)) i++;
+      value = info.slice(valueStart, i);
+    }
+    if (key === '') problems.error(at(keyStart), 'an attribute value without a name (write name=value)');
+    else attrs.push({ key, value, offset: keyStart, valueOffset });
+    i = skipSpaces(info, i);
+  }
+  return attrs;
+}
+
+function skipSpaces(text: string, from: number): number {
+  let i = from;
+  while (i < text.length && (text[i] === ' ' || text[i] === '\t')) i++;
+  return i;
+}

@@ -1,0 +1,293 @@
+// The YAML front matter of a runbook: parsed with positions (so every problem names the line of
+// the field), checked against a schema, then checked for meaning (variables, defaults, secrets).
+import { isMap, isScalar, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { z } from 'zod';
+import { BUILTIN_VARIABLES, type SourcePos, type VariableSpec } from './model.js';
+import { didYouMean, quote, type ProblemList } from './problems.js';
+import { findReferences } from './template.js';
+
+/** What the front matter contributes to a runbook. */
+export interface FrontMatter {
+  title?: string;
+  summary?: string;
+  owner?: string;
+  tags: string[];
+  environments?: string[];
+  requires: string[];
+  /** Where each `requires` entry is written, for problems found across runbooks. */
+  requiresPos: SourcePos[];
+  connection?: string;
+  variables: VariableSpec[];
+}
+
+/** The front matter keys a runbook may use. */
+export const FRONT_MATTER_KEYS = [
+  'title',
+  'summary',
+  'owner',
+  'tags',
+  'environments',
+  'requires',
+  'connection',
+  'variables',
+] as const;
+
+/** The settings a variable may have. */
+export const VARIABLE_KEYS = ['default', 'choices', 'pattern', 'prompt', 'secret', 'from-env', 'describe'] as const;
+
+/** A name usable as `{{NAME}}`: letters, digits and `_`, not starting with a digit. */
+export const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+// YAML reads `60` as a number and `yes` as a boolean; authors mean the text they typed.
+const text = z.union([z.string(), z.number(), z.boolean()], { error: 'write a single value (text or a number)' })
+  .transform(String);
+const textList = z.union([text.transform((value) => [value]), z.array(text)], {
+  error: 'write a list, e.g. [a, b], or a single value',
+});
+const variable = z.union(
+  [
+    z.null().transform(() => ({})),
+    text.transform((value) => ({ default: value })),
+    z.looseObject({
+      default: text.optional(),
+      choices: z.array(text, { error: 'write the choices as a list, e.g. [XSMALL, SMALL]' })
+        .min(1, { error: 'give at least one choice' })
+        .optional(),
+      pattern: z.string({ error: 'write the pattern as text' }).optional(),
+      prompt: z.string({ error: 'write the prompt as text' }).optional(),
+      secret: z.boolean({ error: 'write secret: true or secret: false' }).optional(),
+      'from-env': z.string({ error: 'write the name of an environment variable' }).optional(),
+      describe: z.string({ error: 'write the description as text' }).optional(),
+    }),
+  ],
+  { error: 'write the variable as a default value or as settings, e.g. { default: X, choices: [X, Y] }' },
+);
+const schema = z.looseObject({
+  title: z.string({ error: 'write the title as text' }).optional(),
+  summary: z.string({ error: 'write the summary as text' }).optional(),
+  owner: z.string({ error: 'write the owner as text' }).optional(),
+  tags: textList.optional(),
+  environments: textList.optional(),
+  requires: textList.optional(),
+  connection: z.string({ error: 'write the connection name as text' }).optional(),
+  variables: z.union([z.null(), z.record(z.string(), variable)], {
+    error: 'write variables as NAME: settings lines under variables:',
+  }).optional(),
+});
+
+/**
+ * Read the front matter text. `firstLine` is the 1-based line of its first YAML line in the file.
+ * Problems go to `problems`; whatever could be understood is returned even when some of it is wrong.
+ */
+export function readFrontMatter(yaml: string, firstLine: number, problems: ProblemList): FrontMatter {
+  const lines = new LineCounter();
+  const doc = parseDocument(yaml, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const posAt = (offset: number): SourcePos => {
+    const { line, col } = lines.linePos(Math.max(0, Math.min(offset, yaml.length)));
+    return { line: line + firstLine - 1, column: col };
+  };
+  const nodePos = (node: Node | null | undefined): SourcePos => posAt(node?.range?.[0] ?? 0);
+  // Later YAML errors are nearly always echoes of the first: report that one, where it starts.
+  const yamlError = doc.errors[0];
+  if (yamlError) {
+    problems.error(posAt(openerOf(yaml, yamlError.message, yamlError.pos[0])), `invalid YAML in the front matter: ${firstSentence(yamlError.message)}`);
+  }
+  const empty: FrontMatter = { tags: [], requires: [], requiresPos: [], variables: [] };
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    problems.error(posAt(0), `invalid YAML in the front matter: ${firstSentence((error as Error).message)}`);
+    return empty;
+  }
+  if (data === null || data === undefined) return empty;
+  if (!isMap(doc.contents)) {
+    problems.error(nodePos(doc.contents), 'the front matter must be `key: value` lines, e.g. `title: Nightly load`');
+    return empty;
+  }
+  reportUnknownKeys(doc, nodePos, problems);
+
+  const parsed = schema.safeParse(data);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const path = issue.path.map((key) => (typeof key === 'symbol' ? String(key) : key));
+      problems.error(nodePos(nodeAt(doc, path)), `${path.join('.')}: ${issue.message}`);
+    }
+  }
+  // Take each field that is right on its own, so one bad field does not hide the others.
+  const field = <T>(key: string, type: z.ZodType<T>): T | undefined => {
+    const result = type.safeParse((data as Record<string, unknown>)[key]);
+    return result.success ? result.data : undefined;
+  };
+  const requires = field('requires', textList) ?? [];
+  const front: FrontMatter = {
+    title: field('title', z.string()),
+    summary: field('summary', z.string()),
+    owner: field('owner', z.string()),
+    tags: field('tags', textList) ?? [],
+    environments: field('environments', textList),
+    requires,
+    requiresPos: requires.map((_, i) => nodePos(nodeAt(doc, ['requires', i]) ?? nodeAt(doc, ['requires']))),
+    connection: field('connection', z.string()),
+    variables: readVariables(doc, (data as Record<string, unknown>).variables, nodePos, problems),
+  };
+  return front;
+}
+
+function reportUnknownKeys(doc: Document, nodePos: (node: Node | null | undefined) => SourcePos, problems: ProblemList): void {
+  const known: readonly string[] = FRONT_MATTER_KEYS;
+  if (!isMap(doc.contents)) return;
+  for (const pair of doc.contents.items) {
+    const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
+    if (key === undefined || known.includes(key)) continue;
+    problems.warning(
+      nodePos(pair.key as Node),
+      `unknown front matter key ${quote(key)}${didYouMean(key, known)}; it is ignored (known: ${known.join(', ')})`,
+    );
+  }
+  const variables = doc.get('variables', true);
+  if (!isMap(variables)) return;
+  const settings: readonly string[] = VARIABLE_KEYS;
+  for (const pair of variables.items) {
+    if (!isMap(pair.value)) continue;
+    for (const setting of pair.value.items) {
+      const key = isScalar(setting.key) ? String(setting.key.value) : undefined;
+      if (key === undefined || settings.includes(key)) continue;
+      problems.warning(
+        nodePos(setting.key as Node),
+        `unknown variable setting ${quote(key)}${didYouMean(key, settings)}; it is ignored (known: ${settings.join(', ')})`,
+      );
+    }
+  }
+}
+
+function readVariables(
+  doc: Document,
+  raw: unknown,
+  nodePos: (node: Node | null | undefined) => SourcePos,
+  problems: ProblemList,
+): VariableSpec[] {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return [];
+  const specs: VariableSpec[] = [];
+  const builtins: readonly string[] = BUILTIN_VARIABLES;
+  for (const [name, value] of Object.entries(raw as Record<string, unknown>)) {
+    const parsed = variable.safeParse(value);
+    const keyNode = keyNodeAt(doc, ['variables'], name);
+    const pos = nodePos(keyNode);
+    if (!VARIABLE_NAME.test(name)) {
+      problems.error(pos, `variable name ${quote(name)} must be letters, digits and _ (not starting with a digit)`);
+      continue;
+    }
+    if (builtins.includes(name)) {
+      problems.error(pos, `variable ${name} is built in (${builtins.join(', ')}); pick another name`);
+      continue;
+    }
+    if (!parsed.success) continue; // already reported by the schema
+    const settings = parsed.data as Record<string, string | string[] | boolean | undefined>;
+    const spec: VariableSpec = { name, secret: settings.secret === true, pos };
+    if (settings.default !== undefined) spec.default = settings.default as string;
+    if (settings.choices !== undefined) spec.choices = settings.choices as string[];
+    if (settings.pattern !== undefined) spec.pattern = settings.pattern as string;
+    if (settings.prompt !== undefined) spec.prompt = settings.prompt as string;
+    if (settings['from-env'] !== undefined) spec.fromEnv = settings['from-env'] as string;
+    if (settings.describe !== undefined) spec.describe = settings.describe as string;
+    const settingPos = (key: string): SourcePos => nodePos(nodeAt(doc, ['variables', name, key]) ?? keyNode);
+    checkVariable(spec, settingPos, problems);
+    specs.push(spec);
+  }
+  checkDefaults(specs, (spec) => nodePos(nodeAt(doc, ['variables', spec.name, 'default']) ?? nodeAt(doc, ['variables', spec.name])), problems);
+  return specs;
+}
+
+function checkVariable(spec: VariableSpec, settingPos: (key: string) => SourcePos, problems: ProblemList): void {
+  if (spec.secret && spec.default !== undefined) {
+    problems.error(
+      settingPos('default'),
+      `secret variable ${spec.name} must not have a default: secrets are never written in files (use from-env or let baton ask)`,
+    );
+  }
+  if (spec.fromEnv !== undefined && !VARIABLE_NAME.test(spec.fromEnv)) {
+    problems.error(settingPos('from-env'), `from-env ${quote(spec.fromEnv)} is not an environment variable name (e.g. SNOWFLAKE_PASSWORD)`);
+  }
+  let pattern: RegExp | undefined;
+  if (spec.pattern !== undefined) {
+    try {
+      pattern = new RegExp(`^(?:${spec.pattern})$`, 'u');
+    } catch (error) {
+      problems.error(settingPos('pattern'), `pattern of ${spec.name} is not a valid regular expression: ${(error as Error).message}`);
+    }
+  }
+  // A default with references is only known at run time; a plain one can be checked now.
+  if (spec.default === undefined || findReferences(spec.default).length > 0) return;
+  if (spec.choices && !spec.choices.includes(spec.default)) {
+    problems.error(settingPos('default'), `default ${quote(spec.default)} of ${spec.name} is not one of its choices: ${spec.choices.join(', ')}`);
+  }
+  if (pattern && !pattern.test(spec.default)) {
+    problems.error(settingPos('default'), `default ${quote(spec.default)} of ${spec.name} does not match its pattern ${spec.pattern}`);
+  }
+}
+
+/** Defaults may use other variables and built-ins, but not captures (nothing has run yet) and not in a circle. */
+function checkDefaults(specs: VariableSpec[], defaultPos: (spec: VariableSpec) => SourcePos, problems: ProblemList): void {
+  const byName = new Map(specs.map((spec) => [spec.name, spec]));
+  const known = [...BUILTIN_VARIABLES, ...byName.keys()];
+  for (const spec of specs) {
+    for (const ref of findReferences(spec.default ?? '')) {
+      if (known.includes(ref.name)) continue;
+      problems.error(
+        defaultPos(spec),
+        `default of ${spec.name} uses {{${ref.name}}}, which is not a declared variable${didYouMean(ref.name, known)}`,
+      );
+    }
+  }
+  // A circle of defaults could never be filled: walk the references depth first to find one.
+  const state = new Map<string, 'visiting' | 'done'>();
+  const visit = (spec: VariableSpec, trail: string[]): void => {
+    if (state.get(spec.name) === 'done') return;
+    if (state.get(spec.name) === 'visiting') {
+      const circle = trail.slice(trail.indexOf(spec.name));
+      const first = byName.get(circle[0]!)!;
+      problems.error(defaultPos(first), `the defaults of ${[...circle, circle[0]].join(' → ')} refer to each other in a circle`);
+      return;
+    }
+    state.set(spec.name, 'visiting');
+    for (const ref of findReferences(spec.default ?? '')) {
+      const next = byName.get(ref.name);
+      if (next) visit(next, [...trail, spec.name]);
+    }
+    state.set(spec.name, 'done');
+  };
+  for (const spec of specs) visit(spec, []);
+}
+
+function nodeAt(doc: Document, path: (string | number)[]): Node | undefined {
+  for (let length = path.length; length >= 0; length--) {
+    const node = length === 0 ? doc.contents : doc.getIn(path.slice(0, length), true);
+    if (node && typeof node === 'object' && 'range' in node) return node as Node;
+  }
+  return undefined;
+}
+
+function keyNodeAt(doc: Document, path: (string | number)[], key: string): Node | undefined {
+  const parent = doc.getIn(path, true);
+  if (isMap(parent)) {
+    const pair = parent.items.find((item) => isScalar(item.key) && String(item.key.value) === key);
+    if (pair && isScalar(pair.key)) return pair.key;
+  }
+  return nodeAt(doc, [...path, key]);
+}
+
+/**
+ * An unclosed quote or bracket is reported by the YAML parser where it gave up, often lines later;
+ * the author needs the place it was opened.
+ */
+function openerOf(yaml: string, message: string, offset: number): number {
+  const opener = /closing "quote/.test(message) ? '"' : /closing 'quote/.test(message) ? "'" : /end with a \]/.test(message) ? '[' : /end with a \}/.test(message) ? '{' : undefined;
+  if (opener === undefined) return offset;
+  const at = yaml.lastIndexOf(opener, Math.max(0, offset - 1));
+  return at < 0 ? offset : at;
+}
+
+function firstSentence(message: string): string {
+  return message.split('\n')[0]!.replace(/ at line \d+, column \d+.*$/, '');
+}

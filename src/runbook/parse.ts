@@ -1,0 +1,373 @@
+// Markdown → Runbook. markdown-it finds the structure (headings, fences, task items) and the
+// lines each spans; everything else is read from the source lines themselves, so every problem
+// points at the exact line and column an author must change.
+import { createHash } from 'node:crypto';
+import markdownit, { type MarkdownIt, type Token } from 'markdown-it';
+import { readInfoString } from './attributes.js';
+import { readFrontMatter, type FrontMatter } from './front-matter.js';
+import { Scope, type ActionSource, type Lines } from './scope.js';
+import type { Action, Check, Problem, Runbook, SourcePos, Step } from './model.js';
+import { ProblemList, quote, sortProblems } from './problems.js';
+
+/** The outcome of parsing one runbook: the model when it has no errors, and every problem found. */
+export interface ParseResult {
+  /** Present when there are no errors (warnings allowed). */
+  runbook?: Runbook;
+  /** Errors and warnings, in reading order. */
+  problems: Problem[];
+}
+
+interface StepDraft {
+  title: string;
+  explicitId?: string;
+  pos: SourcePos;
+  heading: Lines;
+  actions: Action[];
+  /** Where each action is written, in the same order as `actions`. */
+  sources: ActionSource[];
+  checks: Check[];
+  /** Lines of runnable blocks and task items: shown separately, so not part of the prose. */
+  removed: Lines[];
+  /** Lines of every fenced block, runnable or not: not scanned as prose for `{{NAME}}`. */
+  fences: Lines[];
+}
+
+let parser: MarkdownIt | undefined;
+
+/** Parse and validate one runbook. Never throws: any input gives a model or positioned problems. */
+export function parseRunbook(source: string | Uint8Array, path: string): ParseResult {
+  const problems = new ProblemList(path);
+  let runbook: Runbook | undefined;
+  try {
+    runbook = read(source, path, problems);
+  } catch (error) {
+    // A bug in baton must still come out as a message with a position, not a stack trace.
+    problems.error({ line: 1, column: 1 }, `baton could not read this runbook (${(error as Error).message}); please report it with the file`);
+  }
+  const sorted = sortProblems(problems.items);
+  return problems.hasErrors || !runbook ? { problems: sorted } : { runbook, problems: sorted };
+}
+
+/** The id a runbook file is known by: its file name without `.md`. */
+export function runbookId(path: string): string {
+  const name = path.split(/[\\/]/).pop() ?? path;
+  return name.replace(/\.(md|markdown)$/i, '');
+}
+
+function read(source: string | Uint8Array, path: string, problems: ProblemList): Runbook {
+  const text = decode(source, problems);
+  const lines = text.split('\n');
+  const id = runbookId(path);
+
+  let bodyStart = 0;
+  let front: FrontMatter = { tags: [], requires: [], requiresPos: [], variables: [] };
+  if (/^---[ \t]*$/.test(lines[0]!)) {
+    const end = lines.findIndex((line, i) => i > 0 && /^(---|\.\.\.)[ \t]*$/.test(line));
+    if (end < 0) {
+      problems.error({ line: 1, column: 1 }, 'the front matter opened by --- on line 1 is never closed: end it with a line of ---');
+      bodyStart = 1;
+    } else {
+      front = readFrontMatter(lines.slice(1, end).join('\n'), 2, problems);
+      bodyStart = end + 1;
+    }
+  }
+  // Blank lines in place of the front matter keep markdown-it's line numbers equal to the file's.
+  parser ??= markdownit({ html: true });
+  const tokens = parser.parse('\n'.repeat(bodyStart) + lines.slice(bodyStart).join('\n'), {});
+
+  const drafts: StepDraft[] = [];
+  const introRemoved: Lines[] = [];
+  const introFences: Lines[] = [];
+  let heading: { title: string; pos: SourcePos } | undefined;
+  let checkEnd = -1;
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    const map = token.map;
+    if (!map) continue;
+    const step = drafts.at(-1);
+    if (token.type === 'heading_open' && token.level === 0 && (token.tag === 'h1' || token.tag === 'h2')) {
+      const inline = tokens[i + 1]!;
+      const pos = { line: map[0] + 1, column: 1 };
+      if (token.tag === 'h2') {
+        drafts.push(startStep(inline, pos, map as Lines, problems));
+      } else if (!heading && !step) {
+        heading = { title: plainText(inline), pos };
+        introRemoved.push(map as Lines);
+      } else {
+        problems.warning(pos, 'only the first # heading is the runbook title; this one is kept as text (use ## for a step)');
+      }
+    } else if (token.type === 'fence') {
+      const fence = readFence(token, lines, step, problems);
+      (step?.fences ?? introFences).push(map as Lines);
+      const action = fence?.action;
+      if (action && step) {
+        step.actions.push(action);
+        step.sources.push(fence.source);
+        step.removed.push(map as Lines);
+      } else if (action) {
+        problems.warning(action.pos, `a ${action.lang} block before the first ## step is shown, not run: put it under a ## step heading`);
+      }
+    } else if (token.type === 'list_item_open' && map[0] >= checkEnd) {
+      const check = readCheck(tokens, i, lines, step);
+      if (!check) continue;
+      checkEnd = map[1];
+      if (step) {
+        step.checks.push(check);
+        step.removed.push(map as Lines);
+      } else {
+        problems.warning(check.pos, 'a check before the first ## step is never asked: put it under a ## step heading');
+      }
+    }
+  }
+
+  const steps = finishSteps(drafts, lines, problems);
+  const firstStepLine = drafts[0]?.heading[0] ?? lines.length;
+  const intro = keptText(lines, bodyStart, firstStepLine, introRemoved);
+  const title = chooseTitle(heading, front, id, problems);
+  if (steps.length === 0) problems.warning({ line: bodyStart + 1, column: 1 }, 'no ## steps: add a ## heading for each step the operator walks through');
+
+  const runbook: Runbook = {
+    id,
+    path,
+    title,
+    tags: front.tags,
+    requires: front.requires,
+    requiresPos: front.requiresPos,
+    variables: front.variables,
+    intro,
+    steps,
+    hash: sha256(text),
+  };
+  if (front.summary !== undefined) runbook.summary = front.summary;
+  if (front.owner !== undefined) runbook.owner = front.owner;
+  if (front.environments !== undefined) runbook.environments = front.environments;
+  if (front.connection !== undefined) runbook.connection = front.connection;
+  checkNames(runbook, lines, bodyStart, firstStepLine, introFences, drafts, problems);
+  return runbook;
+}
+
+/** Text from bytes or a string: BOM dropped, line ends made `\n`, non-text reported. */
+function decode(source: string | Uint8Array, problems: ProblemList): string {
+  let text: string;
+  if (typeof source === 'string') {
+    text = source;
+  } else {
+    try {
+      text = new TextDecoder('utf-8', { fatal: true }).decode(source);
+    } catch {
+      text = new TextDecoder('utf-8').decode(source);
+      problems.error(positionOf(text, text.indexOf('\uFFFD')), 'this file is not UTF-8 text (a bad byte is here): save it as UTF-8');
+    }
+  }
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  text = text.replace(/\r\n?/g, '\n');
+  const nul = text.indexOf('\0');
+  if (nul >= 0) problems.error(positionOf(text, nul), 'this file contains a NUL byte: it looks like a binary file, not a Markdown runbook');
+  return text;
+}
+
+function positionOf(text: string, offset: number): SourcePos {
+  const before = text.slice(0, Math.max(0, offset));
+  const lineStart = before.lastIndexOf('\n') + 1;
+  return { line: before.split('\n').length, column: offset - lineStart + 1 };
+}
+
+function startStep(inline: Token, pos: SourcePos, heading: Lines, problems: ProblemList): StepDraft {
+  let title = plainText(inline);
+  let explicitId: string | undefined;
+  const idMatch = /\s*\{#([^}]*)\}\s*$/.exec(title);
+  if (idMatch) {
+    title = title.slice(0, idMatch.index).trim();
+    explicitId = idMatch[1]!;
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(explicitId)) {
+      problems.error(pos, `step id ${quote(`{#${explicitId}}`)} must be letters, digits, ., _ or - (e.g. {#create-warehouse})`);
+      explicitId = undefined;
+    }
+  }
+  if (title === '') problems.error(pos, "a ## heading without a title: write the step's name after ##");
+  return { title, explicitId, pos, heading, actions: [], sources: [], checks: [], removed: [heading], fences: [] };
+}
+
+/** A heading's text as the operator reads it: Markdown markers dropped, code spans kept. */
+function plainText(inline: Token | undefined): string {
+  if (!inline || inline.type !== 'inline') return '';
+  const parts = (inline.children ?? []).map((child) => {
+    if (child.type === 'text' || child.type === 'code_inline' || child.type === 'html_inline') return child.content;
+    if (child.type === 'softbreak' || child.type === 'hardbreak') return ' ';
+    return '';
+  });
+  return parts.join('').replace(/\s+/g, ' ').trim();
+}
+
+function readFence(
+  token: Token,
+  lines: string[],
+  step: StepDraft | undefined,
+  problems: ProblemList,
+): { action: Action; source: ActionSource } | undefined {
+  const [start, end] = token.map as Lines;
+  const line = lines[start] ?? '';
+  const fenceAt = Math.max(0, line.indexOf(token.markup));
+  let infoAt = fenceAt + token.markup.length;
+  while (line[infoAt] === ' ' || line[infoAt] === '\t') infoAt++;
+  const pos = { line: start + 1, column: fenceAt + 1 };
+  const closed = end - 1 > start && isClosingFence(lines[end - 1] ?? '', token.markup);
+  if (!closed) {
+    problems.error(pos, `this code block is never closed: end it with a line of ${token.markup} (everything after it is inside the block)`);
+  }
+  const info = readInfoString(line.slice(infoAt).trimEnd(), { line: start + 1, column: infoAt + 1 }, problems);
+  if (info.kind === 'display') return undefined;
+  const action: Action = {
+    index: step?.actions.length ?? 0,
+    id: '',
+    kind: info.kind,
+    lang: info.lang,
+    code: token.content.replace(/\n$/, ''),
+    attrs: info.attrs,
+    pos,
+    attrPos: info.attrPos,
+  };
+  return { action, source: { lines: [start, end], valuePos: info.valuePos } };
+}
+
+function isClosingFence(line: string, markup: string): boolean {
+  const match = /^[\s>]*(`{3,}|~{3,})\s*$/.exec(line);
+  return !!match && match[1]![0] === markup[0] && match[1]!.length >= markup.length;
+}
+
+/** A list item whose text starts with `[ ]` or `[x]` is a check; anything else is prose. */
+function readCheck(tokens: Token[], index: number, lines: string[], step: StepDraft | undefined): Check | undefined {
+  const inline = tokens[index + 2];
+  if (tokens[index + 1]?.type !== 'paragraph_open' || inline?.type !== 'inline') return undefined;
+  if (!/^\[[ xX]\](?:[ \t]|$)/.test(inline.content)) return undefined;
+  const [start, end] = tokens[index]!.map as Lines;
+  const first = lines[start] ?? '';
+  const box = /\[[ xX]\][ \t]*/.exec(first);
+  const column = box ? box.index + 1 : 1;
+  const rest = lines.slice(start + 1, end);
+  const indent = Math.min(...rest.filter((l) => l.trim() !== '').map((l) => /^[ \t]*/.exec(l)![0].length), Infinity);
+  const body = [box ? first.slice(box.index + box[0].length) : first, ...rest.map((l) => l.slice(Number.isFinite(indent) ? indent : 0))];
+  const n = (step?.checks.length ?? 0) + 1;
+  return { index: n - 1, id: '', text: body.join('\n').trim(), pos: { line: start + 1, column } };
+}
+
+function finishSteps(drafts: StepDraft[], lines: string[], problems: ProblemList): Step[] {
+  const explicit = new Map<string, StepDraft>();
+  for (const draft of drafts) {
+    if (draft.explicitId === undefined) continue;
+    const earlier = explicit.get(draft.explicitId);
+    if (earlier) problems.error(draft.pos, `step id {#${draft.explicitId}} is already used by the step on line ${earlier.pos.line}; ids must be unique`);
+    else explicit.set(draft.explicitId, draft);
+  }
+  const used = new Set(explicit.keys());
+  return drafts.map((draft, index) => {
+    let id = draft.explicitId;
+    if (id === undefined) {
+      const base = slug(draft.title) || 'step';
+      id = base;
+      for (let n = 2; used.has(id); n++) id = `${base}-${n}`;
+      used.add(id);
+    }
+    const end = drafts[index + 1]?.heading[0] ?? lines.length;
+    nameActions(id, draft, problems);
+    draft.checks.forEach((check, i) => (check.id = `${id}/check-${i + 1}`));
+    return {
+      id,
+      index,
+      title: draft.title,
+      prose: keptText(lines, draft.heading[1], end, draft.removed),
+      actions: draft.actions,
+      checks: draft.checks,
+      pos: draft.pos,
+      hash: sha256(trimBlankEnd(lines.slice(draft.heading[0], end)).join('\n')),
+    };
+  });
+}
+
+function nameActions(stepId: string, draft: StepDraft, problems: ProblemList): void {
+  const seen = new Map<string, Action>();
+  for (const action of draft.actions) {
+    action.id = `${stepId}/${action.attrs.name === undefined ? action.index + 1 : slug(action.attrs.name) || action.index + 1}`;
+    const earlier = seen.get(action.id);
+    if (earlier) {
+      problems.error(
+        action.attrPos?.name ?? action.pos,
+        `action id ${action.id} is already used by the action on line ${earlier.pos.line}: give this action another name`,
+      );
+    }
+    seen.set(action.id, action);
+  }
+}
+
+/** A heading as an id: lower case ASCII letters and digits joined by `-`. */
+export function slug(text: string): string {
+  return text
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .slice(0, 80)
+    .replace(/^-+|-+$/g, '');
+}
+
+/** Lines `from`..`to` without the `removed` ranges; blank runs left where something was taken out become one. */
+function keptText(lines: string[], from: number, to: number, removed: Lines[]): string {
+  const kept: string[] = [];
+  let gap = false;
+  for (let i = from; i < to; i++) {
+    const range = removed.find(([start, end]) => i >= start && i < end);
+    if (range) {
+      gap = true;
+      i = range[1] - 1;
+      continue;
+    }
+    const line = lines[i]!;
+    if (line.trim() === '') {
+      if (gap && kept.length > 0 && kept.at(-1)!.trim() === '') continue;
+    } else {
+      gap = false;
+    }
+    kept.push(line);
+  }
+  return trimBlankEnd(kept).join('\n').replace(/^\s*\n/, '');
+}
+
+function trimBlankEnd(lines: string[]): string[] {
+  let end = lines.length;
+  while (end > 0 && lines[end - 1]!.trim() === '') end--;
+  return lines.slice(0, end);
+}
+
+function chooseTitle(heading: { title: string; pos: SourcePos } | undefined, front: FrontMatter, id: string, problems: ProblemList): string {
+  if (heading && front.title !== undefined && heading.title !== front.title.trim()) {
+    problems.warning(heading.pos, `the # heading ${quote(heading.title)} differs from the front matter title ${quote(front.title)}; the # heading is used`);
+  }
+  const title = heading?.title || front.title?.trim();
+  if (title) return title;
+  problems.warning({ line: 1, column: 1 }, `no title: start the runbook with a # heading (until then it is called ${quote(id)})`);
+  return id;
+}
+
+/** `{{NAME}}`, `expect` names, captures and `env=` names, checked in reading order so captures come into scope. */
+function checkNames(
+  runbook: Runbook,
+  lines: string[],
+  bodyStart: number,
+  firstStepLine: number,
+  introFences: Lines[],
+  drafts: StepDraft[],
+  problems: ProblemList,
+): void {
+  const scope = new Scope(runbook, lines, problems);
+  scope.checkProse(bodyStart, firstStepLine, introFences);
+  runbook.steps.forEach((step, index) => {
+    const draft = drafts[index]!;
+    step.actions.forEach((action, i) => scope.checkAction(step, action, draft.sources[i]!));
+    const end = drafts[index + 1]?.heading[0] ?? lines.length;
+    scope.checkProse(draft.heading[0], end, draft.fences);
+  });
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}

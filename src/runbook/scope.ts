@@ -1,0 +1,160 @@
+// Which names a runbook may use where. Variables and built-ins are known everywhere; a capture
+// only after the action that sets it. Read in order, so a name used before it is captured is caught.
+import { expectNames, parseExpect } from './expect.js';
+import { BUILTIN_VARIABLES, RESULT_FIELDS, type Action, type Runbook, type SourcePos, type Step } from './model.js';
+import { didYouMean, quote, type ProblemList } from './problems.js';
+import { findReferences } from './template.js';
+
+/** A range of 0-based lines, end exclusive. */
+export type Lines = [start: number, end: number];
+
+/** Where an action is written: its fence's lines and where each attribute's value starts. */
+export interface ActionSource {
+  lines: Lines;
+  valuePos: Record<string, SourcePos>;
+}
+
+interface Capture {
+  name: string;
+  step: Step;
+  action: Action;
+}
+
+/** Longest `expect` accepted: enough for any real condition, short enough to parse safely. */
+const EXPECT_LIMIT = 1000;
+const LITERALS = new Set(['true', 'false', 'null', 'undefined']);
+
+/** The names in scope while reading a runbook from top to bottom; reports names that are not. */
+export class Scope {
+  private readonly variables: Set<string>;
+  private readonly visible = new Map<string, Capture>();
+  private readonly captures = new Map<string, Capture>();
+
+  constructor(
+    private readonly runbook: Runbook,
+    private readonly lines: string[],
+    private readonly problems: ProblemList,
+  ) {
+    this.variables = new Set([...BUILTIN_VARIABLES, ...runbook.variables.map((v) => v.name)]);
+    for (const step of runbook.steps) {
+      for (const action of step.actions) {
+        const name = action.attrs.capture;
+        if (name !== undefined && !this.captures.has(name)) this.captures.set(name, { name, step, action });
+      }
+    }
+  }
+
+  /** Check `{{NAME}}` in lines `from`..`to` outside the `skip` ranges (fenced blocks). */
+  checkProse(from: number, to: number, skip: Lines[]): void {
+    let next = 0;
+    const sorted = [...skip].sort((a, b) => a[0] - b[0]);
+    for (let i = from; i < to; i++) {
+      while (next < sorted.length && sorted[next]![1] <= i) next++;
+      const range = sorted[next];
+      if (range && i >= range[0]) {
+        i = range[1] - 1;
+        continue;
+      }
+      this.checkLine(i);
+    }
+  }
+
+  /** Check an action's `{{NAME}}`s, `expect`, `env=` and `capture=`, then bring its capture into scope. */
+  checkAction(step: Step, action: Action, source: ActionSource): void {
+    for (let i = source.lines[0]; i < source.lines[1]; i++) this.checkLine(i);
+    this.checkExpect(action, source);
+    this.checkEnvironments(action);
+    const name = action.attrs.capture;
+    if (name === undefined) return;
+    const at = action.attrPos?.capture ?? action.pos;
+    if (this.variables.has(name)) {
+      this.problems.error(at, `capture=${name} would hide the variable ${name}: pick another name`);
+      return;
+    }
+    const earlier = this.visible.get(name);
+    if (earlier) {
+      this.problems.warning(at, `capture=${name} replaces the one set on line ${earlier.action.pos.line} from here on`);
+    }
+    this.visible.set(name, { name, step, action });
+  }
+
+  private checkLine(index: number): void {
+    const line = this.lines[index]!;
+    if (!line.includes('{{')) return;
+    for (const ref of findReferences(line)) this.checkReference(ref.name, { line: index + 1, column: ref.offset + 1 });
+  }
+
+  private checkReference(name: string, at: SourcePos): void {
+    const [base, field] = name.split('.') as [string, string | undefined];
+    if (this.variables.has(base)) {
+      if (field !== undefined) this.problems.error(at, `{{${name}}}: ${base} is a variable, not a captured result: write {{${base}}}`);
+      return;
+    }
+    const capture = this.visible.get(base);
+    if (capture) {
+      const kind = capture.action.kind;
+      if (field === undefined || kind === 'display') return;
+      const fields = RESULT_FIELDS[kind];
+      if (!fields.includes(field)) {
+        this.problems.error(
+          at,
+          `{{${name}}}: the result of a ${kind} action has no field ${quote(field)}${didYouMean(field, fields)} (fields: ${fields.join(', ')})`,
+        );
+      }
+      return;
+    }
+    const later = this.captures.get(base);
+    if (later) {
+      this.problems.error(
+        at,
+        `{{${name}}} is captured later, by the action on line ${later.action.pos.line} (step ${quote(later.step.title)}); it has no value here`,
+      );
+      return;
+    }
+    this.problems.error(
+      at,
+      `unknown variable {{${name}}}${didYouMean(base, this.known())}: declare it under variables: in the front matter`,
+    );
+  }
+
+  private checkExpect(action: Action, source: ActionSource): void {
+    const expression = action.attrs.expect;
+    if (expression === undefined || action.kind === 'display') return;
+    const at = source.valuePos.expect ?? action.attrPos?.expect ?? action.pos;
+    const column = (offset: number): SourcePos => ({ line: at.line, column: at.column + offset });
+    if (expression.length > EXPECT_LIMIT) {
+      this.problems.error(at, `expect is ${expression.length} characters long; keep it under ${EXPECT_LIMIT}`);
+      return;
+    }
+    const parsed = parseExpect(expression);
+    if ('error' in parsed) {
+      this.problems.error(column(parsed.error.offset), `${parsed.error.message} in ${quote(expression)}`);
+      return;
+    }
+    const fields = RESULT_FIELDS[action.kind];
+    for (const name of expectNames(parsed.tree)) {
+      if (LITERALS.has(name) || fields.includes(name) || this.variables.has(name) || this.visible.has(name)) continue;
+      const offset = Math.max(0, expression.indexOf(name));
+      this.problems.error(
+        column(offset),
+        `expect: unknown name ${quote(name)}${didYouMean(name, [...fields, ...this.known()])}; a ${action.kind} result has ${fields.join(', ')}`,
+      );
+    }
+  }
+
+  private checkEnvironments(action: Action): void {
+    const declared = this.runbook.environments;
+    if (!declared || !action.attrs.env) return;
+    for (const name of action.attrs.env) {
+      if (declared.includes(name)) continue;
+      this.problems.error(
+        action.attrPos?.env ?? action.pos,
+        `env=${name}: ${quote(name)} is not one of this runbook's environments (${declared.join(', ')})${didYouMean(name, declared)}`,
+      );
+    }
+  }
+
+  private known(): string[] {
+    return [...this.variables, ...this.visible.keys()];
+  }
+}
