@@ -1,6 +1,6 @@
 // The YAML front matter of a runbook: parsed with positions (so every problem names the line of
 // the field), checked against a schema, then checked for meaning (variables, defaults, secrets).
-import { isMap, isScalar, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isMap, isScalar, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import { z } from 'zod';
 import { BUILTIN_VARIABLES, type SourcePos, type VariableSpec } from './model.js';
 import { didYouMean, quote, type ProblemList } from './problems.js';
@@ -81,16 +81,21 @@ const schema = z.looseObject({
  */
 export function readFrontMatter(yaml: string, firstLine: number, problems: ProblemList): FrontMatter {
   const lines = new LineCounter();
-  const doc = parseDocument(yaml, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(yaml, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
   const posAt = (offset: number): SourcePos => {
     const { line, col } = lines.linePos(Math.max(0, Math.min(offset, yaml.length)));
     return { line: line + firstLine - 1, column: col };
   };
   const nodePos = (node: Node | null | undefined): SourcePos => posAt(node?.range?.[0] ?? 0);
   // Later YAML errors are nearly always echoes of the first: report that one, where it starts.
+  const templateLines = reportUnquotedTemplates(doc, yaml, posAt, problems);
   const yamlError = doc.errors[0];
-  if (yamlError) {
-    problems.error(posAt(openerOf(yaml, yamlError.message, yamlError.pos[0])), `invalid YAML in the front matter: ${firstSentence(yamlError.message)}`);
+  if (yamlError && !templateLines.has(posAt(yamlError.pos[0]).line)) {
+    const opened = openerOf(yaml, yamlError.message, yamlError.pos[0]);
+    const message = opened
+      ? `the ${opened.char} opened here is never closed: add the closing ${CLOSERS[opened.char]}`
+      : firstSentence(yamlError.message);
+    problems.error(posAt(opened?.offset ?? yamlError.pos[0]), `invalid YAML in the front matter: ${message}`);
   }
   const empty: FrontMatter = { tags: [], requires: [], requiresPos: [], variables: [] };
   let data: unknown;
@@ -107,8 +112,9 @@ export function readFrontMatter(yaml: string, firstLine: number, problems: Probl
   }
   reportUnknownKeys(doc, nodePos, problems);
 
+  // Fields read from broken YAML are often wrong only because of the break: fix that first.
   const parsed = schema.safeParse(data);
-  if (!parsed.success) {
+  if (!parsed.success && !yamlError) {
     for (const issue of parsed.error.issues) {
       const path = issue.path.map((key) => (typeof key === 'symbol' ? String(key) : key));
       problems.error(nodePos(nodeAt(doc, path)), `${path.join('.')}: ${issue.message}`);
@@ -132,6 +138,24 @@ export function readFrontMatter(yaml: string, firstLine: number, problems: Probl
     variables: readVariables(doc, (data as Record<string, unknown>).variables, nodePos, problems),
   };
   return front;
+}
+
+/** `default: {{env}}_WH` is YAML for a map inside a map: the author meant text, so say how to write it. */
+function reportUnquotedTemplates(doc: Document, yaml: string, posAt: (offset: number) => SourcePos, problems: ProblemList): Set<number> {
+  const lines = new Set<number>();
+  visit(doc, {
+    Map(_key, node) {
+      const start = node.range?.[0];
+      if (node.flow && start !== undefined && yaml.startsWith('{{', start)) {
+        const pos = posAt(start);
+        lines.add(pos.line);
+        problems.error(pos, 'a value starting with {{ must be quoted, e.g. default: "{{env}}_WH"');
+        return visit.SKIP;
+      }
+      return undefined;
+    },
+  });
+  return lines;
 }
 
 function reportUnknownKeys(doc: Document, nodePos: (node: Node | null | undefined) => SourcePos, problems: ProblemList): void {
@@ -281,12 +305,14 @@ function keyNodeAt(doc: Document, path: (string | number)[], key: string): Node 
  * An unclosed quote or bracket is reported by the YAML parser where it gave up, often lines later;
  * the author needs the place it was opened.
  */
-function openerOf(yaml: string, message: string, offset: number): number {
-  const opener = /closing "quote/.test(message) ? '"' : /closing 'quote/.test(message) ? "'" : /end with a \]/.test(message) ? '[' : /end with a \}/.test(message) ? '{' : undefined;
-  if (opener === undefined) return offset;
-  const at = yaml.lastIndexOf(opener, Math.max(0, offset - 1));
-  return at < 0 ? offset : at;
+function openerOf(yaml: string, message: string, offset: number): { char: string; offset: number } | undefined {
+  const char = /closing "quote/.test(message) ? '"' : /closing 'quote/.test(message) ? "'" : /end with a \]/.test(message) ? '[' : /end with a \}/.test(message) ? '{' : undefined;
+  if (char === undefined) return undefined;
+  const at = yaml.lastIndexOf(char, Math.max(0, offset - 1));
+  return at < 0 ? undefined : { char, offset: at };
 }
+
+const CLOSERS: Record<string, string> = { '"': '"', "'": "'", '[': ']', '{': '}' };
 
 function firstSentence(message: string): string {
   return message.split('\n')[0]!.replace(/ at line \d+, column \d+.*$/, '');

@@ -37,6 +37,11 @@ export function formatProblem(problem: Problem): string {
   return `${problem.file}:${problem.line}:${problem.column}: ${problem.severity}: ${problem.message}`;
 }
 
+/** A name from the author's text, shortened for a message (names are never legitimately this long). */
+export function short(text: string, limit = 60): string {
+  return text.length > limit ? `${text.slice(0, limit)}…` : text;
+}
+
 /** Author text quoted inside a message, shortened so a 10 MB line does not flood the terminal. */
 export function quote(text: string, limit = 60): string {
   const oneLine = text.replace(/\s+/g, ' ');

@@ -2,7 +2,7 @@
 // only after the action that sets it. Read in order, so a name used before it is captured is caught.
 import { expectNames, parseExpect } from './expect.js';
 import { BUILTIN_VARIABLES, RESULT_FIELDS, type Action, type Runbook, type SourcePos, type Step } from './model.js';
-import { didYouMean, quote, type ProblemList } from './problems.js';
+import { didYouMean, quote, short, type ProblemList } from './problems.js';
 import { findReferences } from './template.js';
 
 /** A range of 0-based lines, end exclusive. */
@@ -61,7 +61,12 @@ export class Scope {
 
   /** Check an action's `{{NAME}}`s, `expect`, `env=` and `capture=`, then bring its capture into scope. */
   checkAction(step: Step, action: Action, source: ActionSource): void {
-    for (let i = source.lines[0]; i < source.lines[1]; i++) this.checkLine(i);
+    // `{{NAME}}` inside expect gets its own message from checkExpect; the rest of the line is checked here.
+    const expectAt = source.valuePos.expect;
+    const insideExpect = (column: number): boolean =>
+      expectAt !== undefined && column >= expectAt.column && column < expectAt.column + (action.attrs.expect?.length ?? 0);
+    this.checkLine(source.lines[0], insideExpect);
+    for (let i = source.lines[0] + 1; i < source.lines[1]; i++) this.checkLine(i);
     this.checkExpect(action, source);
     this.checkEnvironments(action);
     const name = action.attrs.capture;
@@ -78,16 +83,19 @@ export class Scope {
     this.visible.set(name, { name, step, action });
   }
 
-  private checkLine(index: number): void {
+  private checkLine(index: number, skip?: (column: number) => boolean): void {
     const line = this.lines[index]!;
     if (!line.includes('{{')) return;
-    for (const ref of findReferences(line)) this.checkReference(ref.name, { line: index + 1, column: ref.offset + 1 });
+    for (const ref of findReferences(line)) {
+      if (!skip?.(ref.offset + 1)) this.checkReference(ref.name, { line: index + 1, column: ref.offset + 1 });
+    }
   }
 
-  private checkReference(name: string, at: SourcePos): void {
-    const [base, field] = name.split('.') as [string, string | undefined];
+  private checkReference(fullName: string, at: SourcePos): void {
+    const [base, field] = fullName.split('.') as [string, string | undefined];
+    const name = short(fullName);
     if (this.variables.has(base)) {
-      if (field !== undefined) this.problems.error(at, `{{${name}}}: ${base} is a variable, not a captured result: write {{${base}}}`);
+      if (field !== undefined) this.problems.error(at, `{{${name}}}: ${short(base)} is a variable, not a captured result: write {{${short(base)}}}`);
       return;
     }
     const capture = this.visible.get(base);
@@ -124,6 +132,11 @@ export class Scope {
     const column = (offset: number): SourcePos => ({ line: at.line, column: at.column + offset });
     if (expression.length > EXPECT_LIMIT) {
       this.problems.error(at, `expect is ${expression.length} characters long; keep it under ${EXPECT_LIMIT}`);
+      return;
+    }
+    const braces = /\{\{\s*([A-Za-z_][A-Za-z0-9_.]*)\s*\}\}/.exec(expression);
+    if (braces) {
+      this.problems.error(column(braces.index), `expect reads variables by name: write ${braces[1]}, not {{${braces[1]}}}`);
       return;
     }
     const parsed = parseExpect(expression);

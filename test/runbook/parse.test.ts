@@ -148,6 +148,6 @@ describe('parseRunbook: variables', () => {
   it('points invalid YAML at its line', () => {
     const lines = problemLines('---', 'title: T', 'owner: "unclosed', 'tags: [a]', '---', '# T', '## S');
     expect(lines.length).toBeGreaterThan(0);
-    expect(lines).toEqual(["3:8: error: invalid YAML in the front matter: Missing closing \"quote"]);
+    expect(lines).toEqual(["3:8: error: invalid YAML in the front matter: the \" opened here is never closed: add the closing \""]);
   });
 });

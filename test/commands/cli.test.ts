@@ -1,0 +1,119 @@
+// The built CLI, run as a real child process, the way operators and CI jobs run it.
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const bin = join(root, 'bin', 'baton.js');
+
+function baton(args: string[], cwd = root) {
+  return execa('node', [bin, ...args], { cwd, reject: false, stdin: 'ignore', env: { NO_COLOR: '1' } });
+}
+
+let folder: string;
+beforeAll(async () => {
+  if (!existsSync(join(root, 'dist', 'cli.js'))) throw new Error('build first: npm run build (npm test does it)');
+  folder = await mkdtemp(join(tmpdir(), 'baton-cli-'));
+});
+afterAll(async () => {
+  await rm(folder, { recursive: true, force: true });
+});
+
+describe('baton validate', () => {
+  it('exits 1 with one file:line:col line each for bad YAML, a bad duration and an unknown variable', async () => {
+    const file = join(folder, 'broken.md');
+    await writeFile(
+      file,
+      [
+        '---',
+        'title: Broken',
+        'tags: [setup',
+        'variables:',
+        '  WH: { default: ETL_WH }',
+        '---',
+        '# Broken',
+        '',
+        '## Create the warehouse',
+        '',
+        '```sql {timeout=soon}',
+        'CREATE WAREHOUSE IF NOT EXISTS {{WHH}};',
+        '```',
+        '',
+      ].join('\n'),
+    );
+    const result = await baton(['validate', file]);
+    expect(result.exitCode).toBe(1);
+    const located = result.stdout.split('\n').filter((line) => /^.+:\d+:\d+: /.test(line));
+    expect(located).toEqual([
+      `${file}:3:7: error: invalid YAML in the front matter: the [ opened here is never closed: add the closing ]`,
+      `${file}:11:17: error: timeout: bad duration "soon" at "soon" (write e.g. 90s, 2m or 1h30m)`,
+      `${file}:12:32: error: unknown variable {{WHH}} (did you mean WH?): declare it under variables: in the front matter`,
+    ]);
+    expect(result.stderr).toBe('');
+  });
+
+  it('exits 0 on the bundled runbooks', async () => {
+    const result = await baton(['validate', 'runbooks']);
+    expect(result.stdout).toBe('checked 2 runbooks: no problems');
+    expect(result.exitCode).toBe(0);
+  });
+
+  it('prints warnings without failing, and JSON for tools', async () => {
+    const file = join(folder, 'warned.md');
+    await writeFile(file, '---\nowner: me\ncolour: blue\n---\n# Warned\n## Step\n');
+    const lines = await baton(['validate', file]);
+    expect(lines.exitCode).toBe(0);
+    expect(lines.stdout).toContain(`${file}:3:1: warning: unknown front matter key "colour"`);
+    const json = await baton(['validate', '--json', file]);
+    expect(json.exitCode).toBe(0);
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      errors: 0,
+      warnings: 1,
+      runbooks: [{ path: file, id: 'warned', valid: true, title: 'Warned' }],
+    });
+  });
+});
+
+describe('baton list', () => {
+  it('prints one line per bundled runbook', async () => {
+    const result = await baton(['list']);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout.split('\n')).toEqual([
+      expect.stringMatching(/^01-warehouse-setup +Warehouse setup +4 steps +9 actions \(sql 6, shell 3\) +3 checks$/),
+      expect.stringMatching(/^02-load-recovery +Nightly load recovery +4 steps +6 actions \(sql 1, shell 2, autosys 3\) +2 checks$/),
+    ]);
+  });
+
+  it('takes the folder as --runbooks and prints JSON', async () => {
+    const result = await baton(['list', '--runbooks', join(root, 'runbooks'), '--json']);
+    expect(JSON.parse(result.stdout).map((r: { id: string; steps: number }) => [r.id, r.steps])).toEqual([
+      ['01-warehouse-setup', 4],
+      ['02-load-recovery', 4],
+    ]);
+  });
+
+  it('says so when the folder does not exist, with exit 2', async () => {
+    const result = await baton(['list', join(folder, 'nope')]);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('cannot read the runbooks folder: it does not exist');
+  });
+});
+
+describe('bare baton', () => {
+  it('says the terminal app is coming and lists the bundled runbooks, from any folder', async () => {
+    const result = await baton([], folder);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain('the terminal app that walks you through these runbooks is coming');
+    expect(result.stdout).toMatch(/^01-warehouse-setup +Warehouse setup/m);
+  });
+
+  it('refuses an unknown command with exit 2', async () => {
+    const result = await baton(['frobnicate']);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain("unknown command 'frobnicate'");
+  });
+});
