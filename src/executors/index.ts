@@ -6,8 +6,8 @@ import type { Executor } from './types.js';
 type Loader = () => Promise<Executor>;
 
 const loaders: Partial<Record<ActionKind, Loader>> = {
-  // One line per executor module, e.g.:
-  // shell: async () => (await import('./shell.js')).shellExecutor,
+  // One line per executor module.
+  shell: async () => (await import('./shell.js')).shellExecutor,
 };
 
 const loaded = new Map<ActionKind, Promise<Executor>>();

@@ -48,6 +48,10 @@ export interface ExecutionContext {
 export type ExecutorEvent =
   /** One line of output (without its line break), secrets already masked. */
   | { type: 'output'; stream: 'stdout' | 'stderr'; line: string }
+  /** Several lines at once, in order (a fast producer's batch); same rules as `output`. */
+  | { type: 'lines'; stream: 'stdout' | 'stderr'; lines: string[] }
+  /** The child process started with this id (recorded, so a later start can tell if it still runs). */
+  | { type: 'process'; pid: number }
   /** A short status line: "JB_LOAD RUNNING", "statement 2 of 3". */
   | { type: 'progress'; message: string }
   /** A Snowflake statement was sent and got this query id. */

@@ -1,0 +1,330 @@
+// Shell actions: `bash -eo pipefail -c <code>` through execa, in its own process group so a timeout
+// or a cancel stops the whole tree (grandchildren too). Output goes to the log file in full and to
+// the runner line by line, in batches; only a bounded tail stays in memory, so a step printing
+// millions of lines costs the same memory as one printing ten.
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { constants } from 'node:os';
+import type { Readable } from 'node:stream';
+import { execa, type ResultPromise } from 'execa';
+import { maskSecrets } from '../runbook/template.js';
+import { classifyShell } from './shell-classify.js';
+import type { ActionResult, ExecutionContext, Executor, ExecutorEvent } from './types.js';
+
+/** How long a process group gets between SIGTERM and SIGKILL. */
+export const KILL_GRACE_MS = 3000;
+/** How much of stdout `expect` and `capture` can see (the last part, when there is more). */
+const STDOUT_KEPT = 1024 * 1024;
+const STDERR_KEPT = 64 * 1024;
+/** Events waiting for the runner before the child's output is paused. */
+const QUEUE_HIGH = 64;
+/** After the main process exits, how long background children may keep its output open. */
+const STREAM_LINGER_MS = 2000;
+
+/** The shell executor. */
+export const shellExecutor: Executor = {
+  kinds: ['shell'],
+  classify: classifyShell,
+  run: runShell,
+};
+
+/** The environment a shell action sees besides baton's own: run facts and non-secret variables. */
+export function shellEnvironment(context: Omit<ExecutionContext, 'signal'>): Record<string, string> {
+  const env: Record<string, string> = {
+    BATON_RUN_ID: context.scope.runId,
+    BATON_ENV: context.environment.name,
+    BATON_OPERATOR: context.operator,
+    BATON_RUNBOOK: context.runbook.id,
+    BATON_STEP: context.step.id,
+    BATON_ATTEMPT: String(context.attempt),
+    BATON_LOG: context.logFile,
+  };
+  for (const spec of context.runbook.variables) {
+    const name = `BATON_VAR_${spec.name.replace(/[^A-Za-z0-9_]/g, '_')}`;
+    // A secret reaches the child only when the action names it, and never through the command line.
+    if (spec.secret && !context.code.includes(name)) continue;
+    const value = context.variable(spec.name);
+    if (value !== undefined) env[name] = value;
+  }
+  return env;
+}
+
+async function* runShell(context: ExecutionContext): AsyncGenerator<ExecutorEvent> {
+  if (context.signal.aborted) {
+    yield { type: 'result', result: { ok: false, interrupted: 'aborted', fields: { exit: -1, exitCode: -1, stdout: '', stderr: '', lines: 0 }, excerpt: '' } };
+    return;
+  }
+  if (context.action.attrs.interactive) {
+    yield* runInteractive(context);
+    return;
+  }
+  yield* runPiped(context);
+}
+
+/** Bounded keeping of the end of a stream's text, plus its last lines for the excerpt. */
+class Tail {
+  #text = '';
+  truncated = false;
+  readonly lastLines: string[] = [];
+  lines = 0;
+  constructor(readonly limit: number) {}
+  add(lines: string[]): void {
+    this.lines += lines.length;
+    const joined = lines.join('\n') + '\n';
+    this.#text += joined;
+    if (this.#text.length > this.limit * 2) {
+      this.#text = this.#text.slice(-this.limit);
+      this.truncated = true;
+    }
+    const start = Math.max(0, lines.length - 20);
+    for (let i = start; i < lines.length; i++) this.lastLines.push(lines[i]!);
+    if (this.lastLines.length > 20) this.lastLines.splice(0, this.lastLines.length - 20);
+  }
+  text(): string {
+    const text = this.#text.length > this.limit ? this.#text.slice(-this.limit) : this.#text;
+    return text.endsWith('\n') ? text.slice(0, -1) : text;
+  }
+}
+
+async function* runPiped(context: ExecutionContext): AsyncGenerator<ExecutorEvent> {
+  const secrets = context.secrets.filter((s) => s.length > 0);
+  const mask = secrets.length > 0 ? (line: string) => maskSecrets(line, secrets) : undefined;
+  const log = createWriteStream(context.logFile, { flags: 'a' });
+  let logFailure: Error | undefined;
+  log.on('error', (error) => (logFailure ??= error));
+  const tails = { stdout: new Tail(STDOUT_KEPT), stderr: new Tail(STDERR_KEPT) };
+  const queue: ExecutorEvent[] = [];
+  let wake: (() => void) | undefined;
+  const push = (event: ExecutorEvent) => {
+    queue.push(event);
+    wake?.();
+  };
+
+  let child: ResultPromise | undefined;
+  let spawnError: Error | undefined;
+  try {
+    child = execa('bash', ['-eo', 'pipefail', '-c', context.code], {
+      cwd: context.cwd,
+      env: shellEnvironment(context),
+      extendEnv: true,
+      stdin: 'ignore',
+      stdout: 'pipe',
+      stderr: 'pipe',
+      buffer: false,
+      reject: false,
+      detached: true,
+      cleanup: false,
+      encoding: 'utf8',
+      stripFinalNewline: false,
+    });
+    child.catch(() => undefined);
+  } catch (error) {
+    spawnError = error as Error;
+  }
+
+  const pid = child?.pid;
+  let interruptedBy: 'aborted' | undefined;
+  let killTimer: NodeJS.Timeout | undefined;
+  const stopGroup = () => {
+    if (pid === undefined) return;
+    interruptedBy = 'aborted';
+    signalGroup(pid, 'SIGTERM');
+    killTimer ??= setTimeout(() => signalGroup(pid, 'SIGKILL'), KILL_GRACE_MS);
+  };
+  context.signal.addEventListener('abort', stopGroup, { once: true });
+
+  const streams: Readable[] = [];
+  let paused = false;
+  let logBlocked = false;
+  const flow = () => {
+    const shouldPause = queue.length > QUEUE_HIGH || logBlocked;
+    if (shouldPause !== paused) {
+      paused = shouldPause;
+      for (const stream of streams) {
+        if (shouldPause) stream.pause();
+        else stream.resume();
+      }
+    }
+  };
+  log.on('drain', () => {
+    logBlocked = false;
+    flow();
+  });
+
+  const ended: Promise<void>[] = [];
+  if (child && pid !== undefined) {
+    push({ type: 'process', pid });
+    for (const name of ['stdout', 'stderr'] as const) {
+      const stream = child[name] as Readable | null;
+      if (!stream) continue;
+      streams.push(stream);
+      stream.setEncoding('utf8');
+      let carry = '';
+      stream.on('data', (chunk: string) => {
+        const parts = (carry + chunk).split('\n');
+        carry = parts.pop()!;
+        if (parts.length === 0) return;
+        for (let i = 0; i < parts.length; i++) if (parts[i]!.endsWith('\r')) parts[i] = parts[i]!.slice(0, -1);
+        const lines = mask ? parts.map(mask) : parts;
+        tails[name].add(lines);
+        if (!log.write(mask ? lines.join('\n') + '\n' : chunkWithoutCarry(chunk, carry))) logBlocked = true;
+        push({ type: 'lines', stream: name, lines });
+        flow();
+      });
+      ended.push(
+        new Promise<void>((resolve) => {
+          const finish = () => {
+            if (carry !== '') {
+              const line = mask ? mask(carry) : carry;
+              tails[name].add([line]);
+              log.write(line + '\n');
+              push({ type: 'lines', stream: name, lines: [line] });
+              carry = '';
+            }
+            resolve();
+          };
+          stream.once('end', finish);
+          stream.once('close', finish);
+          stream.once('error', finish);
+        }),
+      );
+    }
+  }
+
+  // The child's own end: exit code or signal, or a failure to start at all.
+  const exited = child
+    ? new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: Error }>((resolve) => {
+        child!.once('exit', (code, signal) => resolve({ code, signal }));
+        child!.once('error', (error) => resolve({ code: null, signal: null, error }));
+      })
+    : Promise.resolve({ code: null, signal: null, error: spawnError });
+
+  let finished = false;
+  const done = (async () => {
+    const exit = await exited;
+    // Background children may hold the output open after bash exits; read on for a moment, then let go.
+    const linger = setTimeout(() => {
+      for (const stream of streams) stream.destroy();
+    }, STREAM_LINGER_MS);
+    await Promise.all(ended);
+    clearTimeout(linger);
+    if (killTimer) clearTimeout(killTimer);
+    await new Promise<void>((resolve) => log.end(resolve));
+    finished = true;
+    const result = buildResult(exit, tails, interruptedBy, context);
+    if (logFailure) result.details = { ...result.details, logError: `the log file could not be written: ${logFailure.message}` };
+    push({ type: 'result', result });
+  })();
+
+  try {
+    for (;;) {
+      if (queue.length > 0) {
+        const event = queue.shift()!;
+        if (paused && queue.length < QUEUE_HIGH / 4) flow();
+        yield event;
+        if (event.type === 'result') break;
+        continue;
+      }
+      await new Promise<void>((resolve) => (wake = resolve));
+      wake = undefined;
+    }
+    await done;
+  } finally {
+    context.signal.removeEventListener('abort', stopGroup);
+    // The runner stopped listening early: do not leave the process tree behind.
+    if (!finished) {
+      stopGroup();
+      for (const stream of streams) stream.destroy();
+    }
+  }
+}
+
+/** The raw chunk minus the unfinished last line (already written lines only). */
+function chunkWithoutCarry(chunk: string, carry: string): string {
+  return carry.length === 0 ? chunk : chunk.slice(0, chunk.length - carry.length);
+}
+
+function buildResult(
+  exit: { code: number | null; signal: NodeJS.Signals | null; error?: Error },
+  tails: { stdout: Tail; stderr: Tail },
+  interruptedBy: 'aborted' | undefined,
+  context: ExecutionContext,
+): ActionResult {
+  const code = exit.code ?? (exit.signal ? 128 + (constants.signals[exit.signal] ?? 0) : -1);
+  const stdout = tails.stdout.text();
+  const stderr = tails.stderr.text();
+  const ok = !exit.error && exit.code === 0 && !interruptedBy;
+  const fields: Record<string, unknown> = {
+    exit: code,
+    exitCode: code,
+    stdout,
+    stderr,
+    lines: tails.stdout.lines + tails.stderr.lines,
+    ...(tails.stdout.truncated ? { stdoutTruncated: true } : {}),
+  };
+  const lastLines = !ok && tails.stderr.lastLines.length > 0 ? tails.stderr.lastLines : tails.stdout.lastLines;
+  const excerpt = lastLines.slice(ok ? -5 : -10).join('\n').slice(-2000);
+  let error: ActionResult['error'];
+  if (exit.error) {
+    error = { message: `cannot start bash in ${context.cwd}: ${exit.error.message}` };
+  } else if (!ok && !interruptedBy) {
+    const last = tails.stderr.lastLines.at(-1) ?? tails.stdout.lastLines.at(-1);
+    error = { message: exit.signal ? `killed by ${exit.signal}` : `exit ${code}${last ? `: ${last.slice(0, 300)}` : ''}`, code: String(code) };
+  }
+  return {
+    ok,
+    ...(interruptedBy ? { interrupted: interruptedBy } : {}),
+    fields,
+    excerpt,
+    ...(error ? { error } : {}),
+  };
+}
+
+async function* runInteractive(context: ExecutionContext): AsyncGenerator<ExecutorEvent> {
+  // The child owns the terminal: it stays in baton's process group so it can read the keyboard.
+  const child = execa('bash', ['-eo', 'pipefail', '-c', context.code], {
+    cwd: context.cwd,
+    env: shellEnvironment(context),
+    extendEnv: true,
+    stdio: 'inherit',
+    reject: false,
+    buffer: false,
+    cleanup: true,
+  });
+  child.catch(() => undefined);
+  if (child.pid !== undefined) yield { type: 'process', pid: child.pid };
+  let interrupted: 'aborted' | undefined;
+  let killTimer: NodeJS.Timeout | undefined;
+  const stop = () => {
+    interrupted = 'aborted';
+    child.kill('SIGTERM');
+    killTimer = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
+  };
+  context.signal.addEventListener('abort', stop, { once: true });
+  const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: Error }>((resolve) => {
+    child.once('exit', (code, signal) => resolve({ code, signal }));
+    child.once('error', (error) => resolve({ code: null, signal: null, error }));
+  });
+  context.signal.removeEventListener('abort', stop);
+  if (killTimer) clearTimeout(killTimer);
+  await writeLogNote(context.logFile, '(interactive: the output went to the terminal and is not kept)\n');
+  const empty = { stdout: new Tail(0), stderr: new Tail(0) };
+  yield { type: 'result', result: buildResult(exit, empty, interrupted, context) };
+}
+
+async function writeLogNote(path: string, text: string): Promise<void> {
+  const stream: WriteStream = createWriteStream(path, { flags: 'a' });
+  await new Promise<void>((resolve) => stream.end(text, () => resolve()));
+}
+
+/** Send a signal to a whole process group; a group that is already gone is fine. */
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // Gone already.
+    }
+  }
+}
