@@ -92,6 +92,44 @@ sandbox
     process.exitCode = await sandboxReset(sandboxOptions(options, command));
   });
 
+const connections = program.command('connections').description('Snowflake connections baton finds (connections.toml, config.toml, SNOWFLAKE_* variables)');
+
+connections
+  .command('list')
+  .description('every connection: account, user, login method, role, which environments use it; never a credential')
+  .option('--json', 'print the list as JSON, for tools')
+  .action(async (_options: unknown, command: Command) => {
+    const { listConnections } = await import('./commands/connections.js');
+    process.exitCode = await listConnections(command.optsWithGlobals());
+  });
+
+connections
+  .command('test')
+  .description('log in and print CURRENT_ACCOUNT(), CURRENT_USER(), CURRENT_ROLE(), CURRENT_WAREHOUSE()')
+  .argument('[name]', 'connection name (default: the default connection)')
+  .option('--env <name>', "test the connection of this baton.yaml environment")
+  .option('--json', 'print the answer as JSON')
+  .action(async (name: string | undefined, _options: unknown, command: Command) => {
+    const { testConnection } = await import('./commands/connections.js');
+    process.exitCode = await testConnection(name, command.optsWithGlobals());
+  });
+
+program
+  .command('sql')
+  .description('run SQL on an environment or connection, like snowsql (exit 1 on a SQL error)')
+  .option('--env <name>', "baton.yaml environment (default: baton.yaml's default)")
+  .option('-c, --connection <name>', 'a connection from connections.toml instead of an environment')
+  .option('-q, --query <sql>', 'the SQL to run')
+  .option('-f, --file <file>', 'a file of SQL to run (or give it on standard input)')
+  .option('-o, --format <format>', 'table, csv or json', 'table')
+  .option('--var <NAME=VALUE...>', 'value for {{NAME}} in the SQL (repeatable)')
+  .option('--timeout <duration>', 'cancel on the server after this long, e.g. 90s or 5m')
+  .option('--i-know', 'in a protected environment, run writes and destructive statements without asking')
+  .action(async (_options: unknown, command: Command) => {
+    const { sql } = await import('./commands/sql.js');
+    process.exitCode = await sql(command.optsWithGlobals());
+  });
+
 async function main(argv: string[]): Promise<number> {
   try {
     await program.parseAsync(argv);

@@ -8,6 +8,7 @@ type Loader = () => Promise<Executor>;
 const loaders: Partial<Record<ActionKind, Loader>> = {
   // One line per executor module.
   shell: async () => (await import('./shell.js')).shellExecutor,
+  sql: async () => (await import('./sql.js')).sqlExecutor,
 };
 
 const loaded = new Map<ActionKind, Promise<Executor>>();

@@ -35,6 +35,8 @@ export interface ExecutionContext {
   /** Folder for extra artefacts of this attempt (CSV results, job output). */
   artefactDir: string;
   operator: string;
+  /** baton's state folder (records, logs, the sandbox's data); $BATON_STATE_DIR or ./state when absent. */
+  stateDir?: string;
   /** Time limit of this attempt in milliseconds, when the action has one. */
   timeoutMs?: number;
   /** The attempt number, from 1. */
