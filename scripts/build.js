@@ -9,6 +9,10 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 /** Entry points: name in dist/ → source file. */
 export const entries = {
   cli: 'src/cli.ts',
+  // The AutoSys CLI fakes (sandbox/bin/sendevent, autorep, jil, autostatus, autosyslog).
+  'autosys-cli': 'src/sandbox/scheduler/autosys/cli.ts',
+  // sandbox/bin/scheduler-fakes: the AutoSys and Control-M fakes alone.
+  'scheduler-fakes': 'src/sandbox/scheduler/standalone.ts',
 };
 
 /** Packages that must stay outside the bundle: native code, or heavy and loaded lazily by path. */
