@@ -231,10 +231,12 @@ function checkFit(
 
 /** Set an own property even for names like `__proto__`, which plain assignment would not store. */
 function put<T>(target: Record<string, T>, key: string, value: T): void {
-  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
 }
 
 function kebab(key: string): string {
+  if (/^[a-z-]*$/.test(key)) return key;
   return key
     .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
     .replace(/_/g, '-')
@@ -299,7 +301,7 @@ function readPairs(info: string, from: number, to: number, at: (offset: number) 
   let i = skipSpaces(info, from);
   while (i < to) {
     const keyStart = i;
-    while (i < to && !/[\s=]/.test(info[i]!)) i++;
+    while (i < to && info[i] !== '=' && !isSpace(info.charCodeAt(i))) i++;
     const key = info.slice(keyStart, i);
     if (info[i] !== '=') {
       if (key !== '') attrs.push({ key, value: true, offset: keyStart, valueOffset: keyStart });
@@ -332,7 +334,7 @@ function readPairs(info: string, from: number, to: number, at: (offset: number) 
       if (!closed) problems.error(at(valueOffset - 1), `the value of ${key} opens a quote ${quoteMark} that is never closed`);
     } else {
       const valueStart = i;
-      while (i < to && !/\s/.test(info[i]!)) i++;
+      while (i < to && !isSpace(info.charCodeAt(i))) i++;
       value = info.slice(valueStart, i);
     }
     if (key === '') problems.error(at(keyStart), 'an attribute value without a name (write name=value)');
@@ -340,6 +342,10 @@ function readPairs(info: string, from: number, to: number, at: (offset: number) 
     i = skipSpaces(info, i);
   }
   return attrs;
+}
+
+function isSpace(code: number): boolean {
+  return code === 32 || code === 9 || code === 10 || code === 13 || code === 12 || code === 11 || code === 0xa0;
 }
 
 function skipSpaces(text: string, from: number): number {
