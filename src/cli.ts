@@ -42,6 +42,44 @@ program
     process.exitCode = await list(folder, command.optsWithGlobals());
   });
 
+const connections = program.command('connections').description('Snowflake connections baton finds (connections.toml, config.toml, SNOWFLAKE_* variables)');
+
+connections
+  .command('list')
+  .description('every connection: account, user, login method, role, which environments use it; never a credential')
+  .option('--json', 'print the list as JSON, for tools')
+  .action(async (_options: unknown, command: Command) => {
+    const { listConnections } = await import('./commands/connections.js');
+    process.exitCode = await listConnections(command.optsWithGlobals());
+  });
+
+connections
+  .command('test')
+  .description('log in and print CURRENT_ACCOUNT(), CURRENT_USER(), CURRENT_ROLE(), CURRENT_WAREHOUSE()')
+  .argument('[name]', 'connection name (default: the default connection)')
+  .option('--env <name>', "test the connection of this baton.yaml environment")
+  .option('--json', 'print the answer as JSON')
+  .action(async (name: string | undefined, _options: unknown, command: Command) => {
+    const { testConnection } = await import('./commands/connections.js');
+    process.exitCode = await testConnection(name, command.optsWithGlobals());
+  });
+
+program
+  .command('sql')
+  .description('run SQL on an environment or connection, like snowsql (exit 1 on a SQL error)')
+  .option('--env <name>', "baton.yaml environment (default: baton.yaml's default)")
+  .option('-c, --connection <name>', 'a connection from connections.toml instead of an environment')
+  .option('-q, --query <sql>', 'the SQL to run')
+  .option('-f, --file <file>', 'a file of SQL to run (or give it on standard input)')
+  .option('-o, --format <format>', 'table, csv or json', 'table')
+  .option('--var <name=value>', 'value for {{NAME}} in the SQL (repeatable)', (value: string, all: string[] = []) => [...all, value])
+  .option('--timeout <duration>', 'cancel on the server after this long, e.g. 90s or 5m')
+  .option('--i-know-what-i-am-doing', 'in a protected environment, run writes and destructive statements without asking')
+  .action(async (_options: unknown, command: Command) => {
+    const { sql } = await import('./commands/sql.js');
+    process.exitCode = await sql(command.optsWithGlobals());
+  });
+
 const sandbox = program
   .command('sandbox')
   .description('The local Snowflake sandbox (with the scheduler fakes) that runbooks and tests run against');
@@ -92,42 +130,49 @@ sandbox
     process.exitCode = await sandboxReset(sandboxOptions(options, command));
   });
 
-const connections = program.command('connections').description('Snowflake connections baton finds (connections.toml, config.toml, SNOWFLAKE_* variables)');
-
-connections
-  .command('list')
-  .description('every connection: account, user, login method, role, which environments use it; never a credential')
-  .option('--json', 'print the list as JSON, for tools')
-  .action(async (_options: unknown, command: Command) => {
-    const { listConnections } = await import('./commands/connections.js');
-    process.exitCode = await listConnections(command.optsWithGlobals());
-  });
-
-connections
-  .command('test')
-  .description('log in and print CURRENT_ACCOUNT(), CURRENT_USER(), CURRENT_ROLE(), CURRENT_WAREHOUSE()')
-  .argument('[name]', 'connection name (default: the default connection)')
-  .option('--env <name>', "test the connection of this baton.yaml environment")
-  .option('--json', 'print the answer as JSON')
-  .action(async (name: string | undefined, _options: unknown, command: Command) => {
-    const { testConnection } = await import('./commands/connections.js');
-    process.exitCode = await testConnection(name, command.optsWithGlobals());
+program
+  .command('exec')
+  .description('run a runbook without the terminal app: progress lines, a summary, documented exit codes')
+  .argument('<runbook>', 'runbook file, or its id in the runbooks folder')
+  .option('--env <name>', 'environment to run in (default: baton.yaml\'s default, else sandbox)')
+  .option('--var <name=value>', 'set a variable (repeatable)', (value: string, all: string[] = []) => [...all, value])
+  .option('-y, --yes', 'answer checks and confirmations yes (never a protected environment\'s guard)')
+  .option('--dry-run', 'print every action with its variables filled in and run nothing (a recorded practice run)')
+  .option('--json', 'print one JSON event per line instead of text')
+  .option('--operator <name>', 'who is running it (default $BATON_OPERATOR, else the OS user)')
+  .option('--from <step>', 'start at this step (id or number); unfinished steps before it are recorded as skipped')
+  .option('--only <step>', 'run only this step (id or number), then pause the run')
+  .option('--take-over', 'take over the lock of a run whose process is gone, without asking')
+  .option('--on-unknown <decision>', 'for an action whose outcome is unknown after a crash: rerun, mark-done or skip')
+  .option('--new', 'start a new run even if an unfinished one exists (the old one is recorded as abandoned)')
+  .option('--i-know-what-i-am-doing', 'do not ask the protected environment\'s guard questions (recorded in the run)')
+  .action(async (runbook: string, _options: unknown, command: Command) => {
+    const { exec } = await import('./commands/exec.js');
+    process.exitCode = await exec(runbook, command.optsWithGlobals());
   });
 
 program
-  .command('sql')
-  .description('run SQL on an environment or connection, like snowsql (exit 1 on a SQL error)')
-  .option('--env <name>', "baton.yaml environment (default: baton.yaml's default)")
-  .option('-c, --connection <name>', 'a connection from connections.toml instead of an environment')
-  .option('-q, --query <sql>', 'the SQL to run')
-  .option('-f, --file <file>', 'a file of SQL to run (or give it on standard input)')
-  .option('-o, --format <format>', 'table, csv or json', 'table')
-  .option('--var <NAME=VALUE...>', 'value for {{NAME}} in the SQL (repeatable)')
-  .option('--timeout <duration>', 'cancel on the server after this long, e.g. 90s or 5m')
-  .option('--i-know', 'in a protected environment, run writes and destructive statements without asking')
+  .command('runs')
+  .description('list recorded runs, newest first')
+  .option('--env <name>', 'only runs in this environment')
+  .option('--runbook <id>', 'only runs of this runbook')
+  .option('--since <when>', 'only runs started since a date (2026-11-25) or a duration ago (7d, 12h)')
+  .option('--status <list>', 'only these statuses, comma-separated (running,paused,failed,aborted,done,abandoned)')
+  .option('--limit <n>', 'at most this many', (value: string) => Number.parseInt(value, 10))
+  .option('--json', 'print the list as JSON')
   .action(async (_options: unknown, command: Command) => {
-    const { sql } = await import('./commands/sql.js');
-    process.exitCode = await sql(command.optsWithGlobals());
+    const { runs } = await import('./commands/runs.js');
+    process.exitCode = await runs(command.optsWithGlobals());
+  });
+
+program
+  .command('show')
+  .description('print one run\'s record: steps, attempts, checks, notes, decisions, timeline')
+  .argument('<run-id>', 'a run id, a unique start of one, or "last"')
+  .option('--json', 'print the record as JSON')
+  .action(async (runId: string, _options: unknown, command: Command) => {
+    const { show } = await import('./commands/show.js');
+    process.exitCode = await show(runId, command.optsWithGlobals());
   });
 
 async function main(argv: string[]): Promise<number> {

@@ -64,7 +64,7 @@ export async function sandboxStart(options: SandboxCommandOptions & { detach?: b
   await writeFile(join(dataDir, MARKER), 'Data folder of a baton sandbox. `baton sandbox reset` deletes it.\n');
   if (options.detach) return startDetached(dataDir, port, out);
 
-  const [{ startSandbox, fileLog }, { SANDBOX_SERVICES }] = await Promise.all([import('../sandbox/host.js'), import('../sandbox/services.js')]);
+  const [{ startSandbox, fileLog, PortInUseError }, { SANDBOX_SERVICES }] = await Promise.all([import('../sandbox/host.js'), import('../sandbox/services.js')]);
   const toFile = fileLog(dataDir);
   let sandbox;
   try {
@@ -78,6 +78,11 @@ export async function sandboxStart(options: SandboxCommandOptions & { detach?: b
       },
     });
   } catch (error) {
+    const other = error instanceof PortInUseError ? await probeSandbox(`http://${SANDBOX_DEFAULTS.host}:${port}`) : undefined;
+    if (other) {
+      out.err(`A baton sandbox for ${other.dataDir} already runs on port ${port} (pid ${other.pid}). Stop it, or start this one with another --port.`);
+      return EXIT.locked;
+    }
     out.err(error instanceof Error ? error.message : String(error));
     return error instanceof SandboxBusyError ? EXIT.locked : EXIT.failed;
   }

@@ -28,7 +28,7 @@ export interface SqlOptions {
   var?: string[];
   timeout?: string;
   /** Run writes and destructive statements in a protected environment without asking. */
-  iKnow?: boolean;
+  iKnowWhatIAmDoing?: boolean;
   runbooks?: string;
   stateDir?: string;
 }
@@ -89,7 +89,7 @@ export async function sql(options: SqlOptions): Promise<number> {
     if (!environment) return usage(`unknown environment "${wanted}"; known: ${config.environments.map((e) => e.name).join(', ')}`);
   }
 
-  if (environment?.protected && !options.iKnow) {
+  if (environment?.protected && !options.iKnowWhatIAmDoing) {
     const allowed = await guard(text, environment);
     if (allowed !== EXIT.ok) return allowed;
   }
@@ -151,7 +151,7 @@ async function guard(text: string, environment: Environment): Promise<number> {
   const what = verdict.reasons.map((r) => `  - ${r}`).join('\n');
   process.stderr.write(`${environment.name} is protected; this SQL ${verdict.level === 'destructive' ? 'is DESTRUCTIVE' : 'writes'}:\n${what}\n`);
   if (!process.stdin.isTTY) {
-    process.stderr.write(`baton: no terminal to confirm on; refused (run it from a runbook, or pass --i-know to take responsibility)\n`);
+    process.stderr.write(`baton: no terminal to confirm on; refused (run it from a runbook, or pass --i-know-what-i-am-doing to take responsibility)\n`);
     return EXIT.inputNeeded;
   }
   const prompt = createInterface({ input: process.stdin, output: process.stderr });

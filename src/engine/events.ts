@@ -38,7 +38,7 @@ export type RunEvent =
   | { type: 'output'; stepId: string; actionId: string; stream: 'stdout' | 'stderr'; lines: string[] }
   | { type: 'progress'; stepId: string; actionId: string; message: string }
   | { type: 'attempt-ended'; stepId: string; actionId: string; n: number; status: Exclude<AttemptStatus, 'running'>; ended: Partial<Attempt> & { endedAt: string } }
-  | { type: 'waiting'; stepId: string; actionId: string; until: string; why: 'retry' | 'watch' }
+  | { type: 'waiting'; stepId: string; actionId: string; until: string; delayMs: number; why: 'retry' | 'watch' }
   | {
       type: 'action-ended';
       stepId: string;
@@ -50,7 +50,18 @@ export type RunEvent =
       message?: string;
     }
   | { type: 'variable-captured'; variable: ShownVariable }
-  | { type: 'check-answered'; stepId: string; checkId: string; status: CheckRecord['status']; by: string; via: AnswerVia; at: string; note?: string }
+  | {
+      type: 'check-answered';
+      stepId: string;
+      checkId: string;
+      status: CheckRecord['status'];
+      by: string;
+      via: AnswerVia;
+      at: string;
+      note?: string;
+      /** The check's text with its variables filled in, as the operator saw it. */
+      text?: string;
+    }
   | { type: 'step-ended'; stepId: string; status: 'done' | 'failed'; at: string; failure?: string }
   | { type: 'step-skipped'; stepId: string; reason: string; by: string; via: AnswerVia; at: string }
   /** The operator retries a failed step, or a resume picks it up again: its unfinished actions run again. */

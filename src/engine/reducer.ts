@@ -152,7 +152,15 @@ export function reduce(state: RunState, event: RunEvent): RunState {
         ...s,
         checks: s.checks.map((c) =>
           c.id === event.checkId
-            ? { ...c, status: event.status, by: event.by, at: event.at, via: event.via, ...(event.note ? { note: event.note } : {}) }
+            ? {
+                ...c,
+                status: event.status,
+                by: event.by,
+                at: event.at,
+                via: event.via,
+                ...(event.note ? { note: event.note } : {}),
+                ...(event.text ? { text: event.text } : {}),
+              }
             : c,
         ),
       }));

@@ -235,6 +235,10 @@ export class Run {
     await Promise.resolve();
     try {
       await this.#open();
+      if (this.#state.phase === 'preparing') {
+        // A question while opening was withdrawn (abort, or no one to answer it).
+        this.#refuse({ kind: 'declined', message: this.#stop?.reason ?? 'not started' });
+      }
       if (this.#state.phase === 'running') await this.#drive();
     } catch (error) {
       await this.#crash(error);
@@ -298,8 +302,8 @@ export class Run {
 
   async #crash(error: unknown): Promise<void> {
     const message = error instanceof StateError ? error.message : `internal error: ${(error as Error)?.stack ?? String(error)}`;
-    this.#message('error', message);
     if (this.#state.phase === 'running') {
+      this.#message('error', message);
       this.#attemptController?.abort();
       await this.#end('failed', message);
     } else if (this.#state.phase === 'preparing') {
@@ -650,9 +654,10 @@ export class Run {
     if (!this.#state.record!.practice) {
       const pending = step.checks.filter((c) => c.status === 'pending');
       const asks = pending.map((check) => {
+        const text = this.#shown(check.text);
         const question = this.#question({
           kind: 'check',
-          text: check.text,
+          text,
           detail: [`step ${spec.index + 1}: ${spec.title}`],
           options: [
             { value: 'confirmed', label: 'confirmed', key: 'y' },
@@ -670,6 +675,7 @@ export class Run {
               stepId: spec.id,
               checkId: check.id,
               status: answer.value === 'confirmed' ? 'confirmed' : 'failed',
+              text,
               by: answer.by,
               via: answer.via,
               at: this.#iso(),
@@ -708,7 +714,14 @@ export class Run {
   ): Promise<{ ok: true; executor: Executor; code: string; shown: string } | { ok: false; message: string }> {
     const executor = await (this.#options.executors ?? executorFor)(action.kind);
     if (!executor) return { ok: false, message: `no executor for ${action.kind} actions in this build of baton` };
-    const filled = fillTemplate(action.code, (name) => lookupIn(this.#values, name, this.#captured));
+    const lookup = (name: string) => lookupIn(this.#values, name, this.#captured);
+    let filled: ReturnType<typeof fillTemplate>;
+    try {
+      filled = executor.fill ? executor.fill(action.code, lookup) : fillTemplate(action.code, lookup);
+    } catch (error) {
+      // A value the executor will not place (e.g. `x; DROP TABLE y` where SQL wants a name): refuse, run nothing.
+      return { ok: false, message: `${this.#options.runbook.path}:${action.pos.line}: refused, nothing ran: ${(error as Error).message}` };
+    }
     for (const secret of filled.secrets) this.#secrets.add(secret);
     if (filled.missing.length > 0) {
       return { ok: false, message: `${this.#options.runbook.path}:${action.pos.line}: no value for ${filled.missing.map((m) => `{{${m}}}`).join(', ')} in step "${step.title}"` };
@@ -727,13 +740,12 @@ export class Run {
     if (!prepared.ok) return this.#failStep(step, action, prepared.message);
     const { executor } = prepared;
     const classification = executor.classify(prepared.code);
-    this.#apply({ type: 'action-prepared', stepId: step.id, actionId: action.id, code: prepared.shown, classification });
+    const guard = decideGuard({ classification, attrs: action.attrs, environment: env, override: Boolean(this.#options.override) });
+    this.#apply({ type: 'action-prepared', stepId: step.id, actionId: action.id, code: prepared.shown, classification: { level: guard.level, reasons: guard.reasons } });
     if (this.#state.dryRun) {
       this.#apply({ type: 'action-previewed', stepId: step.id, actionId: action.id, code: prepared.shown, at });
       return this.#state.record!.practice ? 'next' : 'halt';
     }
-
-    const guard = decideGuard({ classification, attrs: action.attrs, environment: env, override: Boolean(this.#options.override) });
     const needsTarget = env.protected && guard.level !== 'read' && !this.#targets.has(action.kind);
     const target = needsTarget ? await this.#describeTarget(executor, step, action, prepared) : undefined;
     if (guard.overridden) {
@@ -815,6 +827,11 @@ export class Run {
           break;
         }
         wait = attrs.watch!;
+      } else if (retriesLeft > 0 && outcome.retryUnsafe) {
+        // The executor cannot tell whether the failed attempt changed anything (a write cut off by
+        // the network): running it again could do it twice, so the retries stop here.
+        last = `${last} (not retried: it may have run on the server)`;
+        break;
       } else if (retriesLeft > 0) {
         retriesLeft--;
         wait = delay;
@@ -822,7 +839,7 @@ export class Run {
       } else {
         break;
       }
-      this.#apply({ type: 'waiting', stepId: step.id, actionId: action.id, until: new Date(this.#now().getTime() + wait).toISOString(), why: watching ? 'watch' : 'retry' });
+      this.#apply({ type: 'waiting', stepId: step.id, actionId: action.id, until: new Date(this.#now().getTime() + wait).toISOString(), delayMs: wait, why: watching ? 'watch' : 'retry' });
       await this.#sleep(wait);
       if (this.#stop) {
         this.#apply({ type: 'action-ended', stepId: step.id, actionId: action.id, status: 'aborted', message: 'stopped while waiting' });
@@ -843,7 +860,7 @@ export class Run {
     code: string,
     shown: string,
     watch: boolean,
-  ): Promise<{ status: 'succeeded' | 'failed' | 'timeout' | 'aborted'; fields: Record<string, unknown>; error?: string }> {
+  ): Promise<{ status: 'succeeded' | 'failed' | 'timeout' | 'aborted'; fields: Record<string, unknown>; error?: string; retryUnsafe?: boolean }> {
     const record = this.#state.record!;
     const n = (this.#actionRecord(step.id, action.id)?.attempts.length ?? 0) + 1;
     const logDir = await this.#options.store.logDir(record.id);
@@ -896,7 +913,12 @@ export class Run {
       if (interactive) await this.#options.terminal?.reclaim();
     }
     this.#apply({ type: 'attempt-ended', stepId: step.id, actionId: action.id, n, status: outcome.status, ended: outcome.ended });
-    return { status: outcome.status, fields: outcome.result.fields, ...(outcome.ended.error ? { error: outcome.ended.error.message } : {}) };
+    return {
+      status: outcome.status,
+      fields: outcome.result.fields,
+      ...(outcome.ended.error ? { error: outcome.ended.error.message } : {}),
+      ...(outcome.result.retrySafe === false ? { retryUnsafe: true } : {}),
+    };
   }
 
   async #onFail(step: Step, action: Action, message: string): Promise<StepOutcome> {
@@ -999,10 +1021,16 @@ export class Run {
       logFile,
       artefactDir,
       operator: o.operator,
+      stateDir: o.store.stateDir,
       ...(action.attrs.timeout !== undefined ? { timeoutMs: action.attrs.timeout } : {}),
       attempt,
       scope: this.#scope.forRun(this.#state.record!.id),
     };
+  }
+
+  /** A runbook text with variables filled in as shown (secrets masked). */
+  #shown(text: string): string {
+    return fillTemplate(text, (name) => lookupIn(this.#values, name, this.#captured)).shown;
   }
 
   #expectScope(): Record<string, unknown> {

@@ -2,6 +2,7 @@
 // run stands at, what is running, the questions waiting for the operator, the output tail).
 // Everything here is plain data with secrets already masked; the TUI renders it as it is.
 import type { Runbook } from '../runbook/model.js';
+import { fillTemplate } from '../runbook/template.js';
 import type { AnswerVia, RunRecord, RunStatus } from '../store/record.js';
 import type { LockHolder } from '../store/lock.js';
 
@@ -172,4 +173,16 @@ export function activeQuestions(state: RunState): Question[] {
 export interface AnswerSource {
   by: string;
   via: AnswerVia;
+}
+
+/** A runbook text (a title, prose, a check) with the run's variables filled in as shown: secrets masked. */
+export function shownText(state: RunState, text: string): string {
+  const values = new Map(state.variables.map((v) => [v.name, v.shown]));
+  return fillTemplate(text, (name) => {
+    const direct = values.get(name);
+    if (direct !== undefined) return { value: direct };
+    // `{{load.value}}` reads a captured result; the state keeps its value.
+    const [base, field] = name.split('.', 2);
+    return field === 'value' && values.has(base!) ? { value: values.get(base!)! } : undefined;
+  }).shown;
 }

@@ -12,12 +12,15 @@ interface Rule {
 // Word boundaries for commands: start of text, a separator (; | & ( newline, `, $( ), or `sudo `.
 const CMD = String.raw`(?:^|[;&|(\n\x60]|\$\(|\bsudo\s+|\bxargs\s+(?:-\S+\s+)*|\bexec\s+|\bnohup\s+|\btime\s+)\s*`;
 
+// A SQL object name: `ORDERS`, `RAW.ORDERS`, `"My Table"`.
+const IDENT = String.raw`(?:"[^"\n]+"|[\w$]+)(?:\.(?:"[^"\n]+"|[\w$]+))*`;
+
 const RULES: Rule[] = [
   // Files and file systems.
   { level: 'destructive', pattern: new RegExp(`${CMD}(rm\\s+(?:-[A-Za-z]*[rR][A-Za-z]*|--recursive)(?:\\s+\\S+)*)`, 'g') },
   { level: 'destructive', pattern: new RegExp(`${CMD}(rm\\s+(?:-\\S+\\s+)*(?:/|/\\*|~|\\*|\\$HOME)(?=\\s|$|;))`, 'g') },
   { level: 'destructive', pattern: new RegExp(`${CMD}((?:truncate|shred|wipefs|mkfs(?:\\.\\w+)?|fdisk|sfdisk|parted|mkswap)\\b[^\\n;|&]*)`, 'g') },
-  { level: 'destructive', pattern: new RegExp(`${CMD}(dd\\b[^\\n;|&]*\\bof=[^\\s;|&]+)`, 'g') },
+  { level: 'destructive', pattern: new RegExp(`${CMD}(dd\\b[^\\n;|&]*\\bof=[^\\n;|&]+)`, 'g') },
   { level: 'destructive', pattern: /(>\s*\/dev\/(?:sd|nvme|vd|xvd|hd|mapper)\S*)/g },
   { level: 'destructive', pattern: new RegExp(`${CMD}(find\\b[^\\n;|&]*\\s-delete\\b)`, 'g') },
   { level: 'destructive', pattern: new RegExp(`${CMD}((?:chmod|chown|chgrp)\\s+(?:-\\S*\\s+)*-\\S*R\\S*\\s+[^\\n;|&]*)`, 'g') },
@@ -32,11 +35,11 @@ const RULES: Rule[] = [
   { level: 'destructive', pattern: new RegExp(`${CMD}(kubectl\\s+delete\\b[^\\n;|&]*)`, 'g') },
   { level: 'destructive', pattern: new RegExp(`${CMD}(terraform\\s+destroy\\b[^\\n;|&]*)`, 'g') },
   // SQL and scheduler commands passed through a client (snowsql -q "…", heredocs).
-  { level: 'destructive', pattern: /\b(DROP\s+(?:TABLE|VIEW|SCHEMA|DATABASE|WAREHOUSE|STAGE|PIPE|TASK|STREAM|ROLE|USER|INTEGRATION|SEQUENCE|FUNCTION|PROCEDURE)\b(?:\s+IF\s+EXISTS)?\s+[\w."$]+)/gi },
-  { level: 'destructive', pattern: /\b(TRUNCATE\s+(?:TABLE\s+)?(?:IF\s+EXISTS\s+)?[\w."$]+)/gi },
-  { level: 'destructive', pattern: /\b(DELETE\s+FROM\s+[\w."$]+)(?![^;]*\bWHERE\b)/gi },
-  { level: 'destructive', pattern: /\b(UPDATE\s+[\w."$]+\s+SET\b)(?![^;]*\bWHERE\b)/gi },
-  { level: 'destructive', pattern: /\b(ALTER\s+(?:WAREHOUSE|TASK|PIPE)\s+[\w."$]+\s+SUSPEND)\b/gi },
+  { level: 'destructive', pattern: new RegExp(`\\b(DROP\\s+(?:TABLE|VIEW|SCHEMA|DATABASE|WAREHOUSE|STAGE|PIPE|TASK|STREAM|ROLE|USER|INTEGRATION|SEQUENCE|FUNCTION|PROCEDURE)\\b(?:\\s+IF\\s+EXISTS)?\\s+${IDENT})`, 'gi') },
+  { level: 'destructive', pattern: new RegExp(`\\b(TRUNCATE\\s+(?:TABLE\\s+)?(?:IF\\s+EXISTS\\s+)?${IDENT})`, 'gi') },
+  { level: 'destructive', pattern: new RegExp(`\\b(DELETE\\s+FROM\\s+${IDENT})(?![^;]*\\bWHERE\\b)`, 'gi') },
+  { level: 'destructive', pattern: new RegExp(`\\b(UPDATE\\s+${IDENT}\\s+SET\\b)(?![^;]*\\bWHERE\\b)`, 'gi') },
+  { level: 'destructive', pattern: new RegExp(`\\b(ALTER\\s+(?:WAREHOUSE|TASK|PIPE)\\s+${IDENT}\\s+SUSPEND)\\b`, 'gi') },
   { level: 'destructive', pattern: /\b(sendevent\b[^\n;|&]*-E\s+(?:KILLJOB|DELETEJOB|DELETEBOX|FORCE_STARTJOB)\b[^\n;|&]*)/gi },
   { level: 'destructive', pattern: /\b(delete_(?:job|box)\s*:\s*\S+)/gi },
   // Writes.
@@ -52,7 +55,7 @@ const RULES: Rule[] = [
   { level: 'write', pattern: new RegExp(`${CMD}(terraform\\s+(?:apply|import|taint)\\b[^\\n;|&]*)`, 'g') },
   { level: 'write', pattern: new RegExp(`${CMD}((?:apt|apt-get|yum|dnf|pip3?|npm|pnpm|yarn)\\s+(?:install|remove|uninstall|upgrade|update|add|ci)\\b[^\\n;|&]*)`, 'g') },
   { level: 'write', pattern: new RegExp(`${CMD}((?:sendevent|jil|ctm\\s+run|ctm\\s+deploy)\\b[^\\n;|&]*)`, 'g') },
-  { level: 'write', pattern: /\b((?:INSERT\s+INTO|MERGE\s+INTO|COPY\s+INTO|CREATE\s+(?:OR\s+REPLACE\s+)?\w+|ALTER\s+\w+|GRANT\s+\w+|REVOKE\s+\w+|UPDATE\s+[\w."$]+\s+SET|DELETE\s+FROM|PUT\s+file:|REMOVE\s+@|CALL\s+\w+|EXECUTE\s+TASK)\b[^;\n]*)/gi },
+  { level: 'write', pattern: new RegExp(`\\b((?:INSERT\\s+INTO|MERGE\\s+INTO|COPY\\s+INTO|CREATE\\s+(?:OR\\s+REPLACE\\s+)?\\w+|ALTER\\s+\\w+|GRANT\\s+\\w+|REVOKE\\s+\\w+|UPDATE\\s+${IDENT}\\s+SET|DELETE\\s+FROM|PUT\\s+file:|REMOVE\\s+@|CALL\\s+\\w+|EXECUTE\\s+TASK)\\b[^;\\n"']*)`, 'gi') },
 ];
 
 /** Classify shell code for the guard: destructive beats write beats read. */

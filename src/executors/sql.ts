@@ -60,6 +60,8 @@ export const sqlExecutor: Executor = {
   run(context: ExecutionContext): AsyncIterable<ExecutorEvent> {
     return runSql(context);
   },
+
+  fill: fillSql,
 };
 
 async function* runSql(context: ExecutionContext): AsyncGenerator<ExecutorEvent> {
@@ -150,7 +152,7 @@ async function* runSql(context: ExecutionContext): AsyncGenerator<ExecutorEvent>
       const where = statements.length > 1 ? `statement ${i + 1} of ${statements.length} (${verdict.kind}): ` : '';
       const result = fail(
         failure,
-        { queryIds: queryIds(records), retrySafe: Boolean(failure.network) && records.every((r) => classifyLevel(statements[r.index - 1]!) === 'read') },
+        { queryIds: queryIds(records), ...retryAdvice(failure, verdict) },
         where,
       );
       if (outcome.interrupted && result.type === 'result') result.result.interrupted = outcome.interrupted;
@@ -314,8 +316,10 @@ function csvPath(context: ExecutionContext, index: number, count: number): strin
   return path.join(context.artefactDir, `${base}${count > 1 ? `-${index + 1}` : ''}.csv`);
 }
 
-function classifyLevel(statement: Statement): string {
-  return classifyStatement(statement).level;
+/** A write cut off by the network may have run: not safe to run again. A SQL error says nothing either way. */
+function retryAdvice(failure: SqlFailure, verdict: StatementClass): Pick<ActionResult, 'retrySafe'> {
+  if (!failure.network || failure.cancelled) return {};
+  return { retrySafe: verdict.level === 'read' };
 }
 
 function queryIds(records: StatementRecord[]): string[] {

@@ -56,6 +56,9 @@ export interface SessionIdentity {
   warehouse: string | null;
 }
 
+/** How long a cancelled statement may take to confirm before baton stops waiting for it. */
+const CANCEL_GRACE_MS = 2000;
+
 /** Statements whose effect lives in the session, replayed after a reconnect. */
 const SESSION_CONTEXT = /^\s*(USE\s|ALTER\s+SESSION\s|SET\s)/i;
 
@@ -207,6 +210,9 @@ function runStatement(connection: SdkConnection, sqlText: string, options: State
       statement?.cancel(() => {});
       stream?.destroy?.();
       if (stream) finish({ columns: [], rows: 0, firstRows: [] });
+      // The driver may be resending the request through a broken network and never call back:
+      // give the cancel a moment to be answered, then stop waiting.
+      else setTimeout(() => finish({ columns: [], rows: 0, firstRows: [] }), CANCEL_GRACE_MS).unref();
     };
     const onAbort = () => cancel(isTimeout(options.signal?.reason) ? 'timeout' : 'aborted');
     options.signal?.addEventListener('abort', onAbort, { once: true });
@@ -257,6 +263,7 @@ function runStatement(connection: SdkConnection, sqlText: string, options: State
 }
 
 function isTimeout(reason: unknown): boolean {
+  if (typeof reason === 'symbol') return reason.description === 'timeout';
   return reason instanceof Error && (reason.name === 'TimeoutError' || /timeout|timed out/i.test(reason.message));
 }
 

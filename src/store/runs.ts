@@ -91,7 +91,7 @@ export async function latestRuns(stateDir: string, filter: RunFilter = {}): Prom
 }
 
 /** A filesystem error as a {@link StateError} naming the path and what to do. */
-export function stateError(error: unknown, path: string): StateError {
+export function stateError(error: unknown, path: string, verb: 'write' | 'read' = 'write'): StateError {
   const code = (error as NodeJS.ErrnoException)?.code;
   switch (code) {
     case 'EACCES':
@@ -101,12 +101,12 @@ export function stateError(error: unknown, path: string): StateError {
     case 'ENOTDIR':
     case 'EEXIST':
     case 'EISDIR':
-      return new StateError(`cannot write ${path}: part of that path is not a folder (use --state-dir or BATON_STATE_DIR to point elsewhere)`, 'unwritable');
+      return new StateError(`cannot ${verb} ${path}: part of that path is not a folder (use --state-dir or BATON_STATE_DIR to point elsewhere)`, 'unwritable');
     case 'ENOSPC':
     case 'EDQUOT':
       return new StateError(`cannot write ${path}: no space left on the device (free some space, or use --state-dir elsewhere)`, 'full');
     default:
-      return new StateError(`cannot write ${path}: ${(error as Error)?.message ?? String(error)}`, 'other');
+      return new StateError(`cannot ${verb} ${path}: ${(error as Error)?.message ?? String(error)}`, 'other');
   }
 }
 
@@ -163,7 +163,7 @@ class FileStore implements RunStore {
       names = await readdir(this.#paths.runs);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { runs: [], problems };
-      throw error;
+      throw stateError(error, this.#paths.runs, 'read');
     }
     const ids = names.filter((n) => n.endsWith('.json') && !n.startsWith('.')).map((n) => n.slice(0, -5));
     const sinceMs = filter.since?.getTime();

@@ -91,6 +91,13 @@ export class SessionTable {
     return session;
   }
 
+  /** The open session a session token belongs to, expired or not (logging out needs no fresh token). */
+  find(token: string | undefined): WireSession | undefined {
+    if (!token) return undefined;
+    const session = this.bySessionToken.get(token) ?? this.retired.get(token);
+    return session && !session.closed ? session : undefined;
+  }
+
   /** Issues a new session token for the session of a master token (`/session/token-request`). */
   renew(masterToken: string | undefined, oldSessionToken: string | undefined): WireSession {
     const session = masterToken ? this.byMasterToken.get(masterToken) : undefined;

@@ -139,7 +139,8 @@ export function createSnowflakeService(options: SnowflakeServiceOptions): Sandbo
 
   async function logout(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
     if (url.searchParams.get('delete') !== 'true') throw new WireRejection(WIRE_ERRORS.badRequest);
-    const session = sessions.authenticate(tokenOf(request));
+    const session = sessions.find(tokenOf(request));
+    if (!session) throw new WireRejection(WIRE_ERRORS.sessionGone);
     await closeSession(session);
     sendSuccess(response, null);
   }

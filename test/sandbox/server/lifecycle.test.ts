@@ -230,6 +230,15 @@ describe('the session', () => {
     expect(engine.closedSessions).toEqual(['1']);
   });
 
+  it('logs out even when the session token has expired', async () => {
+    const engine = memoryEngine();
+    const { url } = await start({ engine, tokenValidity: { sessionSeconds: 0.1 } });
+    const connection = await connect(url);
+    await sleep(200);
+    await destroy(connection);
+    expect(engine.closedSessions).toHaveLength(1);
+  });
+
   it('passes the formatting parameters the session set', async () => {
     const { url } = await start({ engine: memoryEngine() });
     const connection = await open(url);

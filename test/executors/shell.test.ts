@@ -1,0 +1,109 @@
+import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { shellExecutor } from '../../src/executors/shell.js';
+import { executorFor } from '../../src/executors/index.js';
+import { processAlive } from '../../src/store/lock.js';
+import { collect, shellContext, tempDir, waitFor } from '../helpers/context.js';
+
+describe('shell executor', () => {
+  it('is registered for shell actions', async () => {
+    expect(await executorFor('shell')).toBe(shellExecutor);
+  });
+
+  it('runs bash -eo pipefail in the runbook folder and streams every line, with the full output in the log', async () => {
+    const dir = tempDir();
+    const code = 'pwd; for i in 1 2 3; do echo "line $i"; done; echo oops >&2; echo after-pipe | cat';
+    const { result, lines, events } = await collect(shellExecutor.run(shellContext(dir, { code })));
+    // Two pipes: each stream keeps its order, the two may interleave either way.
+    const stdout = events.flatMap((e) => (e.type === 'lines' && e.stream === 'stdout' ? e.lines : []));
+    expect(stdout).toEqual([dir, 'line 1', 'line 2', 'line 3', 'after-pipe']);
+    expect(lines).toContain('oops');
+    expect(result.ok).toBe(true);
+    expect(result.fields).toMatchObject({ exit: 0, lines: 6 });
+    expect(result.fields.stdout).toBe(`${dir}\nline 1\nline 2\nline 3\nafter-pipe`);
+    expect(result.fields.stderr).toBe('oops');
+    expect(events.some((e) => e.type === 'process' && e.pid > 0)).toBe(true);
+    expect(readFileSync(join(dir, 'attempt.log'), 'utf8').split('\n')).toEqual(expect.arrayContaining(['line 1', 'line 3', 'oops', 'after-pipe']));
+  });
+
+  it('fails on the first failing command, including inside a pipeline', async () => {
+    const dir = tempDir();
+    const { result } = await collect(shellExecutor.run(shellContext(dir, { code: 'false | cat; echo not-reached' })));
+    expect(result.ok).toBe(false);
+    expect(result.fields.exit).toBe(1);
+    expect(result.fields.stdout).toBe('');
+    const failing = await collect(shellExecutor.run(shellContext(dir, { code: 'echo before; echo "no such table" >&2; exit 7' })));
+    expect(failing.result.error?.message).toBe('exit 7: no such table');
+    expect(failing.result.excerpt).toBe('no such table');
+  });
+
+  it('keeps only a bounded tail in memory while the log gets everything', async () => {
+    const dir = tempDir();
+    const { result } = await collect(shellExecutor.run(shellContext(dir, { code: 'seq 1 400000' })));
+    expect(result.fields.lines).toBe(400000);
+    const stdout = result.fields.stdout as string;
+    expect(stdout.length).toBeLessThanOrEqual(1024 * 1024);
+    expect(stdout.endsWith('399999\n400000')).toBe(true);
+    expect(result.fields.stdoutTruncated).toBe(true);
+    const log = readFileSync(join(dir, 'attempt.log'), 'utf8');
+    expect(log.startsWith('1\n2\n3\n')).toBe(true);
+    expect(log.split('\n').length).toBe(400001);
+  });
+
+  it('cancelling kills the whole process group, grandchildren too', async () => {
+    const dir = tempDir();
+    const controller = new AbortController();
+    const context = shellContext(dir, { code: '(sleep 60; echo never) & echo $! > grandchild.pid; sleep 60' }, { signal: controller.signal });
+    const running = collect(shellExecutor.run(context));
+    const pidFile = join(dir, 'grandchild.pid');
+    await waitFor(() => existsSync(pidFile) && readFileSync(pidFile, 'utf8').trim() !== '', 10_000, 'the grandchild pid');
+    const grandchild = Number(readFileSync(pidFile, 'utf8'));
+    expect(processAlive(grandchild)).toBe(true);
+    controller.abort();
+    const { result } = await running;
+    expect(result.interrupted).toBe('aborted');
+    expect(result.ok).toBe(false);
+    await waitFor(() => !processAlive(grandchild), 10_000, 'the grandchild to die');
+  });
+
+  it('gives the child baton facts and plain variables, and a secret only when the action names it', async () => {
+    const dir = tempDir();
+    const variables = { WH: 'ETL_WH', TOKEN: 'tok-123' };
+    const plain = await collect(
+      shellExecutor.run(shellContext(dir, { code: 'echo "$BATON_ENV $BATON_RUN_ID $BATON_VAR_WH"; env | grep -c "^BATON_VAR_TOK" || true' }, { variables, secretNames: ['TOKEN'], secrets: ['tok-123'] })),
+    );
+    expect(plain.lines).toEqual(['sandbox test-run ETL_WH', '0']);
+    const named = await collect(
+      shellExecutor.run(shellContext(dir, { code: 'test -n "$BATON_VAR_TOKEN" && echo "token is $BATON_VAR_TOKEN"' }, { variables, secretNames: ['TOKEN'], secrets: ['tok-123'] })),
+    );
+    expect(named.lines).toEqual(['token is ••••••']);
+    expect(readFileSync(join(dir, 'attempt.log'), 'utf8')).not.toContain('tok-123');
+  });
+
+  it('runs in the action cwd the runner gives it', async () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'sub'));
+    writeFileSync(join(dir, 'sub', 'here.txt'), 'x');
+    const context = { ...shellContext(dir, { code: 'ls' }), cwd: join(dir, 'sub') };
+    const { lines } = await collect(shellExecutor.run(context));
+    expect(lines).toEqual(['here.txt']);
+  });
+
+  it('reports a folder that does not exist as a failed result, not a throw', async () => {
+    const dir = tempDir();
+    const context = { ...shellContext(dir, { code: 'echo hi' }), cwd: join(dir, 'missing') };
+    const { result } = await collect(shellExecutor.run(context));
+    expect(result.ok).toBe(false);
+    expect(result.error?.message).toMatch(/cannot start bash in .*missing/);
+  });
+
+  it('does not wait forever for background children that keep the output open', async () => {
+    const dir = tempDir();
+    const { result } = await collect(shellExecutor.run(shellContext(dir, { code: 'sleep 30 & echo $!' })));
+    expect(result.ok).toBe(true);
+    const background = Number(result.fields.stdout);
+    expect(processAlive(background)).toBe(true);
+    process.kill(background);
+  });
+});
