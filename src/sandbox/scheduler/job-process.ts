@@ -2,8 +2,8 @@
 // a kill reaches everything the command started, with output written to files as an agent would.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, closeSync } from 'node:fs';
-import { delimiter, dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { delimiter, dirname } from 'node:path';
+import { sandboxBin } from '../../scheduler/sandbox-endpoints.js';
 
 /** How one job process ended. */
 export interface JobExit {
@@ -85,17 +85,6 @@ export function startJobProcess(job: JobCommand): JobProcess {
   };
 }
 
-/** The folder of the repository this code runs from (the one holding baton's package.json). */
-export function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'sandbox', 'bin'))) return dir;
-    const parent = dirname(dir);
-    if (parent === dir) return process.cwd();
-    dir = parent;
-  }
-}
-
 /**
  * The environment job commands run with: the sandbox's own, plus `sandbox/bin` first on PATH so a
  * job can call the scheduler CLIs and `baton` the way it would on a real agent.
@@ -104,7 +93,6 @@ export function jobEnvironment(extra: Record<string, string | undefined>): Recor
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env)) if (value !== undefined) env[key] = value;
   for (const [key, value] of Object.entries(extra)) if (value !== undefined) env[key] = value;
-  const bin = join(packageRoot(), 'sandbox', 'bin');
-  env.PATH = [bin, env.PATH ?? ''].filter(Boolean).join(delimiter);
+  env.PATH = [sandboxBin(), env.PATH ?? ''].filter(Boolean).join(delimiter);
   return env;
 }

@@ -2,7 +2,7 @@
 // that needs only the schedulers. Runs until Ctrl-C; state survives restarts in the data folder.
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_SANDBOX_PORT, SANDBOX_CONTROLM_USER, startSchedulerFakes } from './index.js';
+import { DEFAULT_SANDBOX_PORT, SANDBOX_CONTROLM_PASSWORD, SANDBOX_CONTROLM_USER, startSchedulerFakes } from './index.js';
 
 const usage = 'usage: scheduler-fakes [--port 8085] [--host 127.0.0.1] [--data-dir state/sandbox] [--instance SBX]';
 
@@ -44,7 +44,7 @@ async function main(): Promise<number> {
   process.stdout.write(
     [
       `AutoSys fake   ${fakes.url}/autosys  (instance ${values.instance}; CLIs in sandbox/bin, export BATON_AUTOSYS_URL=${fakes.url}/autosys)`,
-      `Control-M fake ${fakes.url}/automation-api  (user ${SANDBOX_CONTROLM_USER}, password ${SANDBOX_CONTROLM_USER}, API key sandbox-api-key)`,
+      `Control-M fake ${fakes.url}/automation-api  (user ${SANDBOX_CONTROLM_USER}, password ${SANDBOX_CONTROLM_PASSWORD}, API key sandbox-api-key)`,
       `state and job output in ${dataDir}; Ctrl-C to stop`,
       '',
     ].join('\n'),

@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
+import { SANDBOX_CONTROLM_LOGIN } from '../../../scheduler/sandbox-endpoints.js';
 import type { SandboxService, SandboxServiceOptions } from '../../service.js';
 import { readBody, routeOf, sendJson, sendText } from '../http.js';
 import { apiError, ApiError, apiTime, compactTime, controlmData, fill, type JobInstance } from './model.js';
@@ -31,10 +32,10 @@ export interface ControlmService extends SandboxService {
   expireTokens(): void;
 }
 
-/** Default credentials of the sandbox's Control-M (not secrets: the fake runs on this machine only). */
-export const SANDBOX_CONTROLM_USER = 'sandbox';
+/** Default user of the sandbox's Control-M (not a secret: the fake runs on this machine only). */
+export const SANDBOX_CONTROLM_USER = SANDBOX_CONTROLM_LOGIN.user;
 /** Default password of the sandbox's Control-M user. */
-export const SANDBOX_CONTROLM_PASSWORD = 'sandbox';
+export const SANDBOX_CONTROLM_PASSWORD = SANDBOX_CONTROLM_LOGIN.password;
 
 const PREFIX = '/automation-api';
 

@@ -183,7 +183,9 @@ export class ControlmWorkbench {
     const predecessors = flowPredecessors(folder.definition);
     for (const name of chosen) {
       const definition = folder.definition[name] as Record<string, unknown>;
-      const job = this.newInstance(runId, folderRow.orderId, name, folder.name, jobTypeWord(definition.Type), definition, orderDate, variables);
+      // Jobs inherit what their folder sets and they do not (Application, SubApplication, Host, RunAs).
+      const inherited = { ...pick(folder.definition, ['Application', 'SubApplication', 'Host', 'RunAs']), ...definition };
+      const job = this.newInstance(runId, folderRow.orderId, name, folder.name, jobTypeWord(definition.Type), inherited, orderDate, variables);
       const flowScope = request.independentFlow ? runId : folderRow.orderId;
       job.waitFor = [
         ...(predecessors.get(name) ?? []).map((before) => flowEvent(flowScope, before, name)),
@@ -616,6 +618,10 @@ function jobTypeWord(type: unknown): string {
 
 function wildcard(pattern: string): RegExp {
   return new RegExp('^' + pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*') + '$');
+}
+
+function pick(source: Record<string, unknown>, keys: string[]): Record<string, unknown> {
+  return Object.fromEntries(keys.filter((key) => source[key] !== undefined).map((key) => [key, source[key]]));
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

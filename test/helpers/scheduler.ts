@@ -1,0 +1,122 @@
+// Shared by the scheduler tests: the fakes on a random port with short timings, an execution
+// context built the way the engine builds one, and a collector for an executor's events.
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Environment } from '../../src/config/environment.js';
+import type { ActionResult, ExecutionContext, ExecutorEvent, RunScope } from '../../src/executors/types.js';
+import type { ActionKind, Runbook } from '../../src/runbook/model.js';
+import { startSchedulerFakes, type SchedulerFakes, type SchedulerFakesOptions } from '../../src/sandbox/scheduler/index.js';
+
+/** The repository root. */
+export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** The folder of the AutoSys CLI fakes. */
+export const sandboxBin = join(repoRoot, 'sandbox', 'bin');
+
+/** Fail early with a useful message when the CLI fakes' bundle is missing. */
+export function requireBuild(): void {
+  if (!existsSync(join(repoRoot, 'dist', 'autosys-cli.js'))) {
+    throw new Error('dist/autosys-cli.js is missing: run `npm run build` first (npm test does)');
+  }
+}
+
+/** A fresh temporary folder. */
+export function tempDir(prefix = 'baton-scheduler-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** Both fakes on a random port, fast, with their data in a temp folder. */
+export async function startFakes(options: Partial<SchedulerFakesOptions> = {}): Promise<SchedulerFakes & { dataDir: string }> {
+  const dataDir = options.dataDir ?? tempDir('baton-fakes-');
+  const fakes = await startSchedulerFakes({
+    port: 0,
+    dataDir,
+    ...options,
+    autosys: { timings: { startingMs: 20, restartMs: 50, watchPollMs: 50 }, ...options.autosys },
+    controlm: { timings: { submitMs: 20, rerunUnitMs: 50 }, ...options.controlm },
+  });
+  return Object.assign(fakes, { dataDir });
+}
+
+/** An environment pointed at the fakes. */
+export function sandboxEnvironment(fakes: { url: string }, overrides: Partial<Environment> = {}): Environment {
+  return {
+    name: 'practice',
+    protected: false,
+    sandbox: true,
+    variables: {},
+    autosys: { bin: sandboxBin, env: { BATON_AUTOSYS_URL: `${fakes.url}/autosys` } },
+    controlm: { endpoint: `${fakes.url}/automation-api`, user: 'sandbox', passwordVariable: 'CTM_PASSWORD' },
+    ...overrides,
+  };
+}
+
+/** A run scope like the engine's: shared values and clean-ups run by `close()`. */
+export function testScope(): RunScope & { close(): Promise<void> } {
+  const values = new Map<string, unknown>();
+  const cleanups: (() => Promise<void> | void)[] = [];
+  return {
+    runId: 'test-run',
+    get<T>(key: string, create: () => T): T {
+      if (!values.has(key)) values.set(key, create());
+      return values.get(key) as T;
+    },
+    onClose(cleanup) {
+      cleanups.push(cleanup);
+    },
+    async close() {
+      for (const cleanup of cleanups.reverse()) await cleanup();
+    },
+  };
+}
+
+/** What a test can set on the context. */
+export interface ContextOptions {
+  kind: ActionKind;
+  code: string;
+  environment: Environment;
+  /** Folder holding the runbook (default: a new temp folder). */
+  folder?: string;
+  variables?: Record<string, string>;
+  secrets?: string[];
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  scope?: RunScope;
+}
+
+/** An execution context as the engine would build it for one action. */
+export function executionContext(options: ContextOptions): ExecutionContext {
+  const folder = options.folder ?? tempDir('baton-runbook-');
+  const runbookPath = join(folder, 'practice.md');
+  if (!existsSync(runbookPath)) writeFileSync(runbookPath, '# Practice\n');
+  const action = { index: 0, id: 'step/1', kind: options.kind, lang: options.kind, code: options.code, attrs: { extra: {} }, pos: { line: 10, column: 1 } };
+  const step = { id: 'step', index: 0, title: 'Step', prose: '', actions: [action], checks: [], pos: { line: 8, column: 1 }, hash: 'x' };
+  const runbook: Runbook = {
+    id: 'practice', path: runbookPath, title: 'Practice', tags: [], requires: [], variables: [], intro: '', steps: [step], hash: 'x',
+  };
+  const logs = tempDir('baton-logs-');
+  return {
+    runbook, step, action, environment: options.environment, code: options.code, shownCode: options.code,
+    variable: (name) => options.variables?.[name] ?? options.environment.variables[name],
+    secrets: options.secrets ?? [],
+    cwd: folder,
+    logFile: join(logs, 'attempt.log'),
+    artefactDir: join(logs, 'artefacts'),
+    operator: 'tester',
+    ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+    attempt: 1,
+    scope: options.scope ?? testScope(),
+    signal: options.signal ?? new AbortController().signal,
+  };
+}
+
+/** Every event of one run, and its result. */
+export async function collect(events: AsyncIterable<ExecutorEvent>): Promise<{ events: ExecutorEvent[]; result: ActionResult }> {
+  const seen: ExecutorEvent[] = [];
+  for await (const event of events) seen.push(event);
+  const last = seen.at(-1);
+  if (last?.type !== 'result') throw new Error('the executor did not end with a result event');
+  return { events: seen, result: last.result };
+}
