@@ -28,6 +28,7 @@ export const ATTRIBUTE_NAMES = [
   'name', 'timeout', 'retries', 'retry-delay', 'expect', 'capture', 'confirm', 'danger', 'env',
   'on-fail', 'watch', 'interactive', 'cwd', 'csv',
 ];
+const KNOWN = new Set(ATTRIBUTE_NAMES);
 
 // Runme writes these for its own use; they are kept (in `extra`) without a warning.
 const RUNME_ATTRIBUTES = [
@@ -35,11 +36,11 @@ const RUNME_ATTRIBUTES = [
   'mime-type', 'category', 'interpreter', 'skip-prompts', 'promptenv',
 ];
 
-const ONLY_FOR: Record<string, ActionKind[]> = {
-  interactive: ['shell'],
-  cwd: ['shell'],
-  csv: ['sql'],
-};
+const ONLY_FOR: [key: 'interactive' | 'cwd' | 'csv', kinds: ActionKind[]][] = [
+  ['interactive', ['shell']],
+  ['cwd', ['shell']],
+  ['csv', ['sql']],
+];
 
 /** A fenced block's info string, read. */
 export interface InfoString {
@@ -49,8 +50,8 @@ export interface InfoString {
   attrs: ActionAttributes;
   /** Where each attribute is written, by its kebab-case name. */
   attrPos: Record<string, SourcePos>;
-  /** Where each attribute's value starts (inside any quotes), by its kebab-case name. */
-  valuePos: Record<string, SourcePos>;
+  /** Where the `expect` value starts (inside its quotes), to point into the expression. */
+  expectPos?: SourcePos;
 }
 
 interface RawAttribute {
@@ -84,15 +85,14 @@ export function readInfoString(info: string, pos: SourcePos, problems: ProblemLi
   const kind: ActionKind = Object.hasOwn(RUNNABLE_LANGUAGES, lowered) ? RUNNABLE_LANGUAGES[lowered]! : 'display';
   const attrs: ActionAttributes = { extra: {} };
   const attrPos: Record<string, SourcePos> = {};
-  const valuePos: Record<string, SourcePos> = {};
+  let expectPos: SourcePos | undefined;
   for (const attr of raw) {
     if (attr.key.startsWith('.')) continue;
     const key = attr.key.startsWith('#') ? 'name' : kebab(attr.key);
     const value = attr.key.startsWith('#') ? attr.key.slice(1) : attr.value;
     if (Object.hasOwn(attrPos, key)) problems.warning(at(attr.offset), `attribute ${key} is given twice; the last one counts`);
     put(attrPos, key, at(attr.offset));
-    put(valuePos, key, at(attr.valueOffset));
-    if (!ATTRIBUTE_NAMES.includes(key)) {
+    if (!KNOWN.has(key)) {
       put(attrs.extra, key, value);
       if (kind !== 'display' && !RUNME_ATTRIBUTES.includes(key)) {
         problems.warning(
@@ -102,20 +102,23 @@ export function readInfoString(info: string, pos: SourcePos, problems: ProblemLi
       }
       continue;
     }
-    setAttribute(attrs, key, value, valuePos[key]!, problems);
+    const valuePos = at(attr.valueOffset);
+    if (key === 'expect') expectPos = valuePos;
+    setAttribute(attrs, key, value, valuePos, problems);
   }
   checkFit(lang, kind, attrs, attrPos, pos, problems);
-  return { lang, kind, attrs, attrPos, valuePos };
+  return { lang, kind, attrs, attrPos, expectPos };
+}
+
+/** The value as text, or a problem when the attribute was written bare (`timeout`) or empty. */
+function textOf(key: string, value: string | true, pos: SourcePos, problems: ProblemList): string | undefined {
+  const text = value === true ? '' : value.trim();
+  if (text === '') problems.error(pos, `attribute ${key} needs a value, e.g. ${EXAMPLES[key]}`);
+  return text === '' ? undefined : text;
 }
 
 function setAttribute(attrs: ActionAttributes, key: string, value: string | true, pos: SourcePos, problems: ProblemList): void {
-  const needText = (): string | undefined => {
-    if (value === true || value.trim() === '') {
-      problems.error(pos, `attribute ${key} needs a value, e.g. ${EXAMPLES[key]}`);
-      return undefined;
-    }
-    return value.trim();
-  };
+  const needText = (): string | undefined => textOf(key, value, pos, problems);
   switch (key) {
     case 'name':
     case 'cwd':
@@ -222,8 +225,8 @@ function checkFit(
     }
     return;
   }
-  for (const [key, kinds] of Object.entries(ONLY_FOR)) {
-    if (attrPos[key] && attrs[key as keyof ActionAttributes] !== undefined && !kinds.includes(kind)) {
+  for (const [key, kinds] of ONLY_FOR) {
+    if (attrs[key] !== undefined && attrPos[key] && !kinds.includes(kind)) {
       problems.warning(attrPos[key]!, `${key} applies to ${kinds.join(', ')} actions only; it has no effect on a ${kind} action`);
     }
   }
@@ -312,8 +315,14 @@ function readPairs(info: string, from: number, to: number, at: (offset: number) 
     i++;
     let value = '';
     const valueOffset = info[i] === '"' || info[i] === "'" ? i + 1 : i;
-    if (info[i] === '"' || info[i] === "'") {
-      const quoteMark = info[i]!;
+    const quoteMark = info[i];
+    const close = quoteMark === '"' || quoteMark === "'" ? info.indexOf(quoteMark, i + 1) : -1;
+    const quoted = close >= 0 && close < to ? info.slice(i + 1, close) : undefined;
+    if (quoted !== undefined && !quoted.includes('\\')) {
+      // The usual case, a quoted value without escapes, in one slice.
+      value = quoted;
+      i = close + 1;
+    } else if (quoteMark === '"' || quoteMark === "'") {
       i++;
       let closed = false;
       while (i < to) {
