@@ -130,6 +130,7 @@ export async function testConnection(name: string | undefined, options: Connecti
       return EXIT.ok;
     } finally {
       await session.close();
+      await target.release?.();
     }
   } catch (error) {
     if (error instanceof ConnectionError) {

@@ -9,6 +9,7 @@ import { EXIT, type ExitCode } from '../exit-codes.js';
 import { SANDBOX_DEFAULTS } from '../sandbox/engine-api.js';
 import { liveHolder, processAlive, SandboxBusyError, type SandboxHolder } from '../sandbox/lock.js';
 import { probeSandbox, type SandboxStatus } from '../sandbox/probe.js';
+import { resolveStateDir } from '../store/paths.js';
 
 /** Options every sandbox subcommand shares. */
 export interface SandboxCommandOptions {
@@ -37,7 +38,7 @@ const MARKER = '.baton-sandbox';
 /** The sandbox data folder: `--data`, else `sandbox` under `--state-dir`, `$BATON_STATE_DIR` or `./state`. */
 export function dataDirOf(options: SandboxCommandOptions): string {
   if (options.data) return resolve(options.data);
-  return resolve(options.stateDir ?? process.env.BATON_STATE_DIR ?? 'state', 'sandbox');
+  return join(resolveStateDir(options.stateDir), 'sandbox');
 }
 
 function portOf(options: SandboxCommandOptions, out: Output): number | undefined {
@@ -66,6 +67,8 @@ export async function sandboxStart(options: SandboxCommandOptions & { detach?: b
 
   const [{ startSandbox, fileLog, PortInUseError }, { SANDBOX_SERVICES }] = await Promise.all([import('../sandbox/host.js'), import('../sandbox/services.js')]);
   const toFile = fileLog(dataDir);
+  // Log lines are shown while serving; start-up and shutdown have lines of their own below.
+  let echo = false;
   let sandbox;
   try {
     sandbox = await startSandbox({
@@ -74,7 +77,7 @@ export async function sandboxStart(options: SandboxCommandOptions & { detach?: b
       services: SANDBOX_SERVICES,
       log: (line) => {
         toFile(line);
-        out.out(`  ${line}`);
+        if (echo) out.out(`  ${line}`);
       },
     });
   } catch (error) {
@@ -88,10 +91,12 @@ export async function sandboxStart(options: SandboxCommandOptions & { detach?: b
   }
   for (const line of banner(sandbox.url, dataDir, sandbox.services)) out.out(line);
   out.out('Press Ctrl-C to stop.');
+  echo = true;
   const signal = await new Promise<NodeJS.Signals>((resolveSignal) => {
     process.once('SIGINT', () => resolveSignal('SIGINT'));
     process.once('SIGTERM', () => resolveSignal('SIGTERM'));
   });
+  echo = false;
   out.out(`${signal === 'SIGINT' ? 'Ctrl-C' : signal}: stopping the sandbox…`);
   await sandbox.stop();
   out.out('Sandbox stopped; its data stays in ' + dataDir + '.');

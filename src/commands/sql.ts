@@ -100,12 +100,14 @@ export async function sql(options: SqlOptions): Promise<number> {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   let session: Session | undefined;
+  let release: (() => Promise<void>) | undefined;
   try {
     const target = await resolveTarget({
       ...(environment ? { environment } : {}),
       ...(options.connection ? { connection: options.connection } : {}),
       ...(options.stateDir ? { stateDir: options.stateDir } : {}),
     });
+    release = target.release;
     for (const warning of target.warnings) say(`warning: ${warning}`);
     session = await SnowflakeSession.open(target.connection, { ...(target.accessUrl ? { accessUrl: target.accessUrl } : {}), signal: controller.signal });
     const tag = JSON.stringify({ app: 'baton', command: 'sql', env: environment?.name ?? null, job: process.env.AUTO_JOB_NAME ?? process.env.CTM_JOBNAME ?? undefined });
@@ -141,6 +143,7 @@ export async function sql(options: SqlOptions): Promise<number> {
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
     await session?.close();
+    await release?.();
   }
 }
 

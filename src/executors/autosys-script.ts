@@ -3,7 +3,7 @@
 // calls parseAutosysScript to report mistakes with line numbers before anything runs.
 import { autosysStatus } from '../scheduler/job-state.js';
 import { parseJil } from '../scheduler/jil.js';
-import { endColumn, isTemplate, scriptLines, unknownVerb, waitOptions, type ScriptLine, type ScriptProblem } from './script-words.js';
+import { endColumn, isTemplate, misplacedOptions, scriptLines, unknownVerb, waitOptions, type ScriptLine, type ScriptProblem } from './script-words.js';
 import type { Classification } from './types.js';
 
 /** Verbs of the `autosys` language. */
@@ -24,6 +24,9 @@ export const VERB_EVENTS: Partial<Record<AutosysVerb, string>> = {
   'set-status': 'CHANGE_STATUS',
 };
 
+/** AutoSys programs a line may also call directly, as an operator types them (`autorep -J JOB`). */
+export const AUTOSYS_PROGRAM_LINES = ['sendevent', 'autorep', 'autostatus', 'autosyslog'] as const;
+
 /** Statuses `set-status` may force, as CHANGE_STATUS takes them. */
 export const SETTABLE_STATUSES = ['SUCCESS', 'FAILURE', 'TERMINATED', 'INACTIVE'];
 
@@ -32,7 +35,9 @@ export type AutosysCommand =
   | { verb: Exclude<AutosysVerb, 'set-status' | 'wait' | 'deploy'>; job: string; line: number }
   | { verb: 'set-status'; job: string; status: string; line: number }
   | { verb: 'wait'; job: string; statuses: string[]; timeoutMs?: number; everyMs?: number; line: number }
-  | { verb: 'deploy'; file: string; line: number };
+  | { verb: 'deploy'; file: string; line: number }
+  /** A program called as written: `sendevent -E FORCE_STARTJOB -J JOB`. */
+  | { verb: 'command'; program: (typeof AUTOSYS_PROGRAM_LINES)[number]; args: string[]; line: number };
 
 /** What {@link parseAutosysScript} found. */
 export interface ParsedAutosysScript {
@@ -56,11 +61,18 @@ export function parseAutosysScript(code: string): ParsedAutosysScript {
 
 function parseLine(line: ScriptLine, problems: ScriptProblem[]): AutosysCommand | undefined {
   const [verbWord, target, ...rest] = line.words;
-  const verb = verbWord!.text.toLowerCase() as AutosysVerb;
-  if (!AUTOSYS_VERBS.includes(verb)) {
-    problems.push(unknownVerb(line, AUTOSYS_VERBS, 'autosys'));
+  const program = AUTOSYS_PROGRAM_LINES.find((p) => p === verbWord!.text);
+  if (program) return programLine(line, program, problems);
+  if (verbWord!.text === 'jil') {
+    problems.push({ line: line.line, column: verbWord!.column, message: 'jil reads definitions from its input: write them in a jil block, or use deploy FILE.jil' });
     return undefined;
   }
+  const verb = verbWord!.text.toLowerCase() as AutosysVerb;
+  if (!AUTOSYS_VERBS.includes(verb)) {
+    problems.push(unknownVerb(line, [...AUTOSYS_VERBS, ...AUTOSYS_PROGRAM_LINES], 'autosys'));
+    return undefined;
+  }
+  misplacedOptions(line, problems);
   const problem = (column: number, message: string): undefined => {
     problems.push({ line: line.line, column, message });
     return undefined;
@@ -109,6 +121,33 @@ function parseLine(line: ScriptLine, problems: ScriptProblem[]): AutosysCommand 
   }
 }
 
+// A program line keeps every word as an argument; sendevent must name its event.
+function programLine(line: ScriptLine, program: (typeof AUTOSYS_PROGRAM_LINES)[number], problems: ScriptProblem[]): AutosysCommand | undefined {
+  const args = line.all.slice(1).map((w) => w.text);
+  if (program === 'sendevent') {
+    const event = flagValue(args, 'E');
+    if (event === undefined) {
+      problems.push({ line: line.line, column: line.all[0]!.column, message: 'sendevent needs -E EVENT, e.g. sendevent -E STARTJOB -J JB_LOAD' });
+      return undefined;
+    }
+  }
+  if ((program === 'autorep' || program === 'autostatus' || program === 'autosyslog') && args.length === 0) {
+    problems.push({ line: line.line, column: endColumn(line), message: `${program} needs -J JOB` });
+    return undefined;
+  }
+  return { verb: 'command', program, args, line: line.line };
+}
+
+/** The value of a `-X value` or `-Xvalue` flag in a program's arguments. */
+export function flagValue(args: readonly string[], letter: string): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === `-${letter}`) return args[i + 1];
+    if (arg.startsWith(`-${letter}`) && arg.length > 2) return arg.slice(2);
+  }
+  return undefined;
+}
+
 /** How risky an `autosys` block is: kill is destructive, force-start always asks. */
 export function classifyAutosys(code: string): Classification {
   const { commands } = parseAutosysScript(code);
@@ -117,6 +156,15 @@ export function classifyAutosys(code: string): Classification {
   let alwaysConfirm = false;
   for (const command of commands) {
     if (command.verb === 'status' || command.verb === 'wait') continue;
+    if (command.verb === 'command') {
+      if (command.program !== 'sendevent') continue;
+      const event = flagValue(command.args, 'E') ?? '';
+      reasons.push(`${event} ${flagValue(command.args, 'J') ?? ''}`.trim());
+      if (event === 'KILLJOB' || event === 'DELETEJOB') level = 'destructive';
+      else if (level === 'read') level = 'write';
+      if (event === 'FORCE_STARTJOB') alwaysConfirm = true;
+      continue;
+    }
     if (command.verb === 'deploy') {
       level = level === 'destructive' ? level : 'write';
       reasons.push(`jil < ${command.file}`);

@@ -4,10 +4,10 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { formatDuration } from '../runbook/duration.js';
-import type { AutorepRow } from '../scheduler/autorep.js';
+import { parseAutorep, type AutorepRow } from '../scheduler/autorep.js';
 import { parseJil } from '../scheduler/jil.js';
 import { AutosysCommands, type AutosysProgramName, type CommandOutput } from './autosys-commands.js';
-import { classifyAutosys, classifyJil, parseAutosysScript, VERB_EVENTS, type AutosysCommand } from './autosys-script.js';
+import { classifyAutosys, classifyJil, flagValue, parseAutosysScript, VERB_EVENTS, type AutosysCommand } from './autosys-script.js';
 import {
   actionStream, interruptedResult, JobChanges, lastLines, pause, type ActionLog, type JobSnapshot,
 } from './scheduler-action.js';
@@ -17,6 +17,7 @@ import type { ActionResult, ExecutionContext, Executor, ExecutorEvent } from './
 const EVENT_EFFECT_MS = 10_000;
 const SANDBOX_EFFECT_MS = 2_000;
 const EVENT_POLL_MS = 250;
+const SANDBOX_POLL_MS = 100;
 const DEFAULT_WAIT_MS = 30 * 60_000;
 const DEFAULT_EVERY_MS = 30_000;
 const SANDBOX_EVERY_MS = 1_000;
@@ -50,18 +51,21 @@ function runAutosys(context: ExecutionContext, kind: 'autosys' | 'jil'): AsyncIt
   return actionStream(context, [], (log) => new AutosysRun(context, log).execute(kind));
 }
 
-/** The fields an AutoSys job contributes to `expect` and `capture`. */
+/**
+ * The fields an AutoSys job gives `expect` and `capture`: `status` as autorep prints it (`SU`),
+ * `statusName` (`SUCCESS`), and `state`, baton's word shared with Control-M (`ok`).
+ */
 function jobFields(row: AutorepRow): Record<string, unknown> {
   return {
-    name: row.name, status: row.state, schedulerStatus: row.status, code: row.code, exit: row.exit,
+    name: row.name, status: row.code, statusName: row.status, state: row.state, exit: row.exit,
     run: row.run, ntry: row.ntry, lastStart: row.lastStart, lastEnd: row.lastEnd, box: row.box ?? null,
   };
 }
 
 function snapshotFields(name: string, snapshot: JobSnapshot | null): Record<string, unknown> {
-  if (!snapshot) return { name, status: null };
-  const { state, status, ...rest } = snapshot;
-  return { name, status: state, schedulerStatus: status, ...rest };
+  if (!snapshot) return { name, status: null, statusName: null, state: null };
+  const { state, status, code, ...rest } = snapshot;
+  return { name, status: code, statusName: status, state, ...rest };
 }
 
 function snapshotOf(row: AutorepRow | undefined): JobSnapshot | null {
@@ -88,6 +92,9 @@ class AutosysRun {
   private lastRows: AutorepRow[] = [];
   private jobOutput: string | undefined;
   private wait: Record<string, unknown> | undefined;
+  /** For a jil block, `exit` is jil's own exit code. */
+  private jilExit: number | undefined;
+  private kind: 'autosys' | 'jil' = 'autosys';
 
   constructor(
     private readonly context: ExecutionContext,
@@ -95,6 +102,7 @@ class AutosysRun {
   ) {}
 
   async execute(kind: 'autosys' | 'jil'): Promise<ActionResult> {
+    this.kind = kind;
     const found = AutosysCommands.of(this.context.environment);
     if ('error' in found) return this.failed(found.error);
     const commands = found;
@@ -147,12 +155,16 @@ class AutosysRun {
       await this.waitFor(commands, command);
       return;
     }
+    if (command.verb === 'command') {
+      await this.programLine(commands, command);
+      return;
+    }
     await this.sendEvent(commands, command);
   }
 
   // ---- events ----------------------------------------------------------------------------------
 
-  private async sendEvent(commands: AutosysCommands, command: Extract<AutosysCommand, { job: string }>): Promise<void> {
+  private async sendEvent(commands: AutosysCommands, command: Exclude<AutosysCommand, { verb: 'command' | 'deploy' | 'status' | 'wait' }>): Promise<void> {
     const name = command.job;
     const before = await this.one(commands, name, command.line);
     this.changes.before(name, snapshotOf(before));
@@ -190,7 +202,7 @@ class AutosysRun {
     const args = ['-E', event, '-J', name, ...(command.verb === 'set-status' ? ['-s', command.status] : [])];
     const sent = await this.call(commands, 'sendevent', args, command.line);
     if (sent.exit !== 0) throw new StepFailure(`${event} ${name} was refused: ${schedulerSays(sent)}`);
-    const after = await this.effect(commands, name, before, command);
+    const after = await this.effect(commands, name, before, command.line, effectOf(command, before));
     this.summaries.push(before.status === after.status ? `${name} ${after.status}` : `${name}: ${before.status} → ${after.status}`);
     if (command.verb === 'start' && sameRun(before, after)) {
       throw new StepFailure(
@@ -201,28 +213,48 @@ class AutosysRun {
   }
 
   // The event is asynchronous: poll until the job shows its effect, or give up after a while.
-  private async effect(commands: AutosysCommands, name: string, before: AutorepRow, command: AutosysCommand): Promise<AutorepRow> {
-    const expected: Partial<Record<AutosysCommand['verb'], (row: AutorepRow) => boolean>> = {
-      start: (row) => !sameRun(before, row),
-      'force-start': (row) => !sameRun(before, row),
-      kill: (row) => !BUSY.has(row.status),
-      hold: (row) => row.status === 'ON_HOLD',
-      release: (row) => row.status !== 'ON_HOLD',
-      ice: (row) => row.status === 'ON_ICE',
-      unice: (row) => row.status !== 'ON_ICE',
-      'set-status': (row) => command.verb === 'set-status' && row.status === command.status,
-    };
-    const done = expected[command.verb] ?? (() => true);
+  private async effect(commands: AutosysCommands, name: string, before: AutorepRow, line: number, done: (row: AutorepRow) => boolean): Promise<AutorepRow> {
     const until = Date.now() + (this.context.environment.sandbox ? SANDBOX_EFFECT_MS : EVENT_EFFECT_MS);
     let row = before;
     for (;;) {
-      await pause(EVENT_POLL_MS, this.context.signal);
+      await pause(this.context.environment.sandbox ? SANDBOX_POLL_MS : EVENT_POLL_MS, this.context.signal);
       if (this.context.signal.aborted) return row;
-      row = await this.one(commands, name, command.line, true);
+      row = await this.one(commands, name, line, true);
       this.changes.after(name, snapshotOf(row));
       this.last = row;
       if (done(row) || Date.now() > until) return row;
     }
+  }
+
+  // ---- program lines, as an operator types them --------------------------------------------------
+
+  private async programLine(commands: AutosysCommands, command: Extract<AutosysCommand, { verb: 'command' }>): Promise<void> {
+    const named = flagValue(command.args, 'J');
+    const job = named && !named.includes('%') && named !== 'ALL' ? named : undefined;
+    if (command.program === 'sendevent') {
+      const before = job ? await this.maybe(commands, job) : undefined;
+      if (job) this.changes.before(job, snapshotOf(before));
+      const sent = await this.call(commands, 'sendevent', command.args, command.line);
+      if (sent.exit !== 0) throw new StepFailure(`sendevent ${command.args.join(' ')}: ${schedulerSays(sent)}`);
+      const event = flagValue(command.args, 'E') ?? '';
+      if (job && before && event !== 'COMMENT') {
+        const after = await this.effect(commands, job, before, command.line, (row) => !sameRun(before, row));
+        this.summaries.push(sameRun(before, after) ? `${event} ${job}: still ${after.status}` : `${event} ${job}: ${before.status} → ${after.status}`);
+      }
+      return;
+    }
+    const output = await this.call(commands, command.program, command.args, command.line);
+    if (output.exit !== 0) throw new StepFailure(`${command.program} ${command.args.join(' ')}: ${schedulerSays(output)}`);
+    if (command.program === 'autosyslog') {
+      this.jobOutput = output.stdout;
+      return;
+    }
+    // autorep prints rows to read; autostatus only a word, so the job's row is read for the fields.
+    const rows = command.program === 'autorep' ? parseAutorep(output.stdout).rows : job ? [await this.one(commands, job, command.line, true)] : [];
+    for (const row of rows) this.changes.before(row.name, snapshotOf(row));
+    this.lastRows = rows;
+    this.last = rows.find((r) => r.name === job) ?? rows[0] ?? this.last;
+    if (rows.length > 0) this.summaries.push(...rows.map((r) => `${' '.repeat(r.depth)}${r.name} ${r.status}`));
   }
 
   private unchanged(row: AutorepRow, message: string): void {
@@ -305,6 +337,7 @@ class AutosysRun {
     const names = parsed.statements.filter((s) => !s.subcommand.endsWith('_machine')).map((s) => s.name);
     for (const name of names) this.changes.before(name, snapshotOf(await this.maybe(commands, name)));
     const loaded = await this.call(commands, 'jil', [], undefined, text);
+    this.jilExit = loaded.exit;
     if (loaded.exit !== 0) throw new StepFailure(`jil refused ${source}: ${schedulerSays(loaded)}`);
     for (const name of names) {
       const row = await this.maybe(commands, name);
@@ -371,10 +404,10 @@ class AutosysRun {
     return {
       ok,
       job: last?.name ?? null,
-      status: last?.state ?? null,
-      schedulerStatus: last?.status ?? null,
-      code: last?.code ?? null,
-      exit: last?.exit ?? null,
+      status: last?.code ?? null,
+      statusName: last?.status ?? null,
+      state: last?.state ?? null,
+      exit: this.kind === 'jil' ? this.jilExit ?? null : last?.exit ?? null,
       run: last?.run ?? null,
       jobs,
       stdout: this.log.mask(this.stdout.join('')),
@@ -406,6 +439,29 @@ class AutosysRun {
       error: { message, ...(code ? { code } : {}) },
       details: this.details(),
     };
+  }
+}
+
+/** What a verb's event looks like once it has taken effect. */
+function effectOf(command: AutosysCommand, before: AutorepRow): (row: AutorepRow) => boolean {
+  switch (command.verb) {
+    case 'start':
+    case 'force-start':
+      return (row) => !sameRun(before, row);
+    case 'kill':
+      return (row) => !BUSY.has(row.status);
+    case 'hold':
+      return (row) => row.status === 'ON_HOLD';
+    case 'release':
+      return (row) => row.status !== 'ON_HOLD';
+    case 'ice':
+      return (row) => row.status === 'ON_ICE';
+    case 'unice':
+      return (row) => row.status !== 'ON_ICE';
+    case 'set-status':
+      return (row) => row.status === command.status;
+    default:
+      return () => true;
   }
 }
 

@@ -74,10 +74,14 @@ export function controlmSnapshot(job: JobRunStatus): JobSnapshot {
   };
 }
 
+/**
+ * The fields a Control-M job gives `expect` and `capture`: `status` as the API reports it
+ * (`Ended OK`), and `state`, baton's word shared with AutoSys (`ok`, `held`).
+ */
 function jobFields(job: JobRunStatus): Record<string, unknown> {
   return {
     name: job.name, jobId: job.jobId, folder: job.folder ?? null, type: job.type ?? null,
-    status: controlmState(job.status, job.held === true), schedulerStatus: job.status, held: job.held === true,
+    status: job.status, state: controlmState(job.status, job.held === true), held: job.held === true,
     numberOfRuns: job.numberOfRuns ?? 0, startTime: job.startTime ?? '', endTime: job.endTime ?? '',
   };
 }
@@ -400,14 +404,14 @@ class ControlmRun {
     const last = this.last;
     const jobs = this.listed.length > 0 ? this.listed.map(jobFields) : this.changes.list().map((c) => ({
       name: c.name,
-      ...(c.after ? { status: c.after.state, schedulerStatus: c.after.status, held: c.after.held, numberOfRuns: c.after.numberOfRuns, jobId: c.after.jobId } : { status: null }),
+      ...(c.after ? { status: c.after.status, state: c.after.state, held: c.after.held, numberOfRuns: c.after.numberOfRuns, jobId: c.after.jobId } : { status: null, state: null }),
     }));
     return {
       ok,
       job: last?.name ?? null,
       jobId: last?.jobId ?? null,
-      status: last ? controlmState(last.status, last.held === true) : null,
-      schedulerStatus: last?.status ?? null,
+      status: last?.status ?? null,
+      state: last ? controlmState(last.status, last.held === true) : null,
       held: last?.held ?? null,
       numberOfRuns: last?.numberOfRuns ?? null,
       runId: this.runId ?? null,

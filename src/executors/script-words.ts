@@ -25,6 +25,8 @@ export interface ScriptLine {
   words: Word[];
   /** `key=value` words at the end, by key. */
   options: Map<string, Word>;
+  /** Every word as written, options included, for lines passed on to a program as they are. */
+  all: Word[];
 }
 
 /** Split a block into command lines; problems for unterminated quotes or options before words. */
@@ -35,6 +37,7 @@ export function scriptLines(code: string): { lines: ScriptLine[]; problems: Scri
     const line = index + 1;
     const words = splitWords(raw.replace(/\r$/, ''), line, problems);
     if (words.length === 0) return;
+    const all = [...words];
     const options = new Map<string, Word>();
     while (words.length > 1) {
       const last = words.at(-1)!;
@@ -43,14 +46,18 @@ export function scriptLines(code: string): { lines: ScriptLine[]; problems: Scri
       words.pop();
       options.set(match[1]!.toLowerCase(), { text: match[2]!, column: last.column + match[1]!.length + 1, quoted: false });
     }
-    for (const word of words) {
-      if (!word.quoted && /^[a-z][a-z-]*=/i.test(word.text)) {
-        problems.push({ line, column: word.column, message: `option "${word.text}" must come after the job and the other words` });
-      }
-    }
-    lines.push({ line, words, options });
+    lines.push({ line, words, options, all });
   });
   return { lines, problems };
+}
+
+/** Problems for `key=value` words written before the last plain word (options come last). */
+export function misplacedOptions(line: ScriptLine, problems: ScriptProblem[]): void {
+  for (const word of line.words) {
+    if (!word.quoted && /^[a-z][a-z-]*=/i.test(word.text)) {
+      problems.push({ line: line.line, column: word.column, message: `option "${word.text}" must come after the job and the other words` });
+    }
+  }
 }
 
 function splitWords(text: string, line: number, problems: ScriptProblem[]): Word[] {

@@ -29,8 +29,8 @@ export interface StatementRecord {
   index: number;
   /** `SELECT`, `INSERT`, `CREATE TABLE`, …, from the guard's reading of it. */
   kind: string;
-  /** The statement as shown (secrets masked), cut to a few hundred characters. */
-  text: string;
+  /** The statement as shown (secrets masked), cut to a few hundred characters; absent when it is the action's only one. */
+  text?: string;
   queryId?: string;
   rows: number;
   updated?: number;
@@ -125,7 +125,8 @@ async function* runSql(context: ExecutionContext): AsyncGenerator<ExecutorEvent>
     const shown = clip(maskSecrets(statement.text, secrets), 400);
     yield { type: 'progress', message: `statement ${i + 1} of ${statements.length}: ${verdict.kind}${verdict.target ? ` ${verdict.target}` : ''}` };
     const csvFile = context.action.attrs.csv ? csvPath(context, i, statements.length) : undefined;
-    const record: StatementRecord = { index: i + 1, kind: verdict.kind, text: shown, rows: 0, durationMs: 0 };
+    // A lone statement is the action's code, which the record already holds.
+    const record: StatementRecord = { index: i + 1, kind: verdict.kind, ...(statements.length > 1 ? { text: shown } : {}), rows: 0, durationMs: 0 };
     let outcome: StatementOutcome;
     for (let attempt = 0; ; attempt++) {
       outcome = await runOne(session, statement, { tag, deadline, signal: context.signal, csvFile });
@@ -143,7 +144,7 @@ async function* runSql(context: ExecutionContext): AsyncGenerator<ExecutorEvent>
     records.push(record);
     if (outcome.queryId) yield { type: 'query', queryId: outcome.queryId, statement: shown };
     const lines = resultLines(record, outcome, statements.length, verdict, secrets);
-    for (const line of lines.shown) yield { type: 'output', stream: outcome.error ? 'stderr' : 'stdout', line };
+    yield { type: 'lines', stream: outcome.error ? 'stderr' : 'stdout', lines: lines.shown };
     await log(context, [`-- statement ${i + 1} of ${statements.length}`, shown, ...lines.logged, ''].join('\n') + '\n');
     if (outcome.error) {
       const failure: SqlFailure = { ...outcome.error };
@@ -199,6 +200,7 @@ function sessionFor(context: ExecutionContext): Promise<SnowflakeSession> {
         ...(context.stateDir ? { stateDir: context.stateDir } : {}),
       });
       slot.warnings.push(...target.warnings);
+      if (target.release) slot.release = target.release;
       return SnowflakeSession.open(target.connection, { ...(target.accessUrl ? { accessUrl: target.accessUrl } : {}), signal: context.signal });
     })();
     slot.session = opening;
@@ -212,6 +214,8 @@ function sessionFor(context: ExecutionContext): Promise<SnowflakeSession> {
 
 interface SessionSlot {
   session?: Promise<SnowflakeSession>;
+  /** Stops a sandbox started for this run, after the session is closed. */
+  release?: () => Promise<void>;
   warnings: string[];
   warned: boolean;
 }
@@ -223,6 +227,7 @@ function slotFor(context: ExecutionContext): SessionSlot {
     context.scope.onClose(async () => {
       const session = await slot.session?.catch(() => undefined);
       await session?.close();
+      await slot.release?.();
     });
     return slot;
   });

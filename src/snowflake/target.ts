@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Environment } from '../config/environment.js';
 import { ConnectionError, readConnections, resolveConnection, SANDBOX_CONNECTION, type Connection } from '../config/connections.js';
 import { formatProblem } from '../runbook/problems.js';
-import { SANDBOX_DEFAULTS } from '../sandbox/engine-api.js';
+import { resolveStateDir } from '../store/paths.js';
 
 /** A connection ready to log in with, and what the operator should know about its files. */
 export interface Target {
@@ -14,6 +14,8 @@ export interface Target {
   accessUrl?: string;
   /** Loose file permissions and other findings in the Snowflake configuration files. */
   warnings: string[];
+  /** Call when done: stops a sandbox this process started for it (no-op otherwise). */
+  release?: () => Promise<void>;
 }
 
 /** What picks the connection. */
@@ -42,36 +44,31 @@ export async function resolveTarget(request: TargetRequest): Promise<Target> {
     throw new ConnectionError(`the Snowflake configuration cannot be read:\n${broken.map(formatProblem).join('\n')}`);
   }
   const target: Target = { connection, warnings: [...catalog.warnings, ...broken.map(formatProblem)] };
-  if (connection.builtInSandbox) target.accessUrl = await sandboxUrl(request.stateDir ?? defaultStateDir(env), env);
+  if (connection.builtInSandbox) {
+    const sandbox = await reachSandbox(request.stateDir ?? resolveStateDir(undefined, env as NodeJS.ProcessEnv), env);
+    target.accessUrl = sandbox.url;
+    if (sandbox.release) target.release = sandbox.release;
+  }
   return target;
 }
 
-/** baton's state folder when none is given: $BATON_STATE_DIR, else ./state. */
-export function defaultStateDir(env: Readonly<Record<string, string | undefined>> = process.env): string {
-  return path.resolve(env.BATON_STATE_DIR ?? 'state');
-}
-
 /**
- * The sandbox's URL. `$BATON_SANDBOX_URL` points at a sandbox running elsewhere; otherwise the
- * sandbox answering on its default port is used.
+ * The sandbox's address. `$BATON_SANDBOX_URL` points at a sandbox running elsewhere, which must
+ * answer; otherwise the sandbox of the state folder is found, or started in this process.
  */
-export async function sandboxUrl(stateDir: string, env: Readonly<Record<string, string | undefined>> = process.env): Promise<string> {
-  const explicit = env.BATON_SANDBOX_URL;
-  const url = (explicit ?? `http://${SANDBOX_DEFAULTS.host}:${SANDBOX_DEFAULTS.port}`).replace(/\/+$/, '');
-  if (await answers(url)) return url;
-  throw new ConnectionError(
-    `the sandbox is not running at ${url}${explicit ? ' ($BATON_SANDBOX_URL)' : ''}: start it with \`baton sandbox start\` (data in ${path.join(stateDir, 'sandbox')})`,
-  );
-}
-
-/** True when a baton sandbox answers its status endpoint at `url`. */
-async function answers(url: string): Promise<boolean> {
+async function reachSandbox(stateDir: string, env: Readonly<Record<string, string | undefined>>): Promise<{ url: string; release?: () => Promise<void> }> {
+  const [{ ensureSandbox }, { probeSandbox }] = await Promise.all([import('../sandbox/index.js'), import('../sandbox/probe.js')]);
+  const explicit = env.BATON_SANDBOX_URL?.replace(/\/+$/, '');
+  if (explicit) {
+    if (await probeSandbox(explicit)) return { url: explicit };
+    throw new ConnectionError(`the sandbox is not running at ${explicit} ($BATON_SANDBOX_URL): start it with \`baton sandbox start\``);
+  }
   try {
-    const response = await fetch(`${url}/sandbox/status`, { signal: AbortSignal.timeout(2000) });
-    if (!response.ok) return false;
-    const status = (await response.json()) as { product?: string };
-    return status.product === 'baton-sandbox';
-  } catch {
-    return false;
+    const handle = await ensureSandbox({ stateDir });
+    return { url: handle.url, release: () => handle.stop() };
+  } catch (error) {
+    throw new ConnectionError(
+      `the sandbox is not running and could not be started here (${(error as Error).message}): start it with \`baton sandbox start\` to see why (data in ${path.join(stateDir, 'sandbox')})`,
+    );
   }
 }

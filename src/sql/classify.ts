@@ -211,19 +211,9 @@ function classifyQuery(tokens: Token[], verb = keyword(tokens[0]) ?? 'SELECT'): 
 
 /** `WITH a AS (…), b AS (…) <main statement>`: classify the main statement. */
 function classifyWith(tokens: Token[], source: Source): StatementClass {
-  let depth = 0;
-  for (let i = 1; i < tokens.length; i++) {
-    const t = tokens[i]!;
-    if (t.text === '(') depth++;
-    else if (t.text === ')') depth--;
-    else if (depth === 0) {
-      const word = keyword(t);
-      if (word && ['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'MERGE', 'VALUES'].includes(word) && keyword(tokens[i - 1]) !== 'AS') {
-        return classifyTokens(tokens.slice(i), source);
-      }
-    }
-  }
-  return classifyQuery(tokens, 'WITH');
+  const MAIN = ['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'MERGE', 'VALUES'];
+  const main = indexAtTopLevel(tokens, (t, i) => MAIN.includes(keyword(t) ?? '') && keyword(tokens[i - 1]) !== 'AS', 1);
+  return main === -1 ? classifyQuery(tokens, 'WITH') : classifyTokens(tokens.slice(main), source);
 }
 
 /** UPDATE and DELETE: a write with a WHERE clause, destructive without one or with an always-true one. */
@@ -411,12 +401,17 @@ function indexOfWord(tokens: Token[], word: string): number {
 
 /** Index of `word` outside any parentheses (so a subquery's WHERE does not count), or -1. */
 function indexOfTopLevelWord(tokens: Token[], word: string): number {
+  return indexAtTopLevel(tokens, (t) => keyword(t) === word);
+}
+
+/** Index of the first token outside any parentheses that passes `test`, from `from`, or -1. */
+function indexAtTopLevel(tokens: Token[], test: (token: Token, index: number) => boolean, from = 0): number {
   let depth = 0;
-  for (let i = 0; i < tokens.length; i++) {
+  for (let i = from; i < tokens.length; i++) {
     const t = tokens[i]!;
     if (t.text === '(') depth++;
     else if (t.text === ')') depth--;
-    else if (depth === 0 && keyword(t) === word) return i;
+    else if (depth === 0 && test(t, i)) return i;
   }
   return -1;
 }

@@ -53,32 +53,31 @@ condition: s(JB_EXTRACT)
   it('force-starts the box, waits for it to end SUCCESS, and exposes the status to expect', async () => {
     const { result } = await run('force-start BX_DAILY\nwait BX_DAILY for SU timeout=1m every=50ms\nstatus BX_%');
     expect(result.error).toBeUndefined();
-    expect(result.fields.status).toBe('ok');
-    expect(result.fields.schedulerStatus).toBe('SUCCESS');
-    const jobs = result.fields.jobs as { name: string; status: string; box: string | null }[];
-    expect(jobs.map((j) => [j.name, j.status, j.box])).toEqual([
-      ['BX_DAILY', 'ok', null], ['JB_EXTRACT', 'ok', 'BX_DAILY'], ['JB_LOAD', 'ok', 'BX_DAILY'],
+    expect(result.fields).toMatchObject({ status: 'SU', statusName: 'SUCCESS', state: 'ok' });
+    const jobs = result.fields.jobs as { name: string; status: string; state: string; box: string | null }[];
+    expect(jobs.map((j) => [j.name, j.status, j.state, j.box])).toEqual([
+      ['BX_DAILY', 'SU', 'ok', null], ['JB_EXTRACT', 'SU', 'ok', 'BX_DAILY'], ['JB_LOAD', 'SU', 'ok', 'BX_DAILY'],
     ]);
     const changes = jobsOf(result.details);
     expect(changes[0]!.before!.status).toBe('INACTIVE');
     expect(changes[0]!.after!.status).toBe('SUCCESS');
     expect(readFileSync(join(folder, 'extract.out'), 'utf8')).toBe('extracted\n');
     const child = await run('status JB_LOAD');
-    expect(child.result.fields).toMatchObject({ job: 'JB_LOAD', status: 'ok', exit: 0 });
+    expect(child.result.fields).toMatchObject({ job: 'JB_LOAD', status: 'SU', state: 'ok', exit: 0 });
   });
 
   it('hold → start refused → release → runs', async () => {
     await run('insert_job: JB_HELD   job_type: CMD\ncommand: echo ran > held.out\n', { kind: 'jil' });
     const held = await run('hold JB_HELD');
     expect(held.result.ok).toBe(true);
-    expect(held.result.fields.status).toBe('held');
+    expect(held.result.fields).toMatchObject({ status: 'OH', state: 'held' });
     expect(jobsOf(held.result.details)[0]).toMatchObject({ before: { status: 'INACTIVE' }, after: { status: 'ON_HOLD' } });
     const refused = await run('start JB_HELD');
     expect(refused.result.ok).toBe(false);
     expect(refused.result.error!.message).toContain('JB_HELD is ON_HOLD, and AutoSys ignores STARTJOB for a job on hold. Release it first (release JB_HELD)');
     const released = await run('release JB_HELD\nstart JB_HELD\nwait JB_HELD for SUCCESS every=50ms');
     expect(released.result.error).toBeUndefined();
-    expect(released.result.fields.status).toBe('ok');
+    expect(released.result.fields.state).toBe('ok');
     expect(readFileSync(join(folder, 'held.out'), 'utf8')).toBe('ran\n');
   });
 
@@ -86,7 +85,7 @@ condition: s(JB_EXTRACT)
     await run('insert_job: JB_BAD   job_type: CMD\ncommand: echo "COPY failed: table ORDERS missing" >&2; exit 7\nalarm_if_fail: 1\n', { kind: 'jil' });
     const { result } = await run('force-start JB_BAD\nwait JB_BAD for SU every=50ms');
     expect(result.ok).toBe(false);
-    expect(result.fields).toMatchObject({ status: 'failed', schedulerStatus: 'FAILURE', exit: 7, code: 'FA' });
+    expect(result.fields).toMatchObject({ status: 'FA', statusName: 'FAILURE', state: 'failed', exit: 7 });
     expect(result.error!.message).toContain('JB_BAD ended FAILURE (exit 7) while waiting for SUCCESS');
     expect(result.error!.message).toContain('COPY failed: table ORDERS missing');
     expect(result.fields.output).toContain('COPY failed');
@@ -94,7 +93,7 @@ condition: s(JB_EXTRACT)
     expect(wait.lastStatus).toBe('FAILURE');
     expect(readFileSync(wait.outputFile, 'utf8')).toContain('COPY failed');
     const fixed = await run('set-status JB_BAD SUCCESS');
-    expect(fixed.result.fields.schedulerStatus).toBe('SUCCESS');
+    expect(fixed.result.fields.statusName).toBe('SUCCESS');
   });
 
   it('times out a wait, keeping the last status seen', async () => {
@@ -102,11 +101,11 @@ condition: s(JB_EXTRACT)
     const { result } = await run('force-start JB_SLOW\nwait JB_SLOW for SU timeout=300ms every=50ms');
     expect(result.ok).toBe(false);
     expect(result.error!.message).toContain('timed out after 300ms waiting for JB_SLOW to be SUCCESS: last seen RUNNING');
-    expect(result.fields.status).toBe('running');
+    expect(result.fields).toMatchObject({ status: 'RU', state: 'running' });
     expect((result.details!.wait as { lastStatus: string }).lastStatus).toBe('RUNNING');
     const killed = await run('kill JB_SLOW');
     expect(killed.result.error).toBeUndefined();
-    expect(killed.result.fields.schedulerStatus).toBe('TERMINATED');
+    expect(killed.result.fields.status).toBe('TE');
     const again = await run('kill JB_SLOW');
     expect(again.result.error!.message).toContain('JB_SLOW is not running (it is TERMINATED)');
   });
@@ -114,10 +113,10 @@ condition: s(JB_EXTRACT)
   it('ices and takes off ice; a second ice is a no-op', async () => {
     await run('insert_job: JB_ICE   job_type: CMD\ncommand: true\n', { kind: 'jil' });
     const iced = await run('ice JB_ICE\nice JB_ICE');
-    expect(iced.result.fields.status).toBe('iced');
+    expect(iced.result.fields.state).toBe('iced');
     expect(iced.result.excerpt).toContain('JB_ICE is already ON_ICE');
     const back = await run('unice JB_ICE');
-    expect(back.result.fields.schedulerStatus).toBe('INACTIVE');
+    expect(back.result.fields.status).toBe('IN');
   });
 
   it('says when a STARTJOB has no effect because conditions are not met', { timeout: 20_000 }, async () => {
@@ -125,6 +124,22 @@ condition: s(JB_EXTRACT)
     const { result } = await run('start JB_GATED');
     expect(result.ok).toBe(false);
     expect(result.error!.message).toContain('STARTJOB JB_GATED was accepted but JB_GATED did not start: it is still INACTIVE');
+  });
+
+  it('runs AutoSys commands written as an operator types them, as the bundled recovery runbook does', async () => {
+    await run('insert_job: JB_RAW   job_type: CMD\ncommand: echo raw\n', { kind: 'jil' });
+    const { result } = await run('sendevent -E FORCE_STARTJOB -J JB_RAW -c "ticket CHG-1"\nautorep -J JB_RAW');
+    expect(result.error).toBeUndefined();
+    expect(result.fields).toMatchObject({ job: 'JB_RAW' });
+    expect(jobsOf(result.details)[0]!.before!.status).toBe('INACTIVE');
+    const done = await run('autostatus -J JB_RAW');
+    await until(async () => (await run('autorep -J JB_RAW')).result.fields.status === 'SU', 'JB_RAW SU');
+    expect(done.result.fields.job).toBe('JB_RAW');
+    const refused = await run('sendevent -E FORCE_STARTJOB -J NOT_THERE');
+    expect(refused.result.error!.message).toContain('CAUAJM_E_50027 Invalid Job Name: NOT_THERE');
+    expect(autosysExecutor.classify('sendevent -E KILLJOB -J X').level).toBe('destructive');
+    expect(autosysExecutor.classify('sendevent -E FORCE_STARTJOB -J X').alwaysConfirm).toBe(true);
+    expect(autosysExecutor.classify('autorep -J X').level).toBe('read');
   });
 
   it('shows the scheduler own error for an unknown job', async () => {

@@ -36,7 +36,7 @@ describe('controlm actions against the Control-M fake', () => {
   it('deploys a folder, orders it, waits for the run, and records every job before and after', async () => {
     const { result } = await run('deploy sf-daily.json\norder SF_DAILY\nwait SF_LOAD for "Ended OK" timeout=1m every=50ms');
     expect(result.error).toBeUndefined();
-    expect(result.fields).toMatchObject({ job: 'SF_LOAD', status: 'ok', schedulerStatus: 'Ended OK', numberOfRuns: 1, runId: expect.any(String) });
+    expect(result.fields).toMatchObject({ job: 'SF_LOAD', status: 'Ended OK', state: 'ok', numberOfRuns: 1, runId: expect.any(String) });
     const changes = jobsOf(result.details);
     expect(changes.map((c) => [c.name, c.before, c.after?.status])).toEqual([
       ['SF_DAILY', null, expect.any(String)], ['SF_EXTRACT', null, expect.any(String)], ['SF_LOAD', null, 'Ended OK'],
@@ -44,7 +44,7 @@ describe('controlm actions against the Control-M fake', () => {
     expect((result.details!.deployed as { deployedFolders: string[] }[])[0]!.deployedFolders).toEqual(['SF_DAILY']);
     const whole = await run(`wait ${result.fields.runId} for Ended OK every=50ms\nstatus ${result.fields.runId}`);
     expect(whole.result.error).toBeUndefined();
-    expect((whole.result.fields.jobs as { name: string; status: string }[]).map((j) => [j.name, j.status])).toEqual([
+    expect((whole.result.fields.jobs as { name: string; state: string }[]).map((j) => [j.name, j.state])).toEqual([
       ['SF_DAILY', 'ok'], ['SF_EXTRACT', 'ok'], ['SF_LOAD', 'ok'],
     ]);
     const output = await run('output SF_LOAD');
@@ -59,14 +59,14 @@ describe('controlm actions against the Control-M fake', () => {
     }));
     const failed = await run('deploy flaky.json\norder FLAKY\nwait SF_MERGE for "Ended OK" every=50ms');
     expect(failed.result.ok).toBe(false);
-    expect(failed.result.fields).toMatchObject({ status: 'failed', schedulerStatus: 'Ended Not OK' });
+    expect(failed.result.fields).toMatchObject({ status: 'Ended Not OK', state: 'failed' });
     expect(failed.result.error!.message).toContain('SF_MERGE ended Ended Not OK while waiting for Ended OK');
     expect(failed.result.error!.message).toContain('MERGE failed: duplicate key');
     expect(failed.result.fields.output).toContain('MERGE failed');
     writeFileSync(join(folder, 'merge.ok'), '');
     const rerun = await run('rerun SF_MERGE\nwait SF_MERGE for "Ended OK" every=50ms');
     expect(rerun.result.error).toBeUndefined();
-    expect(rerun.result.fields).toMatchObject({ status: 'ok', numberOfRuns: 2 });
+    expect(rerun.result.fields).toMatchObject({ status: 'Ended OK', state: 'ok', numberOfRuns: 2 });
     expect(jobsOf(rerun.result.details)[0]).toMatchObject({ before: { status: 'Ended Not OK', numberOfRuns: 1 }, after: { status: 'Ended OK', numberOfRuns: 2 } });
   });
 
@@ -81,14 +81,14 @@ describe('controlm actions against the Control-M fake', () => {
     }));
     const held = await run('deploy ops.json\norder OPS SF_HELD hold\nstatus SF_HELD');
     expect(held.result.error).toBeUndefined();
-    expect(held.result.fields).toMatchObject({ status: 'held', held: true, schedulerStatus: 'Wait Condition' });
+    expect(held.result.fields).toMatchObject({ status: 'Wait Condition', state: 'held', held: true });
     const freed = await run('free SF_HELD\nwait SF_HELD for "Ended OK" every=50ms');
-    expect(freed.result.fields).toMatchObject({ status: 'ok', held: false });
+    expect(freed.result.fields).toMatchObject({ state: 'ok', held: false });
     const asked = await run('order OPS SF_ASK\nstatus SF_ASK\nconfirm SF_ASK\nwait SF_ASK every=50ms');
     expect(asked.result.error).toBeUndefined();
     const long = await run('order OPS SF_LONG\nwait SF_LONG for Executing every=50ms\nkill SF_LONG');
     expect(long.result.error).toBeUndefined();
-    expect(long.result.fields.schedulerStatus).toBe('Ended Not OK');
+    expect(long.result.fields.status).toBe('Ended Not OK');
   });
 
   it('times out a wait and keeps the last status seen', async () => {

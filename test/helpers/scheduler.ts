@@ -53,24 +53,9 @@ export function sandboxEnvironment(fakes: { url: string }, overrides: Partial<En
   };
 }
 
-/** A run scope like the engine's: shared values and clean-ups run by `close()`. */
-export function testScope(): RunScope & { close(): Promise<void> } {
-  const values = new Map<string, unknown>();
-  const cleanups: (() => Promise<void> | void)[] = [];
-  return {
-    runId: 'test-run',
-    get<T>(key: string, create: () => T): T {
-      if (!values.has(key)) values.set(key, create());
-      return values.get(key) as T;
-    },
-    onClose(cleanup) {
-      cleanups.push(cleanup);
-    },
-    async close() {
-      for (const cleanup of cleanups.reverse()) await cleanup();
-    },
-  };
-}
+import { testScope } from './run-scope.js';
+
+export { testScope };
 
 /** What a test can set on the context. */
 export interface ContextOptions {

@@ -4,29 +4,12 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Environment } from '../../src/config/environment.js';
-import type { ExecutionContext, ExecutorEvent, RunScope, ActionResult } from '../../src/executors/types.js';
+import type { ActionResult, ExecutionContext, ExecutorEvent, RunScope } from '../../src/executors/types.js';
 import type { Runbook } from '../../src/runbook/model.js';
 import { parseRunbook } from '../../src/runbook/parse.js';
 import { fillTemplate } from '../../src/runbook/template.js';
 
-/** A run scope that really runs its clean-ups on close. */
-export function testScope(runId = 'test-run'): RunScope & { close(): Promise<void> } {
-  const values = new Map<string, unknown>();
-  const cleanups: (() => Promise<void> | void)[] = [];
-  return {
-    runId,
-    get<T>(key: string, create: () => T): T {
-      if (!values.has(key)) values.set(key, create());
-      return values.get(key) as T;
-    },
-    onClose(cleanup) {
-      cleanups.push(cleanup);
-    },
-    async close() {
-      for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-    },
-  };
-}
+export { testScope } from './run-scope.js';
 
 /** Parse a runbook written inline, or fail the test with its problems. */
 export function runbookOf(markdown: string, file = 'test-runbook.md'): Runbook {

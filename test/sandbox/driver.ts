@@ -1,22 +1,9 @@
 // The real snowflake-sdk, loaded the quiet way, with small promise wrappers for the tests.
 import type { Binds, Connection, ConnectionOptions, RowStatement, SnowflakeError, StatementOption } from 'snowflake-sdk';
+import { loadDriver } from '../../src/snowflake/driver.js';
 
-type Sdk = typeof import('snowflake-sdk');
-let loaded: Promise<Sdk> | undefined;
-
-/** snowflake-sdk with platform probes, connection telemetry and INFO logging turned off. */
-export function loadDriver(): Promise<Sdk> {
-  loaded ??= (async () => {
-    process.env.SNOWFLAKE_DISABLE_PLATFORM_DETECTION = 'true';
-    process.env.SF_TELEMETRY_DISABLE_CONNECTION_SHAPE = '1';
-    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-    const module = (await import('snowflake-sdk')) as Sdk & { default?: Sdk };
-    const sdk = module.default ?? module;
-    sdk.configure({ logLevel: 'ERROR' });
-    return sdk;
-  })();
-  return loaded;
-}
+/** snowflake-sdk with platform probes, connection telemetry and console logging turned off (baton's own loader). */
+export { loadDriver };
 
 /** Connects to a sandbox at `url` as OPERATOR unless the options say otherwise. */
 export async function connect(url: string, options: Partial<ConnectionOptions> = {}): Promise<Connection> {

@@ -15,7 +15,8 @@ export interface TestSandbox extends RunningSandbox {
 
 /** Options: the engine, plus any Snowflake service tuning. */
 export interface TestSandboxOptions extends Partial<Omit<SnowflakeServiceOptions, 'engine' | 'dataDir' | 'baseUrl'>> {
-  engine: SandboxEngine;
+  /** The engine, or how to open one in the sandbox's data folder. */
+  engine: SandboxEngine | ((dataDir: string) => Promise<SandboxEngine>);
   services?: ServiceRegistration[];
 }
 
@@ -30,7 +31,8 @@ export async function startTestSandbox(options: TestSandboxOptions): Promise<Tes
     name: 'snowflake',
     required: true,
     async create(serviceOptions) {
-      service = createSnowflakeService({ ...serviceOptions, ...tuning, engine });
+      const opened = typeof engine === 'function' ? await engine(serviceOptions.dataDir) : engine;
+      service = createSnowflakeService({ ...serviceOptions, ...tuning, engine: opened });
       return {
         name: service.name,
         prefix: service.prefix,

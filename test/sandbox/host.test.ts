@@ -101,3 +101,24 @@ describe('the sandbox host', () => {
     await again.stop();
   });
 });
+
+describe('the scheduler fakes', () => {
+  it('answer on the same port as Snowflake, each under its prefix', async () => {
+    const { SCHEDULER_SERVICES } = await import('../../src/sandbox/services.js');
+    const sandbox = await startSandbox({ dataDir, port: 0, services: [snowflake, ...SCHEDULER_SERVICES], log: () => {} });
+    try {
+      const status = await probeSandbox(sandbox.url);
+      expect(status?.services.map(({ name, prefix, state }) => `${name} ${prefix} ${state}`)).toEqual([
+        'snowflake / up',
+        'autosys /autosys up',
+        'controlm /automation-api up',
+      ]);
+      const autosys = await fetch(`${sandbox.url}/autosys`);
+      expect(((await autosys.json()) as { service: string }).service).toBe('autosys');
+      const login = (await (await fetch(`${sandbox.url}/session/v1/login-request`, { method: 'POST', body: '{}' })).json()) as { code: string };
+      expect(login.code).toBe('390100');
+    } finally {
+      await sandbox.stop();
+    }
+  });
+});
