@@ -6,8 +6,9 @@ import { dirname, join, resolve } from 'node:path';
 import { formatDuration } from '../runbook/duration.js';
 import { parseAutorep, type AutorepRow } from '../scheduler/autorep.js';
 import { parseJil } from '../scheduler/jil.js';
+import { autosysSettingsOf } from '../scheduler/sandbox-endpoints.js';
 import { AutosysCommands, type AutosysProgramName, type CommandOutput } from './autosys-commands.js';
-import { classifyAutosys, classifyJil, flagValue, parseAutosysScript, VERB_EVENTS, type AutosysCommand } from './autosys-script.js';
+import { classifyAutosys, classifyJil, flagValue, parseAutosysScript, VERB_EVENTS, type AutosysCommand } from '../scheduler/autosys-script.js';
 import {
   actionStream, interruptedResult, JobChanges, lastLines, pause, type ActionLog, type JobSnapshot,
 } from './scheduler-action.js';
@@ -41,10 +42,10 @@ export const jilExecutor: Executor = {
 };
 
 function describe(context: ExecutionContext): string {
-  const commands = AutosysCommands.of(context.environment);
-  if ('error' in commands) return commands.error;
-  const settings = context.environment.autosys;
-  return `AutoSys instance ${settings?.instance ?? process.env.AUTOSERV ?? '(default $AUTOSERV)'}` + (settings?.bin ? ` via ${settings.bin}` : '');
+  const settings = autosysSettingsOf(context.environment);
+  if (!settings) return `no AutoSys settings in environment "${context.environment.name}"`;
+  if (!context.environment.autosys) return `the sandbox's AutoSys fake (${settings.env?.BATON_AUTOSYS_URL ?? ''})`;
+  return `AutoSys instance ${settings.instance ?? process.env.AUTOSERV ?? '(default $AUTOSERV)'}` + (settings.bin ? ` via ${settings.bin}` : '');
 }
 
 function runAutosys(context: ExecutionContext, kind: 'autosys' | 'jil'): AsyncIterable<ExecutorEvent> {
@@ -73,9 +74,9 @@ function snapshotOf(row: AutorepRow | undefined): JobSnapshot | null {
   return { status: row.status, state: row.state, code: row.code, exit: row.exit, run: row.run, ntry: row.ntry, lastStart: row.lastStart, lastEnd: row.lastEnd };
 }
 
-// A failure the operator must act on, with the scheduler's own words.
+// A failure the operator must act on, with the scheduler's own words; `code` is the job's status code.
 class StepFailure extends Error {
-  constructor(message: string, readonly extra: { output?: string; code?: string } = {}) {
+  constructor(message: string, readonly extra: { code?: string } = {}) {
     super(message);
   }
 }

@@ -6,7 +6,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { formatDuration } from '../runbook/duration.js';
 import { controlmState } from '../scheduler/job-state.js';
 import { ControlmClient, ControlmError, controlmConnection, type ControlmConnection } from './controlm-client.js';
-import { classifyControlm, parseControlmScript, VERB_ACTIONS, type ControlmCommand } from './controlm-script.js';
+import { classifyControlm, parseControlmScript, VERB_ACTIONS, type ControlmCommand } from '../scheduler/controlm-script.js';
 import { actionStream, interruptedResult, JobChanges, lastLines, pause, type ActionLog, type JobSnapshot } from './scheduler-action.js';
 import type { ActionResult, ExecutionContext, Executor, ExecutorEvent } from './types.js';
 

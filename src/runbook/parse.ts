@@ -5,6 +5,7 @@ import { hash } from 'node:crypto';
 import markdownit, { type MarkdownIt, type Token } from 'markdown-it';
 import { readInfoString } from './attributes.js';
 import { readFrontMatter, type FrontMatter } from './front-matter.js';
+import { schedulerCodeProblems } from '../scheduler/action-code.js';
 import { Scope, type ActionSource } from './scope.js';
 import { SourceLines, type LineRange as Lines } from './source-lines.js';
 import type { Action, Check, Problem, Runbook, SourcePos, Step } from './model.js';
@@ -427,7 +428,13 @@ function checkNames(
   scope.checkProse(bodyStart, firstStepLine, introFences);
   runbook.steps.forEach((step, index) => {
     const draft = drafts[index]!;
-    step.actions.forEach((action, i) => scope.checkAction(step, action, draft.sources[i]!));
+    step.actions.forEach((action, i) => {
+      scope.checkAction(step, action, draft.sources[i]!);
+      // Scheduler blocks are read now; their code starts on the line after the fence.
+      for (const problem of schedulerCodeProblems(action.kind, action.code)) {
+        problems.error({ line: action.pos.line + problem.line, column: problem.column }, problem.message);
+      }
+    });
     const end = drafts[index + 1]?.heading[0] ?? lines.count;
     scope.checkProse(draft.heading[0], end, draft.fences);
   });

@@ -5,7 +5,7 @@ import { autosysExecutor, jilExecutor } from '../../src/executors/autosys.js';
 import type { JobChange } from '../../src/executors/scheduler-action.js';
 import type { Environment } from '../../src/config/environment.js';
 import { collect, executionContext, requireBuild, sandboxEnvironment, startFakes, tempDir } from '../helpers/scheduler.js';
-import { until } from '../helpers/until.js';
+import { waitFor } from '../helpers/context.js';
 
 let fakes: Awaited<ReturnType<typeof startFakes>>;
 let environment: Environment;
@@ -28,7 +28,8 @@ function run(code: string, options: { kind?: 'autosys' | 'jil'; timeoutMs?: numb
 
 const jobsOf = (details: Record<string, unknown> | undefined) => (details?.jobs ?? []) as JobChange[];
 
-describe('autosys actions against the AutoSys fake through its CLIs', () => {
+// Every AutoSys call starts a CLI process, as with the real client: a loaded machine needs time.
+describe('autosys actions against the AutoSys fake through its CLIs', { timeout: 30_000 }, () => {
   it('deploys a .jil file relative to the runbook, recording each job as not defined before', async () => {
     writeFileSync(join(folder, 'daily.jil'), `insert_job: BX_DAILY   job_type: BOX
 insert_job: JB_EXTRACT   job_type: CMD
@@ -119,7 +120,7 @@ condition: s(JB_EXTRACT)
     expect(back.result.fields.status).toBe('IN');
   });
 
-  it('says when a STARTJOB has no effect because conditions are not met', { timeout: 20_000 }, async () => {
+  it('says when a STARTJOB has no effect because conditions are not met', async () => {
     await run('insert_job: JB_GATED   job_type: CMD\ncommand: true\ncondition: s(JB_NEVER_RUN)\ninsert_job: JB_NEVER_RUN   job_type: CMD\ncommand: true\n', { kind: 'jil' });
     const { result } = await run('start JB_GATED');
     expect(result.ok).toBe(false);
@@ -133,7 +134,7 @@ condition: s(JB_EXTRACT)
     expect(result.fields).toMatchObject({ job: 'JB_RAW' });
     expect(jobsOf(result.details)[0]!.before!.status).toBe('INACTIVE');
     const done = await run('autostatus -J JB_RAW');
-    await until(async () => (await run('autorep -J JB_RAW')).result.fields.status === 'SU', 'JB_RAW SU');
+    await waitFor(async () => (await run('autorep -J JB_RAW')).result.fields.status === 'SU', 15_000, 'JB_RAW SU');
     expect(done.result.fields.job).toBe('JB_RAW');
     const refused = await run('sendevent -E FORCE_STARTJOB -J NOT_THERE');
     expect(refused.result.error!.message).toContain('CAUAJM_E_50027 Invalid Job Name: NOT_THERE');
@@ -192,7 +193,7 @@ condition: s(JB_EXTRACT)
     await run('insert_job: JB_CANCEL   job_type: CMD\ncommand: sleep 20\n', { kind: 'jil' });
     const controller = new AbortController();
     const pending = run('force-start JB_CANCEL\nwait JB_CANCEL for SU every=50ms', { signal: controller.signal });
-    await until(() => fakes.autosys.eventServer.job('JB_CANCEL')?.status === 'RUNNING', 'JB_CANCEL running');
+    await waitFor(() => fakes.autosys.eventServer.job('JB_CANCEL')?.status === 'RUNNING', 15_000, 'JB_CANCEL running');
     controller.abort();
     const { result } = await pending;
     expect(result.interrupted).toBe('aborted');

@@ -9,7 +9,7 @@ import type { JobChange } from '../../src/executors/scheduler-action.js';
 import type { RunScope } from '../../src/executors/types.js';
 import { createControlmService } from '../../src/sandbox/scheduler/index.js';
 import { collect, executionContext, sandboxEnvironment, startFakes, tempDir, testScope } from '../helpers/scheduler.js';
-import { until } from '../helpers/until.js';
+import { waitFor } from '../helpers/context.js';
 
 let fakes: Awaited<ReturnType<typeof startFakes>>;
 let environment: Environment;
@@ -32,7 +32,7 @@ function run(code: string, options: { env?: Environment; scope?: RunScope; signa
 
 const jobsOf = (details: Record<string, unknown> | undefined) => (details?.jobs ?? []) as JobChange[];
 
-describe('controlm actions against the Control-M fake', () => {
+describe('controlm actions against the Control-M fake', { timeout: 30_000 }, () => {
   it('deploys a folder, orders it, waits for the run, and records every job before and after', async () => {
     const { result } = await run('deploy sf-daily.json\norder SF_DAILY\nwait SF_LOAD for "Ended OK" timeout=1m every=50ms');
     expect(result.error).toBeUndefined();
@@ -91,6 +91,32 @@ describe('controlm actions against the Control-M fake', () => {
     expect(long.result.fields.status).toBe('Ended Not OK');
   });
 
+  it('holds a waiting job, runs one now past its conditions, and sets a failed one OK', async () => {
+    writeFileSync(join(folder, 'gates.json'), JSON.stringify({
+      GATES: {
+        Type: 'Folder',
+        SF_GATED: { Type: 'Job:Command', Command: 'echo gated', WaitForEvents: { Type: 'WaitForEvents', Events: [{ Event: 'NEVER-COMES' }] } },
+        SF_BROKEN: { Type: 'Job:Command', Command: 'exit 5' },
+      },
+    }));
+    const { result } = await run(`deploy gates.json
+order GATES
+hold SF_GATED
+status SF_GATED
+free SF_GATED
+run-now SF_GATED
+wait SF_GATED for "Ended OK" every=50ms
+wait SF_BROKEN for "Ended Not OK" every=50ms
+set-ok SF_BROKEN`);
+    expect(result.error).toBeUndefined();
+    expect(result.fields).toMatchObject({ job: 'SF_BROKEN', status: 'Ended OK', state: 'ok' });
+    const changes = jobsOf(result.details);
+    expect(changes.find((c) => c.name === 'SF_GATED')!.after).toMatchObject({ status: 'Ended OK', held: false });
+    expect(changes.find((c) => c.name === 'SF_BROKEN')).toMatchObject({ before: null, after: { status: 'Ended OK' } });
+    expect(result.excerpt).toContain('hold SF_GATED');
+    expect(result.excerpt).toMatch(/runNow SF_GATED \(workbench:\d+\): Wait Condition → (Wait Condition|Executing|Ended OK)/);
+  });
+
   it('times out a wait and keeps the last status seen', async () => {
     writeFileSync(join(folder, 'slow.json'), JSON.stringify({ SLOW: { Type: 'Folder', SF_SLOW: { Type: 'Job:Command', Command: 'sleep 30' } } }));
     const { result } = await run('deploy slow.json\norder SLOW\nwait SF_SLOW for "Ended OK" timeout=300ms every=50ms');
@@ -106,7 +132,7 @@ describe('controlm actions against the Control-M fake', () => {
     const ordered = await run('deploy renew.json\norder RENEW', { scope });
     expect(ordered.result.details!.logins).toBe(1);
     const pending = run('wait SF_RENEW for "Ended OK" every=50ms', { scope });
-    await until(() => fakes.controlm.workbench.instances().some((j) => j.name === 'SF_RENEW' && j.status === 'Executing'), 'SF_RENEW executing');
+    await waitFor(() => fakes.controlm.workbench.instances().some((j) => j.name === 'SF_RENEW' && j.status === 'Executing'), 15_000, 'SF_RENEW executing');
     fakes.controlm.expireTokens();
     writeFileSync(join(folder, 'renew.go'), '');
     const { result } = await pending;

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Environment } from '../../src/config/environment.js';
 import { schedulerInventory } from '../../src/executors/scheduler-inventory.js';
 import { requireBuild, sandboxEnvironment, startFakes, tempDir } from '../helpers/scheduler.js';
-import { until } from '../helpers/until.js';
+import { waitFor } from '../helpers/context.js';
 
 let fakes: Awaited<ReturnType<typeof startFakes>>;
 let environment: Environment;
@@ -21,11 +21,11 @@ condition: s(BX_NONE)
   expect(loaded.exit).toBe(0);
   fakes.controlm.workbench.deploy('inv.json', JSON.stringify({ INV: { Type: 'Folder', Application: 'SNOWFLAKE_ETL', INV_JOB: { Type: 'Job:Command', Command: 'true', Host: 'agent-2' } } }));
   fakes.controlm.workbench.order({ folder: 'INV', user: 'sandbox' });
-  await until(() => fakes.controlm.workbench.instances().some((j) => j.name === 'INV_JOB' && j.status === 'Ended OK'), 'INV_JOB ended');
+  await waitFor(() => fakes.controlm.workbench.instances().some((j) => j.name === 'INV_JOB' && j.status === 'Ended OK'), 15_000, 'INV_JOB ended');
 });
 afterAll(() => fakes?.close());
 
-describe('schedulerInventory', () => {
+describe('schedulerInventory', { timeout: 30_000 }, () => {
   it('lists AutoSys definitions with their statuses and Control-M jobs with theirs', async () => {
     const inventory = await schedulerInventory(environment);
     expect(inventory.environment).toBe('practice');

@@ -1,13 +1,15 @@
-// Shared by the scheduler tests: the fakes on a random port with short timings, an execution
-// context built the way the engine builds one, and a collector for an executor's events.
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// Shared by the scheduler tests: the fakes on a random port with short timings, and an execution
+// context for scheduler actions built the way the engine builds one.
+import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Environment } from '../../src/config/environment.js';
-import type { ActionResult, ExecutionContext, ExecutorEvent, RunScope } from '../../src/executors/types.js';
+import type { ExecutionContext, RunScope } from '../../src/executors/types.js';
 import type { ActionKind, Runbook } from '../../src/runbook/model.js';
 import { startSchedulerFakes, type SchedulerFakes, type SchedulerFakesOptions } from '../../src/sandbox/scheduler/index.js';
+import { collect, tempDir } from './context.js';
+
+export { collect, tempDir };
 
 /** The repository root. */
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -20,11 +22,6 @@ export function requireBuild(): void {
   if (!existsSync(join(repoRoot, 'dist', 'autosys-cli.js'))) {
     throw new Error('dist/autosys-cli.js is missing: run `npm run build` first (npm test does)');
   }
-}
-
-/** A fresh temporary folder. */
-export function tempDir(prefix = 'baton-scheduler-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
 }
 
 /** Both fakes on a random port, fast, with their data in a temp folder. */
@@ -95,13 +92,4 @@ export function executionContext(options: ContextOptions): ExecutionContext {
     scope: options.scope ?? testScope(),
     signal: options.signal ?? new AbortController().signal,
   };
-}
-
-/** Every event of one run, and its result. */
-export async function collect(events: AsyncIterable<ExecutorEvent>): Promise<{ events: ExecutorEvent[]; result: ActionResult }> {
-  const seen: ExecutorEvent[] = [];
-  for await (const event of events) seen.push(event);
-  const last = seen.at(-1);
-  if (last?.type !== 'result') throw new Error('the executor did not end with a result event');
-  return { events: seen, result: last.result };
 }

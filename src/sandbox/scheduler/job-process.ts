@@ -96,3 +96,44 @@ export function jobEnvironment(extra: Record<string, string | undefined>): Recor
   env.PATH = [sandboxBin(), env.PATH ?? ''].filter(Boolean).join(delimiter);
   return env;
 }
+
+/** The timers and running job processes of a fake scheduler, stopped together when it closes. */
+export class BackgroundWork {
+  /** Set once closing starts: timers no longer fire and finished processes are not recorded. */
+  closed = false;
+  /** Running job processes by job key. */
+  readonly processes = new Map<string, JobProcess>();
+  /** Keys of jobs whose process was killed on purpose (their end is a kill, not a failure). */
+  readonly killed = new Set<string>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+
+  /** Run `work` after `ms`, unless closed by then. */
+  later(ms: number, work: () => void): void {
+    if (this.closed) return;
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      if (!this.closed) work();
+    }, ms);
+    this.timers.add(timer);
+  }
+
+  /** Kill a job's process on purpose; false when it has none. */
+  kill(key: string): boolean {
+    const process = this.processes.get(key);
+    if (!process) return false;
+    this.killed.add(key);
+    process.kill();
+    return true;
+  }
+
+  /** Cancel the timers, kill every process and wait for them; the keys of those that were running. */
+  async stop(): Promise<string[]> {
+    this.closed = true;
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    const running = [...this.processes.keys()];
+    for (const key of running) this.kill(key);
+    await Promise.all(running.map((key) => this.processes.get(key)?.done));
+    return running;
+  }
+}

@@ -7,7 +7,7 @@ import { runAutosysCommand } from '../../../src/sandbox/scheduler/autosys/comman
 import { AutosysEventServer } from '../../../src/sandbox/scheduler/autosys/event-server.js';
 import { emptyWorld, type AutosysJob } from '../../../src/sandbox/scheduler/autosys/model.js';
 import { tempDir } from '../../helpers/scheduler.js';
-import { until } from '../../helpers/until.js';
+import { waitFor } from '../../helpers/context.js';
 
 const servers: AutosysEventServer[] = [];
 afterEach(async () => {
@@ -37,7 +37,7 @@ function send(s: AutosysEventServer, event: string, job: string, extra: string[]
 }
 
 const status = (s: AutosysEventServer, name: string) => s.job(name)?.status;
-const reached = (s: AutosysEventServer, name: string, wanted: string) => until(() => status(s, name) === wanted, `${name} ${wanted} (is ${status(s, name)})`);
+const reached = (s: AutosysEventServer, name: string, wanted: string) => waitFor(() => status(s, name) === wanted, 15_000, `${name} ${wanted} (is ${status(s, name)})`);
 
 describe('AutoSys fake: reports', () => {
   it('prints the summary exactly as the reference lays it out, from a state file written before start', () => {
@@ -183,7 +183,7 @@ n_retrys: 1
 alarm_if_fail: 1
 `);
     send(s, 'FORCE_STARTJOB', 'JR');
-    await until(() => status(s, 'JR') === 'SUCCESS' && s.job('JR')!.ntry === 2, 'second try to succeed');
+    await waitFor(() => status(s, 'JR') === 'SUCCESS' && s.job('JR')!.ntry === 2, 15_000, 'second try to succeed');
     const events = s.job('JR')!.events.map((e) => e.event);
     expect(events).toEqual(['[FORCE_STARTJOB]', 'STARTING', 'RUNNING', 'FAILURE', '[*** ALARM ***]', 'RESTART', 'STARTING', 'RUNNING', 'SUCCESS']);
     expect(parseAutorep(autorep(s, '-J', 'JR').stdout).rows[0]).toMatchObject({ ntry: 2, code: 'SU' });
@@ -295,11 +295,11 @@ condition: s(UP) & v(MODE) = "full"
     const s = server();
     load(s, 'insert_job: JP   job_type: CMD\ncommand: exit $((AUTORUN % 2))\n');
     send(s, 'FORCE_STARTJOB', 'JP');
-    await until(() => ['SUCCESS', 'FAILURE'].includes(status(s, 'JP')!), 'first run');
+    await waitFor(() => ['SUCCESS', 'FAILURE'].includes(status(s, 'JP')!), 15_000, 'first run');
     const firstRun = s.job('JP')!.run;
     const firstStatus = status(s, 'JP');
     send(s, 'FORCE_STARTJOB', 'JP');
-    await until(() => s.job('JP')!.run !== firstRun && ['SUCCESS', 'FAILURE'].includes(status(s, 'JP')!), 'second run');
+    await waitFor(() => s.job('JP')!.run !== firstRun && ['SUCCESS', 'FAILURE'].includes(status(s, 'JP')!), 15_000, 'second run');
     const previous = parseAutorep(autorep(s, '-J', 'JP', '-r', '-1').stdout).rows[0]!;
     expect(previous.run).toBe(firstRun);
     expect(previous.status).toBe(firstStatus);

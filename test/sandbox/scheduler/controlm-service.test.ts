@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFakes, tempDir } from '../../helpers/scheduler.js';
-import { until } from '../../helpers/until.js';
+import { waitFor } from '../../helpers/context.js';
 
 type Fakes = Awaited<ReturnType<typeof startFakes>>;
 const running: Fakes[] = [];
@@ -48,6 +48,20 @@ async function api(f: Fakes) {
 const fixture = readFileSync(new URL('../../fixtures/controlm/sf-daily.json', import.meta.url), 'utf8');
 
 describe('Control-M fake: sessions and errors', () => {
+  it('reports refused logins and job ends to the sandbox log, never a password', async () => {
+    const lines: string[] = [];
+    const f = await startFakes({ controlm: { log: (line) => lines.push(line) } });
+    running.push(f);
+    await fetch(`${f.url}/automation-api/session/login`, { method: 'POST', body: JSON.stringify({ username: 'mallory', password: 'guess-123' }) });
+    const { deploy, call } = await api(f);
+    await deploy('d.json', JSON.stringify({ D: { Type: 'Folder', J: { Type: 'Job:Command', Command: 'true' } } }));
+    await call('POST', '/run/order', { folder: 'D' });
+    await waitFor(() => lines.some((l) => l.includes('D/J')), 15_000, 'the job end in the log');
+    expect(lines[0]).toBe('controlm: login refused for user "mallory"');
+    expect(lines.join('\n')).toMatch(/controlm: D\/J workbench:\d+ Ended OK \(exit 0, run 1\)/);
+    expect(lines.join('\n')).not.toContain('guess-123');
+  });
+
   it('logs in, refuses a wrong password and a missing token with {"errors":[…]}', async () => {
     const f = await fakes();
     const base = `${f.url}/automation-api`;
@@ -90,15 +104,20 @@ describe('Control-M fake: runs', () => {
     const f = await fakes(undefined, cwd);
     const { call, deploy, job } = await api(f);
     await deploy('sf-daily.json', fixture);
-    const ordered = await call('POST', '/run/order', { ctm: 'workbench', folder: 'SF_DAILY' });
+    // Ordered held, so the never-run shapes can be read before anything runs.
+    const ordered = await call('POST', '/run/order', { ctm: 'workbench', folder: 'SF_DAILY', hold: true });
     expect(ordered.body).toEqual({ runId: expect.stringMatching(/^[0-9a-f-]{36}$/), statusURI: expect.stringContaining('/automation-api/run/status/'), monitorPageURI: expect.any(String) });
     const first = await call('GET', `/run/status/${ordered.body.runId}`);
     expect(first.body).toMatchObject({ completion: 'Completed', startIndex: 0, total: 3 });
     const [folderRow, extract, load] = first.body.statuses;
     expect(folderRow).toMatchObject({ type: 'Folder', name: 'SF_DAILY', folderId: 'workbench:', outputURI: 'Folder has no output' });
-    expect(extract).toMatchObject({ name: 'SF_EXTRACT', type: 'Command', folderId: folderRow.jobId, numberOfRuns: 0, outputURI: 'Job did not run, it has no output', host: 'etl-agent-01', application: 'SNOWFLAKE_ETL' });
-    expect(load.status).toBe('Wait Condition');
-    await until(async () => (await job(load.jobId)).status === 'Ended OK', 'SF_LOAD Ended OK');
+    expect(extract).toMatchObject({ name: 'SF_EXTRACT', type: 'Command', folderId: folderRow.jobId, numberOfRuns: 0, held: true, status: 'Wait Condition', outputURI: 'Job did not run, it has no output', host: 'etl-agent-01', application: 'SNOWFLAKE_ETL' });
+    // Freed first, SF_LOAD still waits for SF_EXTRACT through the Flow.
+    await call('POST', `/run/job/${load.jobId}/free`);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(await job(load.jobId)).toMatchObject({ status: 'Wait Condition', held: false, numberOfRuns: 0 });
+    await call('POST', `/run/job/${extract.jobId}/free`);
+    await waitFor(async () => (await job(load.jobId)).status === 'Ended OK', 15_000, 'SF_LOAD Ended OK');
     const [e, l] = [await job(extract.jobId), await job(load.jobId)];
     expect(e).toMatchObject({ status: 'Ended OK', numberOfRuns: 1, startTime: expect.stringMatching(/^[A-Z][a-z]{2} \d{1,2}, \d{4}, \d{1,2}:\d{2}:\d{2} [AP]M$/) });
     expect(l.outputURI).toBe(`${f.url}/automation-api/run/job/${load.jobId}/output`);
@@ -108,7 +127,7 @@ describe('Control-M fake: runs', () => {
     const log = (await call('GET', `/run/job/${load.jobId}/log`)).body as string;
     expect(log).toMatch(/Waiting|ordered/);
     expect(log).toContain('Ended OK');
-    await until(async () => (await call('GET', `/run/status/${ordered.body.runId}`)).body.statuses[0].status === 'Ended OK', 'folder row Ended OK');
+    await waitFor(async () => (await call('GET', `/run/status/${ordered.body.runId}`)).body.statuses[0].status === 'Ended OK', 15_000, 'folder row Ended OK');
     const filtered = await call('GET', '/run/jobs/status?jobname=SF_*&status=Ended%20OK');
     expect(filtered.body.statuses.map((s: { name: string }) => s.name)).toEqual(['SF_DAILY', 'SF_EXTRACT', 'SF_LOAD']);
   });
@@ -123,7 +142,7 @@ describe('Control-M fake: runs', () => {
     expect(await job(extract.jobId)).toMatchObject({ status: 'Wait Condition', held: true, numberOfRuns: 0 });
     expect((await call('POST', `/run/job/${extract.jobId}/rerun`)).status).toBe(400);
     expect((await call('POST', `/run/job/${extract.jobId}/free`)).body).toEqual({ message: expect.stringContaining('free') });
-    await until(async () => (await job(extract.jobId)).status === 'Ended OK', 'freed job to end OK');
+    await waitFor(async () => (await job(extract.jobId)).status === 'Ended OK', 15_000, 'freed job to end OK');
     expect((await job(extract.jobId)).held).toBe(false);
   });
 
@@ -141,20 +160,20 @@ describe('Control-M fake: runs', () => {
     }));
     const ordered = await call('POST', '/run/order', { folder: 'FLAKY' });
     const [, once, long, ask] = (await call('GET', `/run/status/${ordered.body.runId}`)).body.statuses;
-    await until(async () => (await job(once.jobId)).status === 'Ended Not OK', 'ONCE Ended Not OK');
+    await waitFor(async () => (await job(once.jobId)).status === 'Ended Not OK', 15_000, 'ONCE Ended Not OK');
     expect((await call('GET', `/run/job/${once.jobId}/output`)).body).toBe('no file\n');
     writeFileSync(join(cwd, 'ok'), '');
     const rerun = await call('POST', `/run/job/${once.jobId}/rerun`);
     expect(rerun.body).toMatchObject({ jobId: once.jobId });
-    await until(async () => (await job(once.jobId)).status === 'Ended OK', 'ONCE Ended OK after rerun');
+    await waitFor(async () => (await job(once.jobId)).status === 'Ended OK', 15_000, 'ONCE Ended OK after rerun');
     expect((await job(once.jobId)).numberOfRuns).toBe(2);
     expect((await call('GET', `/run/job/${once.jobId}/output?runNo=1`)).body).toBe('no file\n');
-    await until(async () => (await job(long.jobId)).status === 'Executing', 'LONG executing');
+    await waitFor(async () => (await job(long.jobId)).status === 'Executing', 15_000, 'LONG executing');
     await call('POST', `/run/job/${long.jobId}/kill`);
-    await until(async () => (await job(long.jobId)).status === 'Ended Not OK', 'LONG killed');
+    await waitFor(async () => (await job(long.jobId)).status === 'Ended Not OK', 15_000, 'LONG killed');
     expect((await job(ask.jobId)).status).toBe('Wait User');
     await call('POST', `/run/job/${ask.jobId}/confirm`);
-    await until(async () => (await job(ask.jobId)).status === 'Ended OK', 'ASK confirmed and run');
+    await waitFor(async () => (await job(ask.jobId)).status === 'Ended OK', 15_000, 'ASK confirmed and run');
   });
 
   it('reruns automatically up to RerunLimit times', async () => {
@@ -165,7 +184,7 @@ describe('Control-M fake: runs', () => {
     }));
     const ordered = await call('POST', '/run/order', { folder: 'RETRY' });
     const [, twice] = (await call('GET', `/run/status/${ordered.body.runId}`)).body.statuses;
-    await until(async () => (await job(twice.jobId)).status === 'Ended OK', 'third run OK');
+    await waitFor(async () => (await job(twice.jobId)).status === 'Ended OK', 15_000, 'third run OK');
     expect((await job(twice.jobId)).numberOfRuns).toBe(3);
   });
 
@@ -176,7 +195,7 @@ describe('Control-M fake: runs', () => {
     await one.deploy('d.json', JSON.stringify({ D: { Type: 'Folder', SLEEPY: { Type: 'Job:Command', Command: 'sleep 30' } } }));
     const ordered = await one.call('POST', '/run/order', { folder: 'D' });
     const [, sleepy] = (await one.call('GET', `/run/status/${ordered.body.runId}`)).body.statuses;
-    await until(async () => (await one.job(sleepy.jobId)).status === 'Executing', 'SLEEPY executing');
+    await waitFor(async () => (await one.job(sleepy.jobId)).status === 'Executing', 15_000, 'SLEEPY executing');
     await first.close();
     running.splice(running.indexOf(first), 1);
     const second = await fakes(dataDir);

@@ -8,7 +8,7 @@ import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { constants } from 'node:os';
 import { parseCondition, evaluateCondition, conditionJobs, type Condition } from '../../../scheduler/condition.js';
 import { jobTypeName, parseJil, type JilStatement } from '../../../scheduler/jil.js';
-import { jobEnvironment, startJobProcess, type JobProcess } from '../job-process.js';
+import { BackgroundWork, jobEnvironment, startJobProcess } from '../job-process.js';
 import { readState, writeState } from '../state-file.js';
 import {
   attribute, CHANGE_STATUS_ALLOWED, emptyWorld, layout, message, messageReply,
@@ -38,6 +38,8 @@ export interface AutosysEventServerOptions {
   /** Extra environment variables for job commands. */
   jobEnv?: Record<string, string>;
   timings?: Partial<AutosysTimings>;
+  /** Where job ends are reported (the sandbox's log). */
+  log?: (line: string) => void;
 }
 
 /** Events the sandbox models, as `sendevent -E` spells them. */
@@ -76,11 +78,8 @@ export class AutosysEventServer {
   private readonly statePath: string;
   private readonly spoolDir: string;
   private readonly timings: AutosysTimings;
-  private readonly processes = new Map<string, JobProcess>();
-  private readonly killed = new Set<string>();
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly work = new BackgroundWork();
   private readonly conditions = new Map<string, Condition | null>();
-  private closed = false;
 
   constructor(private readonly options: AutosysEventServerOptions) {
     this.instance = options.instance ?? 'SBX';
@@ -173,16 +172,7 @@ export class AutosysEventServer {
 
   /** Stop every job process (they end TERMINATED), cancel timers and write the state. */
   async close(): Promise<void> {
-    this.closed = true;
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers.clear();
-    const running = [...this.processes.entries()];
-    for (const [name, process] of running) {
-      this.killed.add(name);
-      process.kill();
-    }
-    await Promise.all(running.map(([, process]) => process.done));
-    for (const [name] of running) {
+    for (const name of await this.work.stop()) {
       const job = this.job(name);
       if (job && (job.status === 'RUNNING' || job.status === 'STARTING')) this.end(job, 'TERMINATED', 143, 'sandbox stopped');
     }
@@ -192,7 +182,7 @@ export class AutosysEventServer {
   // ---- events ----------------------------------------------------------------------------------
 
   private process(request: ScheduledEvent): void {
-    if (this.closed) return;
+    if (this.work.closed) return;
     const index = this.world.scheduled.indexOf(request);
     if (index >= 0) this.world.scheduled.splice(index, 1);
     if (request.event === 'SET_GLOBAL') {
@@ -255,7 +245,7 @@ export class AutosysEventServer {
         if (job.status === 'ON_NOEXEC') this.setStatus(job, 'INACTIVE');
         break;
       case 'DELETEJOB':
-        this.processes.get(job.name)?.kill();
+        this.work.kill(job.name);
         delete this.world.jobs[job.name];
         break;
       case 'COMMENT':
@@ -314,13 +304,8 @@ export class AutosysEventServer {
       this.end(job, 'TERMINATED', job.exit, undefined);
       return;
     }
-    const process = this.processes.get(job.name);
-    if (process) {
-      this.killed.add(job.name);
-      process.kill();
-    } else if (job.status === 'STARTING' || job.status === 'RUNNING') {
+    if (!this.work.kill(job.name) && (job.status === 'STARTING' || job.status === 'RUNNING')) {
       // Killed before its command started (still STARTING, or a file watcher).
-      this.killed.add(job.name);
       this.end(job, 'TERMINATED', 143, undefined);
     }
   }
@@ -341,7 +326,7 @@ export class AutosysEventServer {
     job.lastStart = Date.now();
     job.lastEnd = null;
     delete job.pendingStart;
-    this.killed.delete(job.name);
+    this.work.killed.delete(job.name);
     if (job.status === 'ON_NOEXEC') {
       this.end(job, 'SUCCESS', 0, 'ON_NOEXEC: command not run');
       return;
@@ -385,17 +370,17 @@ export class AutosysEventServer {
       command, cwd: this.options.jobCwd ?? globalThis.process.cwd(), env,
       stdoutFile: out.path, stderrFile: err.path, append: out.append,
     });
-    this.processes.set(job.name, process);
+    this.work.processes.set(job.name, process);
     this.setStatus(job, 'RUNNING');
     this.settle([job.name]);
     const run = job.run;
     const ntry = job.ntry;
     void process.done.then((exit) => {
-      if (this.processes.get(job.name) === process) this.processes.delete(job.name);
-      if (this.closed || this.job(job.name) !== job || job.run !== run || job.ntry !== ntry) return;
+      if (this.work.processes.get(job.name) === process) this.work.processes.delete(job.name);
+      if (this.work.closed || this.job(job.name) !== job || job.run !== run || job.ntry !== ntry) return;
       if (job.status !== 'RUNNING') return; // changed by an operator meanwhile (CHANGE_STATUS)
       const code = exit.code ?? (exit.signal ? 128 + (constants.signals[exit.signal] ?? 15) : 1);
-      if (this.killed.delete(job.name)) this.end(job, 'TERMINATED', code, undefined);
+      if (this.work.killed.delete(job.name)) this.end(job, 'TERMINATED', code, undefined);
       else if (exit.error) this.end(job, 'FAILURE', 1, exit.error);
       else this.finish(job, code);
       this.settle([job.name]);
@@ -411,7 +396,7 @@ export class AutosysEventServer {
     const interval = Math.min(Number(attribute(job, 'watch_interval') ?? 60) * 1000, this.timings.watchPollMs);
     const run = job.run;
     const look = (): void => {
-      if (this.closed || job.status !== 'RUNNING' || job.run !== run) return;
+      if (this.work.closed || job.status !== 'RUNNING' || job.run !== run) return;
       if (matchingFileExists(pattern, this.options.jobCwd ?? process.cwd(), minSize)) {
         this.end(job, 'SUCCESS', 0, undefined);
         this.settle([job.name]);
@@ -447,6 +432,7 @@ export class AutosysEventServer {
     job.exit = code;
     job.lastEnd = Date.now();
     this.setStatus(job, status, note);
+    this.options.log?.(`autosys: ${job.name} ${status} (exit ${code}, run ${job.run}/${job.ntry})${note ? `: ${note}` : ''}`);
     const alarmOn = status === 'FAILURE' ? 'alarm_if_fail' : status === 'TERMINATED' ? 'alarm_if_terminated' : undefined;
     if (alarmOn && attribute(job, alarmOn) === '1') {
       const alarm = status === 'FAILURE' ? 'JOBFAILURE' : 'JOBTERMINATED';
@@ -568,7 +554,7 @@ export class AutosysEventServer {
         if (!existing) return message('jilNoSuchJob', { job: statement.name }).text;
         const doomed = statement.subcommand === 'delete_box' ? [existing, ...this.descendants(existing.name)] : [existing];
         for (const job of doomed) {
-          this.processes.get(job.name)?.kill();
+          this.work.kill(job.name);
           delete this.world.jobs[job.name];
           out.push(message('jilDeleting', { job: job.name }).text);
         }
@@ -651,12 +637,7 @@ export class AutosysEventServer {
   }
 
   private later(ms: number, work: () => void): void {
-    if (this.closed) return;
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      if (!this.closed) work();
-    }, ms);
-    this.timers.add(timer);
+    this.work.later(ms, work);
   }
 
   private arm(event: ScheduledEvent): void {

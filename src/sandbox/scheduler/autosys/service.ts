@@ -37,6 +37,7 @@ export async function createAutosysService(options: AutosysServiceOptions): Prom
     jobCwd: options.jobCwd,
     jobEnv: { BATON_SANDBOX_URL: options.baseUrl(), BATON_AUTOSYS_URL: options.baseUrl() + '/autosys', ...options.jobEnv },
     timings: options.timings,
+    log: options.log,
   });
   const prefix = '/autosys';
   return {

@@ -47,6 +47,7 @@ export async function createControlmService(options: ControlmServiceOptions): Pr
     jobCwd: options.jobCwd,
     jobEnv: { BATON_SANDBOX_URL: options.baseUrl(), BATON_AUTOSYS_URL: options.baseUrl() + '/autosys', ...options.jobEnv },
     timings: options.timings,
+    log: options.log,
   });
   const users = options.users ?? { [SANDBOX_CONTROLM_USER]: SANDBOX_CONTROLM_PASSWORD };
   const apiKeys = new Set(options.apiKeys ?? ['sandbox-api-key']);
@@ -116,7 +117,10 @@ export async function createControlmService(options: ControlmServiceOptions): Pr
     if (method === 'POST' && path === '/session/login') {
       const body = await jsonBody(request);
       const username = String(body.username ?? '');
-      if (!Object.hasOwn(users, username) || users[username] !== String(body.password ?? '')) throw apiError('loginFailed');
+      if (!Object.hasOwn(users, username) || users[username] !== String(body.password ?? '')) {
+        options.log?.(`controlm: login refused for user ${JSON.stringify(username)}`);
+        throw apiError('loginFailed');
+      }
       const token = randomBytes(24).toString('hex').toUpperCase();
       sessions.set(token, { user: username, expires: Date.now() + ttl });
       return { status: 200, json: { username, token, version: controlmData.version } };

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { jobEnvironment, startJobProcess, type JobProcess } from '../job-process.js';
+import { BackgroundWork, jobEnvironment, startJobProcess } from '../job-process.js';
 import { readState, writeState } from '../state-file.js';
 import {
   apiError, controlmData, emptyControlm, logText, todayOrderDate,
@@ -28,6 +28,8 @@ export interface ControlmWorkbenchOptions {
   jobCwd?: string;
   jobEnv?: Record<string, string>;
   timings?: Partial<ControlmTimings>;
+  /** Where job ends are reported (the sandbox's log). */
+  log?: (line: string) => void;
 }
 
 /** What an order asks for (`POST /run/order`). */
@@ -78,11 +80,8 @@ export class ControlmWorkbench {
   private readonly statePath: string;
   private readonly outputDir: string;
   private readonly timings: ControlmTimings;
-  private readonly processes = new Map<string, JobProcess>();
-  private readonly killed = new Set<string>();
+  private readonly work = new BackgroundWork();
   private readonly submitting = new Set<string>();
-  private readonly timers = new Set<NodeJS.Timeout>();
-  private closed = false;
 
   constructor(private readonly options: ControlmWorkbenchOptions) {
     this.server = options.server ?? controlmData.server;
@@ -222,14 +221,10 @@ export class ControlmWorkbench {
         job.held = false;
         this.log(job, logText('freed', { user }));
         break;
-      case 'kill': {
-        const process = this.processes.get(job.orderId);
-        if (job.status !== 'Executing' || !process) refuse();
-        this.killed.add(job.orderId);
-        process!.kill();
+      case 'kill':
+        if (job.status !== 'Executing' || !this.work.kill(job.orderId)) refuse();
         this.log(job, logText('killed', { user }));
         break;
-      }
       case 'rerun':
         if (!ENDED.has(job.status) || job.held || job.type === 'Folder') refuse();
         job.status = 'Wait Condition';
@@ -301,16 +296,7 @@ export class ControlmWorkbench {
 
   /** Stop every running job (it ends not OK), cancel timers and write the state. */
   async close(): Promise<void> {
-    this.closed = true;
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers.clear();
-    const running = [...this.processes.entries()];
-    for (const [orderId, process] of running) {
-      this.killed.add(orderId);
-      process.kill();
-    }
-    await Promise.all(running.map(([, process]) => process.done));
-    for (const [orderId] of running) {
+    for (const orderId of await this.work.stop()) {
       const job = this.world.jobs[orderId];
       if (job?.status === 'Executing') this.end(job, 'Ended Not OK', 143);
     }
@@ -362,7 +348,7 @@ export class ControlmWorkbench {
       if (job.type === 'Dummy') this.finish(job, 'Ended OK', 0);
       else {
         startJobProcess({ command: `echo "The sandbox does not run jobs of type ${job.type}" >&2; exit 1`, cwd: this.cwd(), env: jobEnvironment({}), stdoutFile: outputFile, stderrFile: outputFile })
-          .done.then(() => { if (!this.closed && job.status === 'Executing') { this.finish(job, 'Ended Not OK', 1); this.settle(); } });
+          .done.then(() => { if (!this.work.closed && job.status === 'Executing') { this.finish(job, 'Ended Not OK', 1); this.settle(); } });
       }
       return;
     }
@@ -370,12 +356,12 @@ export class ControlmWorkbench {
       command, cwd: this.cwd(), stdoutFile: outputFile, stderrFile: outputFile,
       env: jobEnvironment({ ...this.options.jobEnv, ...job.variables, JOBNAME: job.name, ORDERID: job.orderId, RUNCOUNT: String(run), ODATE: job.orderDate }),
     });
-    this.processes.set(job.orderId, process);
+    this.work.processes.set(job.orderId, process);
     this.log(job, logText('started', { pid: process.pid ?? '?' }));
     void process.done.then((exit) => {
-      this.processes.delete(job.orderId);
-      if (this.closed || job.status !== 'Executing' || job.numberOfRuns !== run) return;
-      const killed = this.killed.delete(job.orderId);
+      this.work.processes.delete(job.orderId);
+      if (this.work.closed || job.status !== 'Executing' || job.numberOfRuns !== run) return;
+      const killed = this.work.killed.delete(job.orderId);
       const code = exit.code ?? (killed ? 143 : 1);
       this.finish(job, code === 0 && !killed && !exit.error ? 'Ended OK' : 'Ended Not OK', code);
       this.settle();
@@ -414,6 +400,7 @@ export class ControlmWorkbench {
     job.status = status;
     job.exitCode = code;
     job.endTime = Date.now();
+    this.options.log?.(`controlm: ${job.folder}/${job.name} ${this.jobId(job)} ${status} (exit ${code}, run ${job.numberOfRuns})`);
     this.log(job, logText(status === 'Ended OK' ? 'endedOk' : 'endedNotOk', { exit: code }));
   }
 
@@ -481,12 +468,7 @@ export class ControlmWorkbench {
   }
 
   private later(ms: number, work: () => void): void {
-    if (this.closed) return;
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      if (!this.closed) work();
-    }, ms);
-    this.timers.add(timer);
+    this.work.later(ms, work);
   }
 
   private save(): void {

@@ -29,6 +29,24 @@ export interface ScriptLine {
   all: Word[];
 }
 
+/** A block read line by line with `parseLine`; an empty block is a problem that names the verbs. */
+export function parseScript<C>(
+  code: string,
+  language: { name: string; example: string; verbs: readonly string[] },
+  parseLine: (line: ScriptLine, problems: ScriptProblem[]) => C | undefined,
+): { commands: C[]; problems: ScriptProblem[] } {
+  const { lines, problems } = scriptLines(code);
+  const commands: C[] = [];
+  for (const line of lines) {
+    const command = parseLine(line, problems);
+    if (command) commands.push(command);
+  }
+  if (lines.length === 0 && problems.length === 0) {
+    problems.push({ line: 1, column: 1, message: `empty ${language.name} block: write one command per line, e.g. "${language.example}" (commands: ${language.verbs.join(', ')})` });
+  }
+  return { commands, problems };
+}
+
 /** Split a block into command lines; problems for unterminated quotes or options before words. */
 export function scriptLines(code: string): { lines: ScriptLine[]; problems: ScriptProblem[] } {
   const lines: ScriptLine[] = [];

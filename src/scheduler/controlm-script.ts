@@ -1,8 +1,8 @@
 // The `controlm` verb language: one command per line, each one Automation API call (or a few).
 // Pure: the runbook validator calls parseControlmScript to report mistakes before anything runs.
-import { controlmStatusWord } from '../scheduler/job-state.js';
-import { endColumn, isTemplate, scriptLines, unknownVerb, waitOptions, type ScriptLine, type ScriptProblem } from './script-words.js';
-import type { Classification } from './types.js';
+import { controlmStatusWord } from './job-state.js';
+import { endColumn, isTemplate, parseScript, unknownVerb, waitOptions, type ScriptLine, type ScriptProblem } from './script-words.js';
+import type { Classification } from '../executors/types.js';
 
 /** Verbs of the `controlm` language. */
 export const CONTROLM_VERBS = [
@@ -40,16 +40,7 @@ export interface ParsedControlmScript {
 
 /** Parse a `controlm` block; problems carry 1-based line and column within the block. */
 export function parseControlmScript(code: string): ParsedControlmScript {
-  const { lines, problems } = scriptLines(code);
-  const commands: ControlmCommand[] = [];
-  for (const line of lines) {
-    const command = parseLine(line, problems);
-    if (command) commands.push(command);
-  }
-  if (lines.length === 0 && problems.length === 0) {
-    problems.push({ line: 1, column: 1, message: `empty controlm block: write one command per line, e.g. "status SF_LOAD" (commands: ${CONTROLM_VERBS.join(', ')})` });
-  }
-  return { commands, problems };
+  return parseScript(code, { name: 'controlm', example: 'status SF_LOAD', verbs: CONTROLM_VERBS }, parseLine);
 }
 
 function parseLine(line: ScriptLine, problems: ScriptProblem[]): ControlmCommand | undefined {

@@ -1,10 +1,10 @@
 // The `autosys` verb language: one command per line, in the operator's words, each turned into the
 // AutoSys command an operator would type (sendevent, autorep, jil). Pure: the runbook validator
 // calls parseAutosysScript to report mistakes with line numbers before anything runs.
-import { autosysStatus } from '../scheduler/job-state.js';
-import { parseJil } from '../scheduler/jil.js';
-import { endColumn, isTemplate, misplacedOptions, scriptLines, unknownVerb, waitOptions, type ScriptLine, type ScriptProblem } from './script-words.js';
-import type { Classification } from './types.js';
+import { autosysStatus } from './job-state.js';
+import { parseJil } from './jil.js';
+import { endColumn, isTemplate, misplacedOptions, parseScript, unknownVerb, waitOptions, type ScriptLine, type ScriptProblem } from './script-words.js';
+import type { Classification } from '../executors/types.js';
 
 /** Verbs of the `autosys` language. */
 export const AUTOSYS_VERBS = ['status', 'start', 'force-start', 'kill', 'hold', 'release', 'ice', 'unice', 'set-status', 'wait', 'deploy'] as const;
@@ -47,16 +47,7 @@ export interface ParsedAutosysScript {
 
 /** Parse an `autosys` block; problems carry 1-based line and column within the block. */
 export function parseAutosysScript(code: string): ParsedAutosysScript {
-  const { lines, problems } = scriptLines(code);
-  const commands: AutosysCommand[] = [];
-  for (const line of lines) {
-    const command = parseLine(line, problems);
-    if (command) commands.push(command);
-  }
-  if (lines.length === 0 && problems.length === 0) {
-    problems.push({ line: 1, column: 1, message: `empty autosys block: write one command per line, e.g. "status JB_LOAD" (commands: ${AUTOSYS_VERBS.join(', ')})` });
-  }
-  return { commands, problems };
+  return parseScript(code, { name: 'autosys', example: 'status JB_LOAD', verbs: AUTOSYS_VERBS }, parseLine);
 }
 
 function parseLine(line: ScriptLine, problems: ScriptProblem[]): AutosysCommand | undefined {

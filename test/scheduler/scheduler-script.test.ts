@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseAutosysScript } from '../../src/executors/autosys-script.js';
-import { parseControlmScript } from '../../src/executors/controlm-script.js';
+import { parseAutosysScript } from '../../src/scheduler/autosys-script.js';
+import { parseControlmScript } from '../../src/scheduler/controlm-script.js';
 
 describe('parseAutosysScript', () => {
   it('reads every verb, with statuses by code or name and wait options', () => {
