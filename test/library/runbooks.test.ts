@@ -197,7 +197,8 @@ describe.sequential('the go-live on a fresh sandbox', () => {
         // The later runbooks stand on the pipeline the first seven build; after those, one failure
         // does not hide whether the others work.
         if (result.exitCode !== 0 && file < '08') broken = file;
-        expect(result.exitCode, `baton exec ${file} ended ${result.exitCode}:\n${result.all}`).toBe(0);
+        const tail = (result.all ?? '').split('\n').slice(-40).join('\n');
+        expect(result.exitCode, `baton exec ${file} ended ${result.exitCode}; the end of its output:\n${tail}`).toBe(0);
         await after[file]?.();
       },
       RUNBOOK_LIMIT_MS + 60_000,
