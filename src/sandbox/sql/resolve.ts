@@ -226,6 +226,13 @@ export class Resolver implements QueryEnvironment {
     return engineFunction(this.x, this, name, args, token);
   }
 
+  sequence(name: ObjectName): string {
+    const located = locate(this.x, name, ['SEQUENCE'], this.scope);
+    if (!located.object) throw notFound('Object', located.written);
+    requirePrivilege(this.x, { ...located, object: located.object }, 'USAGE', this.scope.roles);
+    return `nextval('meta.seq_o${located.object.id}')`;
+  }
+
   /** Change rows of a stream for SYSTEM$STREAM_HAS_DATA (does not consume it). */
   streamChanges(streamName: string): string {
     const x = this.x;

@@ -63,6 +63,8 @@ export interface QueryEnvironment {
   bind(index: number, token: Token): { sql: string; text: string };
   /** Functions answered from session or engine state (CURRENT_ROLE(), SYSTEM$…); undefined if unknown. */
   engineFunction(name: string, args: FunctionArg[], token: Token): string | undefined;
+  /** `seq.NEXTVAL`: the next value of a sequence. */
+  sequence(name: ObjectName): string;
 }
 
 /** A translated statement. */
@@ -159,6 +161,11 @@ export class Translator {
     readonly sql: string,
     private readonly env: QueryEnvironment,
   ) {}
+
+  /** Makes a name resolve as a CTE (the staged rows of a COPY transformation). */
+  declareName(name: string): void {
+    this.ctes.push(new Set([name]));
+  }
 
   /** The bracket tree of the whole statement. */
   tree(): Node[] {
@@ -698,6 +705,8 @@ export class Translator {
         const call = this.call(chain.name, nodes[next] as Group, nodes, next + 1);
         sql = call.sql;
         next = call.next;
+      } else if (chain.name.parts.length >= 2 && !chain.name.parts[chain.name.parts.length - 1]!.quoted && chain.name.parts[chain.name.parts.length - 1]!.name === 'NEXTVAL') {
+        sql = this.env.sequence({ parts: chain.name.parts.slice(0, -1), token: chain.name.token });
       } else if (isWordNode(nodes[i], 'IDENTIFIER')) {
         sql = chain.name.parts.map((part) => quoteName(part.name)).join('.');
       } else {
