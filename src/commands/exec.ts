@@ -6,12 +6,12 @@ import { existsSync, statSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { loadEnvironments } from '../config/environments.js';
-import { startRun, type Run } from '../engine/runner.js';
+import { startRun, type Run, type TerminalHandover } from '../engine/runner.js';
 import { findStep } from '../engine/resume.js';
 import type { RunState } from '../engine/state.js';
 import { unknownVars, valueProblem } from '../engine/variables.js';
 import { EXIT } from '../exit-codes.js';
-import { answerQuestions } from '../headless/answers.js';
+import { answerQuestions, type Answerer } from '../headless/answers.js';
 import { jsonEvent } from '../headless/json-events.js';
 import { OUTPUT_INDENT, progressLines, type Line } from '../headless/progress.js';
 import { loadRunbook } from '../runbook/library.js';
@@ -89,7 +89,15 @@ export async function exec(target: string, options: ExecOptions): Promise<number
 
   const operator = options.operator ?? (process.env.BATON_OPERATOR || undefined) ?? safeUser();
   const store = openStore(resolveStateDir(options.stateDir));
+  // An interactive action takes the terminal: the prompt lets go of it until the action ends.
+  const terminal: TerminalHandover & { answerer?: Answerer } = {
+    release() {
+      this.answerer?.release();
+    },
+    reclaim() {},
+  };
   const run = startRun({
+    terminal,
     runbook,
     environment,
     operator,
@@ -105,13 +113,16 @@ export async function exec(target: string, options: ExecOptions): Promise<number
     override: Boolean(options.iKnowWhatIAmDoing),
     resolveRunbook: (id) => resolveSibling(runbook, id),
   });
-  return drive(run, options);
+  return drive(run, options, terminal);
 }
 
-async function drive(run: Run, options: ExecOptions): Promise<number> {
+async function drive(run: Run, options: ExecOptions, terminal: { answerer?: Answerer }): Promise<number> {
   const json = Boolean(options.json);
+  let inputNeeded: string | undefined;
   const write = (line: Line) => (line.stream === 'stderr' ? process.stderr : process.stdout).write(`${line.text}\n`);
   const unsubscribe = run.subscribe((state, event) => {
+    // A run stopped for want of an answer has said so already, on stderr.
+    if (event.type === 'refused' && inputNeeded) return;
     if (json) {
       const text = jsonEvent(event, state);
       if (text !== undefined) process.stdout.write(`${text}\n`);
@@ -123,9 +134,8 @@ async function drive(run: Run, options: ExecOptions): Promise<number> {
     }
   });
 
-  let inputNeeded: string | undefined;
   const interactive = Boolean(process.stdin.isTTY);
-  const stopAnswering = answerQuestions(run, {
+  const answerer = answerQuestions(run, {
     yes: Boolean(options.yes),
     ...(interactive ? { terminal: { input: process.stdin, output: json ? process.stderr : process.stdout } } : {}),
     ...(json ? {} : { say: (line: string) => process.stdout.write(`${line}\n`) }),
@@ -135,6 +145,7 @@ async function drive(run: Run, options: ExecOptions): Promise<number> {
       run.dispatch({ type: 'abort', reason: inputNeeded });
     },
   });
+  terminal.answerer = answerer;
 
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -154,7 +165,7 @@ async function drive(run: Run, options: ExecOptions): Promise<number> {
   try {
     final = await run.finished;
   } finally {
-    stopAnswering();
+    answerer.stop();
     unsubscribe();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
@@ -190,12 +201,13 @@ export function exitCode(state: RunState, inputNeeded: boolean, signalled: boole
 }
 
 /** A runbook argument as a file path, or as an id in the runbooks folder. */
-function findRunbookFile(target: string, runbooksFolder = 'runbooks'): string | undefined {
+export function findRunbookFile(target: string, runbooksFolder = 'runbooks'): string | undefined {
   const candidates = [target, join(runbooksFolder, target), join(runbooksFolder, `${target}.md`)];
   return candidates.find((candidate) => existsSync(candidate) && statSync(candidate).isFile());
 }
 
-async function resolveSibling(runbook: Runbook, id: string): Promise<Runbook | { problem: string }> {
+/** A fallback runbook (`on-fail=runbook:<id>`) from the folder of the runbook that names it. */
+export async function resolveSibling(runbook: Runbook, id: string): Promise<Runbook | { problem: string }> {
   const path = join(dirname(resolve(runbook.path)), `${id}.md`);
   if (!existsSync(path)) return { problem: `no runbook ${id} beside ${runbook.path}` };
   const parsed = await loadRunbook(path);
@@ -203,7 +215,8 @@ async function resolveSibling(runbook: Runbook, id: string): Promise<Runbook | {
   return parsed.runbook;
 }
 
-function safeUser(): string {
+/** The operator's name from the OS, or $USER when the OS cannot say. */
+export function safeUser(): string {
   try {
     return userInfo().username;
   } catch {

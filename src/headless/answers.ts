@@ -17,8 +17,16 @@ export interface AnswerOptions {
   onInputNeeded: (question: Question, hint: string) => void;
 }
 
-/** Answer a run's questions as they come, one at a time; returns the function that stops it. */
-export function answerQuestions(run: Run, options: AnswerOptions): () => void {
+/** The answering side of `baton exec`. */
+export interface Answerer {
+  /** Stop answering for good. */
+  stop(): void;
+  /** Let go of the terminal (an interactive action takes it); it is taken again for the next question. */
+  release(): void;
+}
+
+/** Answer a run's questions as they come, one at a time. */
+export function answerQuestions(run: Run, options: AnswerOptions): Answerer {
   const handled = new Set<string>();
   let busy = false;
   let stopped = false;
@@ -37,6 +45,8 @@ export function answerQuestions(run: Run, options: AnswerOptions): () => void {
         },
       });
       rl = createInterface({ input: options.terminal.input, output, terminal: Boolean((options.terminal.input as { isTTY?: boolean }).isTTY) });
+      // In raw mode Ctrl-C reaches readline, not the process: pass it on, so it stops the run.
+      rl.on('SIGINT', () => process.kill(process.pid, 'SIGINT'));
     }
     return rl;
   };
@@ -105,11 +115,18 @@ export function answerQuestions(run: Run, options: AnswerOptions): () => void {
 
   const unsubscribe = run.subscribe(() => next());
   setImmediate(next);
-  return () => {
-    stopped = true;
-    unsubscribe();
+  const release = () => {
     prompt?.abort();
     rl?.close();
+    rl = undefined;
+  };
+  return {
+    stop: () => {
+      stopped = true;
+      unsubscribe();
+      release();
+    },
+    release,
   };
 }
 
@@ -117,7 +134,9 @@ export function answerQuestions(run: Run, options: AnswerOptions): () => void {
 export function inputHint(question: Question, yes: boolean): string {
   switch (question.kind) {
     case 'variable':
-      return `pass --var ${question.variable}=VALUE`;
+      return question.fromEnv
+        ? `set ${question.fromEnv} in the environment, or pass --var ${question.variable}=VALUE`
+        : `pass --var ${question.variable}=VALUE`;
     case 'unknown-outcome':
       return 'answer on a terminal, or pass --on-unknown rerun|mark-done|skip';
     case 'take-over':

@@ -82,7 +82,9 @@ export function progressLines(event: RunEvent, state: RunState, indent = ''): Li
     case 'step-ended': {
       const step = record?.steps.find((s) => s.id === event.stepId);
       const took = step?.startedAt ? ` in ${formatDuration(Date.parse(event.at) - Date.parse(step.startedAt))}` : '';
-      return event.status === 'done' ? [out(`  done${took}`)] : [out(`  FAILED${took}: ${event.failure ?? ''}`)];
+      // A practice run does not ask the manual checks, but the trainee should see them.
+      const unasked = record?.practice ? (step?.checks ?? []).map((c) => out(`  [ ] ${shownText(state, c.text)}`)) : [];
+      return event.status === 'done' ? [...unasked, out(`  done${took}`)] : [out(`  FAILED${took}: ${event.failure ?? ''}`)];
     }
     case 'decision':
       return event.decision.via === 'override-flag' ? [err(`baton: ${event.decision.question}: not asked (${'--i-know-what-i-am-doing'}, recorded)`)] : [];

@@ -3,7 +3,7 @@
 // points at the exact line and column an author must change.
 import { hash } from 'node:crypto';
 import markdownit, { type MarkdownIt, type Token } from 'markdown-it';
-import { readInfoString } from './attributes.js';
+import { DISPLAY_LANGUAGES, readInfoString } from './attributes.js';
 import { readFrontMatter, type FrontMatter } from './front-matter.js';
 import { schedulerCodeProblems } from '../scheduler/action-code.js';
 import { Scope, type ActionSource } from './scope.js';
@@ -175,7 +175,7 @@ function readStructure(marks: Mark[], lines: SourceLines, problems: ProblemList)
         step.actions.push(action);
         step.sources.push(fence.source);
         step.removed.push(mark.map);
-      } else if (action) {
+      } else if (action && action.kind !== 'display') {
         problems.warning(action.pos, `a ${action.lang} block before the first ## step is shown, not run: put it under a ## step heading`);
       }
     } else {
@@ -277,7 +277,9 @@ function readFence(
     problems.error(pos, `this code block is never closed: end it with a line of ${fence.markup} (everything after it is inside the block)`);
   }
   const info = readInfoString(line.slice(infoAt).trimEnd(), { line: start + 1, column: infoAt + 1 }, problems);
-  if (info.kind === 'display') return undefined;
+  // Sample output and files (`text`, `yaml`, …) are part of the instructions. A block in another
+  // language is listed with the actions, shown but not run, so nobody mistakes it for a step done.
+  if (info.kind === 'display' && DISPLAY_LANGUAGES.includes(info.lang.toLowerCase())) return undefined;
   const action: Action = {
     index: step?.actions.length ?? 0,
     id: '',
@@ -288,7 +290,7 @@ function readFence(
     pos,
     attrPos: info.attrPos,
   };
-  return { action, source: { lines: [start, end], expectPos: info.expectPos } };
+  return { action, source: { lines: fence.map, expectPos: info.expectPos } };
 }
 
 function isClosingFence(line: string, markup: string): boolean {
@@ -347,18 +349,17 @@ function finishSteps(drafts: StepDraft[], lines: SourceLines, problems: ProblemL
 }
 
 function nameActions(stepId: string, draft: StepDraft, problems: ProblemList): void {
-  const seen = new Map<string, Action>();
-  for (const action of draft.actions) {
+  draft.actions.forEach((action, index) => {
     action.id = `${stepId}/${action.attrs.name === undefined ? action.index + 1 : slug(action.attrs.name) || action.index + 1}`;
-    const earlier = seen.get(action.id);
+    // A step has a handful of actions: looking back is cheaper than a map per step.
+    const earlier = draft.actions.slice(0, index).find((other) => other.id === action.id);
     if (earlier) {
       problems.error(
         action.attrPos?.name ?? action.pos,
         `action id ${action.id} is already used by the action on line ${earlier.pos.line}: give this action another name`,
       );
     }
-    seen.set(action.id, action);
-  }
+  });
 }
 
 /** A heading as an id: lower case ASCII letters and digits joined by `-`. */
@@ -372,9 +373,11 @@ export function slug(text: string): string {
     .replace(/^-+|-+$/g, '');
 }
 
-/** Lines `from`..`to` without the `removed` ranges; blank lines where something was taken out become one. */
+/**
+ * Lines `from`..`to` without the `removed` ranges (in document order, as they are found); blank
+ * lines where something was taken out become one.
+ */
 function keptText(lines: SourceLines, from: number, to: number, removed: Lines[]): string {
-  const ranges = removed.length > 1 ? [...removed].sort((a, b) => a[0] - b[0]) : removed;
   let text = '';
   let blankBefore = false;
   let start = from;
@@ -388,7 +391,7 @@ function keptText(lines: SourceLines, from: number, to: number, removed: Lines[]
     text += lines.slice(first, last);
     blankBefore = last < end;
   };
-  for (const [removedStart, removedEnd] of ranges) {
+  for (const [removedStart, removedEnd] of removed) {
     if (removedEnd <= start || removedStart >= to) continue;
     if (removedStart > start) keep(removedStart);
     start = Math.max(start, removedEnd);

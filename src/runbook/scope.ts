@@ -45,10 +45,10 @@ export class Scope {
     }
   }
 
-  /** Check `{{NAME}}` in lines `from`..`to` outside the `skip` ranges (fenced blocks). */
+  /** Check `{{NAME}}` in lines `from`..`to` outside the `skip` ranges (fenced blocks, in document order). */
   checkProse(from: number, to: number, skip: LineRange[]): void {
     let start = from;
-    for (const [skipStart, skipEnd] of [...skip].sort((a, b) => a[0] - b[0])) {
+    for (const [skipStart, skipEnd] of skip) {
       if (skipEnd <= start || skipStart >= to) continue;
       if (skipStart > start) this.checkText(start, skipStart);
       start = Math.max(start, skipEnd);
@@ -58,6 +58,8 @@ export class Scope {
 
   /** Check an action's `{{NAME}}`s, `expect`, `env=` and `capture=`, then bring its capture into scope. */
   checkAction(step: Step, action: Action, source: ActionSource): void {
+    // Shown, never run: nothing in it is filled or captured, so there is nothing to check.
+    if (action.kind === 'display') return;
     // `{{NAME}}` inside expect gets its own message from checkExpect; the rest of the line is checked here.
     const expectAt = source.expectPos;
     const insideExpect = (column: number): boolean =>

@@ -273,19 +273,14 @@ export interface LinkedRun {
 }
 
 /** What `listRuns` returns per run: enough for lists and the library screen without reading records. */
-export interface RunSummary {
-  id: string;
+export interface RunSummary extends Pick<RunRecord, 'id' | 'operator' | 'status' | 'practice' | 'startedAt' | 'updatedAt' | 'endedAt'> {
   runbookId: string;
   runbookPath: string;
+  /** The runbook's title. */
   title: string;
+  /** The environment's name. */
   environment: string;
   protected: boolean;
-  operator: string;
-  status: RunStatus;
-  practice: boolean;
-  startedAt: string;
-  updatedAt: string;
-  endedAt?: string;
   /** Finished (done or skipped) steps, and all steps. */
   stepsDone: number;
   stepsTotal: number;

@@ -1,13 +1,16 @@
 // `baton exec`, `baton runs` and `baton show` as real child processes of the built CLI: real
 // shells, real signals, real files under a temp state folder.
-import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa, type ResultPromise } from 'execa';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { processAlive } from '../../src/store/lock.js';
 import { tempDir, waitFor } from '../helpers/context.js';
+
+// Real processes on a shared machine: give them time; nothing here asserts on timing.
+vi.setConfig({ testTimeout: 60_000 });
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const bin = join(root, 'bin', 'baton.js');
@@ -27,6 +30,18 @@ function records(dir: string): any[] {
   return readdirSync(runs)
     .filter((n) => n.endsWith('.json'))
     .map((n) => JSON.parse(readFileSync(join(runs, n), 'utf8')));
+}
+
+/** baton under a real terminal (a pty from `script`); `seen()` is everything it has printed so far. */
+function onTerminal(dir: string, args: string[], operator = 'ana') {
+  const child = execa('script', ['-qfec', `node ${bin} --state-dir ${join(dir, 'state')} ${args.join(' ')}`, '/dev/null'], {
+    cwd: dir,
+    reject: false,
+    env: { BATON_OPERATOR: operator, TERM: 'dumb' },
+  });
+  let seen = '';
+  child.stdout!.on('data', (chunk: Buffer) => (seen += chunk.toString()));
+  return { child, seen: () => seen, type: (keys: string) => child.stdin!.write(keys) };
 }
 
 const RUNBOOK = `---
@@ -160,6 +175,17 @@ describe('baton exec', () => {
     expect(events.at(-1)).toMatchObject({ type: 'run-ended', status: 'done' });
   });
 
+  // root writes through file modes, so this one needs an ordinary user to mean anything.
+  it.skipIf(process.getuid?.() === 0)('reports a read-only state folder, and runs nothing', async () => {
+    const dir = folder();
+    mkdirSync(join(dir, 'state'));
+    chmodSync(join(dir, 'state'), 0o555);
+    const result = await baton(dir, ['exec', 'nightly.md', '--yes'], { TEST_TOKEN: 't' });
+    expect(result.exitCode).toBe(3);
+    expect(result.stderr).toContain('the state folder is read-only (use --state-dir or BATON_STATE_DIR to point elsewhere)');
+    expect(existsSync(join(dir, 'out-sandbox'))).toBe(false);
+  });
+
   it('reports a state folder it cannot write, and runs nothing', async () => {
     const dir = folder();
     writeFileSync(join(dir, 'not-a-folder'), '');
@@ -218,21 +244,16 @@ describe('signals, locks and resume with real processes', () => {
     expect(headless.stderr).toContain('but that process is gone. Take the lock over? (answer on a terminal, or pass --take-over if that run is really gone)');
 
     // On a terminal the same questions are asked and answered.
-    const terminal = execa('script', ['-qfec', `node ${bin} --state-dir ${join(dir, 'state')} exec long.md --yes`, '/dev/null'], {
-      cwd: dir,
-      reject: false,
-      env: { BATON_OPERATOR: 'ben', TERM: 'dumb' },
-    });
-    let seen = '';
-    terminal.stdout!.on('data', (chunk: Buffer) => (seen += chunk.toString()));
-    await waitFor(() => seen.includes('Take the lock over?'), 20_000, 'the take-over question');
-    terminal.stdin!.write('y\r');
-    await waitFor(() => seen.includes('its outcome is unknown'), 20_000, 'the unknown-outcome question');
+    const terminal = onTerminal(dir, ['exec', 'long.md', '--yes'], 'ben');
+    await waitFor(() => terminal.seen().includes('Take the lock over?'), 20_000, 'the take-over question');
+    terminal.type('y\r');
+    await waitFor(() => terminal.seen().includes('its outcome is unknown'), 20_000, 'the unknown-outcome question');
+    const seen = terminal.seen();
     expect(seen).toMatch(/"Load" was running \(attempt 1, started .* by ana\) when baton stopped; its outcome is unknown\. What now\?/);
     expect(seen).toContain('[r] re-run it  [d] mark it done (it did its work)  [s] skip it');
-    terminal.stdin!.write('d\r');
-    const result = await terminal;
-    expect(result.exitCode, seen).toBe(0);
+    terminal.type('d\r');
+    const result = await terminal.child;
+    expect(result.exitCode, terminal.seen()).toBe(0);
     expect(readFileSync(join(dir, 'steps.log'), 'utf8')).toBe('started\nloading\nfinished\n');
     const [record] = records(dir);
     expect(record.status).toBe('done');
@@ -250,3 +271,35 @@ function filesUnder(dir: string): string[] {
     return statSync(path).isDirectory() ? filesUnder(path) : [path];
   });
 }
+
+describe('interactive actions', () => {
+  it('hand the terminal to the child, after the prompt lets go of it', async () => {
+    const dir = folder(
+      '# Typing\n\n## Get ready\n\n- [ ] Ready to type?\n\n## Type\n\n```bash {name=ask interactive}\nread -r answer\necho "got $answer" > answer.txt\n```\n',
+      'typing.md',
+    );
+    const terminal = onTerminal(dir, ['exec', 'typing.md']);
+    await waitFor(() => terminal.seen().includes('Ready to type?'), 20_000, 'the check');
+    terminal.type('y\r');
+    await waitFor(() => terminal.seen().includes('note (optional)'), 20_000, 'the note prompt');
+    terminal.type('\r');
+    await waitFor(() => terminal.seen().includes('▸ ask'), 20_000, 'the interactive action');
+    await waitFor(() => records(dir)[0]?.steps[1].actions[0].attempts[0]?.pid, 20_000, 'the child');
+    terminal.type('hello\r');
+    const result = await terminal.child;
+    expect(result.exitCode, terminal.seen()).toBe(0);
+    expect(readFileSync(join(dir, 'answer.txt'), 'utf8')).toBe('got hello\n');
+  });
+});
+
+describe('Ctrl-C at a question', () => {
+  it('stops the run and records it as aborted', async () => {
+    const dir = folder('# Wait\n\n## Look\n\n- [ ] Is the dashboard green?\n', 'wait.md');
+    const terminal = onTerminal(dir, ['exec', 'wait.md']);
+    await waitFor(() => terminal.seen().includes('Is the dashboard green?'), 20_000, 'the check');
+    terminal.type('\x03');
+    const result = await terminal.child;
+    expect(result.exitCode, terminal.seen()).toBe(130);
+    expect(records(dir)[0]).toMatchObject({ status: 'aborted', sessions: [{ ended: 'aborted', reason: 'stopped by SIGINT' }] });
+  });
+});

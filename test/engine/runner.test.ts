@@ -2,7 +2,7 @@ import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from '
 import { spawnSync } from 'node:child_process';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Executor, ExecutionContext } from '../../src/executors/types.js';
 import { shellExecutor } from '../../src/executors/shell.js';
 import { acquireLock, processAlive } from '../../src/store/lock.js';
@@ -10,6 +10,9 @@ import { StateError, openStore, readRun, type RunStore } from '../../src/store/r
 import { tempDir, waitFor } from '../helpers/context.js';
 import { PROD, drive } from '../helpers/run.js';
 import { makeRunbook } from '../helpers/runbook.js';
+
+// Real processes on a shared machine: give them time; nothing here asserts on timing.
+vi.setConfig({ testTimeout: 60_000 });
 
 describe('the runner', () => {
   it('runs steps for real, captures, checks expect, skips by env, and records every attempt', async () => {
@@ -221,6 +224,37 @@ describe('step mode (the TUI face)', () => {
     expect(state.record!.notes).toEqual([expect.objectContaining({ by: 'ana', text: 'paused for the DBA' })]);
   });
 
+  it('retries a failed step, takes check answers as intents, and skips with a reason', async () => {
+    const dir = tempDir();
+    const runbook = makeRunbook({
+      path: join(dir, 'demo.md'),
+      steps: [
+        { title: 'Flaky', actions: ['test -f ok || { touch ok; exit 1; }'], checks: ['Numbers match'] },
+        { title: 'Optional', actions: ['touch optional'] },
+        { title: 'Last', actions: ['true'] },
+      ],
+    });
+    const driven = drive(dir, { runbook, mode: 'step' }, () => undefined);
+    const state = () => driven.run.getState();
+    await waitFor(() => state().phase === 'running', 5000, 'the run to open');
+    driven.run.dispatch({ type: 'run', stepId: 'flaky' });
+    await waitFor(() => state().record!.steps[0]!.status === 'failed', 10_000, 'the first failure');
+    expect(driven.run.dispatch({ type: 'retry', stepId: 'flaky' })).toEqual({ accepted: true });
+    const check = await waitFor(() => state().questions.find((q) => q.kind === 'check'), 10_000, 'the check');
+    expect(driven.run.dispatch({ type: 'confirm-check', stepId: 'flaky', checkId: check.checkId!, note: '42 = 42' })).toEqual({ accepted: true });
+    await waitFor(() => state().cursor === 1, 5000, 'the next step');
+    expect(driven.run.dispatch({ type: 'skip', stepId: 'optional', reason: 'not needed tonight' })).toEqual({ accepted: true });
+    await waitFor(() => state().cursor === 2, 5000, 'the last step');
+    driven.run.dispatch({ type: 'run', stepId: 'last' });
+    const final = await driven.final;
+    expect(final.ended?.status).toBe('done');
+    expect(existsSync(join(dir, 'optional'))).toBe(false);
+    const [flaky, optional] = final.record!.steps;
+    expect(flaky!.actions[0]!.attempts.map((a) => a.status)).toEqual(['failed', 'succeeded']);
+    expect(flaky!.checks[0]).toMatchObject({ status: 'confirmed', note: '42 = 42', by: 'ana' });
+    expect(optional).toMatchObject({ status: 'skipped', skip: { reason: 'not needed tonight', by: 'ana', via: 'operator' } });
+  });
+
   it('aborting mid-action kills the child and records the attempt as aborted', async () => {
     const dir = tempDir();
     const runbook = makeRunbook({ path: join(dir, 'demo.md'), steps: [{ title: 'Long', actions: ['sleep 60'] }] });
@@ -316,15 +350,17 @@ describe('when the record cannot be written', () => {
       list: (f) => real.list(f),
       setAside: (id) => real.setAside(id),
       save: async (record) => {
-        if (++saves > 3) throw new StateError(`cannot write ${real.stateDir}/runs/${record.id}.json: no space left on the device (free some space, or use --state-dir elsewhere)`, 'full');
+        if (++saves > 1) throw new StateError(`cannot write ${real.stateDir}/runs/${record.id}.json: no space left on the device (free some space, or use --state-dir elsewhere)`, 'full');
         return real.save(record);
       },
     };
-    const runbook = makeRunbook({ path: join(dir, 'demo.md'), steps: [{ title: 'One', actions: ['echo 1 >> ran'] }, { title: 'Two', actions: ['echo 2 >> ran'] }, { title: 'Three', actions: ['echo 3 >> ran'] }] });
+    // Each step outlasts the moment changes are gathered for, so a write is attempted mid-run.
+    const steps = [1, 2, 3, 4].map((n) => ({ title: `Step ${n}`, actions: [`echo ${n} >> ran; sleep 0.7`] }));
+    const runbook = makeRunbook({ path: join(dir, 'demo.md'), steps });
     const state = await drive(dir, { runbook, store: filling }).final;
     expect(state.ended?.status).toBe('failed');
     expect(state.ended?.reason).toMatch(/no space left on the device/);
-    expect(readFileSync(join(dir, 'ran'), 'utf8').trim().split('\n').length).toBeLessThan(3);
+    expect(readFileSync(join(dir, 'ran'), 'utf8').trim().split('\n').length).toBeLessThan(4);
     const copy = join(tmpdir(), `baton-${state.record!.id}.json`);
     expect(JSON.parse(readFileSync(copy, 'utf8'))).toMatchObject({ id: state.record!.id, status: 'failed' });
     expect(state.messages.map((m) => m.text).join('\n')).toContain(`the latest record was written to ${copy} instead`);
@@ -363,5 +399,29 @@ describe('a lock left by a process that is gone', () => {
     expect(state.ended?.status).toBe('done');
     expect(state.record!.timeline.map((t) => t.kind)).toContain('lock-taken-over');
     expect(state.record!.decisions).toEqual([expect.objectContaining({ kind: 'take-over', answer: 'yes', via: 'option' })]);
+  });
+});
+
+describe('starting somewhere else', () => {
+  const steps = ['One', 'Two', 'Three'].map((title) => ({ title, actions: [`echo ${title} >> ran`] }));
+
+  it('--from skips the unfinished steps before it, saying why', async () => {
+    const dir = tempDir();
+    const state = await drive(dir, { runbook: makeRunbook({ path: join(dir, 'demo.md'), steps }), from: '2' }).final;
+    expect(readFileSync(join(dir, 'ran'), 'utf8')).toBe('Two\nThree\n');
+    expect(state.ended?.status).toBe('done');
+    expect(state.record!.steps[0]).toMatchObject({ status: 'skipped', skip: { reason: 'started from step 2 (--from)', via: 'option' } });
+  });
+
+  it('--only runs one step and leaves the run to be continued', async () => {
+    const dir = tempDir();
+    const runbook = makeRunbook({ path: join(dir, 'demo.md'), steps });
+    const first = await drive(dir, { runbook, only: 'three' }).final;
+    expect(readFileSync(join(dir, 'ran'), 'utf8')).toBe('Three\n');
+    expect(first.ended).toEqual({ status: 'paused', reason: 'only step three was asked for' });
+    const second = await drive(dir, { runbook }).final;
+    expect(second.record!.id).toBe(first.record!.id);
+    expect(readFileSync(join(dir, 'ran'), 'utf8')).toBe('Three\nOne\nTwo\n');
+    expect(second.ended?.status).toBe('done');
   });
 });

@@ -1,10 +1,15 @@
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { shellExecutor } from '../../src/executors/shell.js';
 import { executorFor } from '../../src/executors/index.js';
 import { processAlive } from '../../src/store/lock.js';
-import { collect, shellContext, tempDir, waitFor } from '../helpers/context.js';
+import { closeTestScope, collect, shellContext, tempDir, waitFor } from '../helpers/context.js';
+
+// Real processes on a shared machine: give them time; nothing here asserts on timing.
+vi.setConfig({ testTimeout: 60_000 });
+
+afterAll(closeTestScope);
 
 describe('shell executor', () => {
   it('is registered for shell actions', async () => {
@@ -25,6 +30,15 @@ describe('shell executor', () => {
     expect(result.fields.stderr).toBe('oops');
     expect(events.some((e) => e.type === 'process' && e.pid > 0)).toBe(true);
     expect(readFileSync(join(dir, 'attempt.log'), 'utf8').split('\n')).toEqual(expect.arrayContaining(['line 1', 'line 3', 'oops', 'after-pipe']));
+  });
+
+  it('runs multi-line code with quotes and non-ASCII text exactly as written, one action after another', async () => {
+    const dir = tempDir();
+    const code = 'printf "%s\\n" "Grüße, 東京" \'it\'"\'"\'s\'\ncat <<EOF\n  indented $((1 + 1))\nEOF';
+    const first = await collect(shellExecutor.run(shellContext(dir, { code })));
+    expect(first.lines).toEqual(['Grüße, 東京', "it's", '  indented 2']);
+    const second = await collect(shellExecutor.run(shellContext(dir, { code: 'echo second' })));
+    expect(second.lines).toEqual(['second']);
   });
 
   it('fails on the first failing command, including inside a pipeline', async () => {

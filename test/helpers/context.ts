@@ -2,8 +2,29 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ExecutionContext, ExecutorEvent, ActionResult } from '../../src/executors/types.js';
+import type { ActionResult, ExecutionContext, ExecutorEvent, RunScope } from '../../src/executors/types.js';
 import { makeRunbook, type ActionSpec } from './runbook.js';
+
+const scopeValues = new Map<string, unknown>();
+const cleanups: (() => Promise<void> | void)[] = [];
+
+/** One run scope shared by the contexts of a test file, as the actions of one run share theirs. */
+const sharedScope: RunScope = {
+  runId: 'test-run',
+  get: <T>(key: string, create: () => T): T => {
+    if (!scopeValues.has(key)) scopeValues.set(key, create());
+    return scopeValues.get(key) as T;
+  },
+  onClose: (cleanup) => {
+    cleanups.push(cleanup);
+  },
+};
+
+/** Close what the shared scope opened (the shell launcher), as the end of a run would. */
+export async function closeTestScope(): Promise<void> {
+  for (const cleanup of cleanups.splice(0)) await cleanup();
+  scopeValues.clear();
+}
 
 /** A fresh temp folder for one test. */
 export function tempDir(prefix = 'baton-test-'): string {
@@ -37,7 +58,7 @@ export function shellContext(
     artefactDir: join(dir, 'artefacts'),
     operator: 'ana',
     attempt: 1,
-    scope: { runId: 'test-run', get: (_key, create) => create(), onClose: () => undefined },
+    scope: sharedScope,
     signal: extra.signal ?? new AbortController().signal,
   };
 }
@@ -66,4 +87,23 @@ export async function waitFor<T>(check: () => T | undefined | false | Promise<T 
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/** A run scope like the engine's: shared values, and clean-ups that really run (last registered first) on `close()`. */
+export function testScope(runId = 'test-run'): RunScope & { close(): Promise<void> } {
+  const values = new Map<string, unknown>();
+  const cleanups: (() => Promise<void> | void)[] = [];
+  return {
+    runId,
+    get<T>(key: string, create: () => T): T {
+      if (!values.has(key)) values.set(key, create());
+      return values.get(key) as T;
+    },
+    onClose(cleanup) {
+      cleanups.push(cleanup);
+    },
+    async close() {
+      for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+    },
+  };
 }

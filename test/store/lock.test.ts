@@ -1,9 +1,12 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { acquireLock, lockPath, releaseLock, takeOverLock, type LockHolder } from '../../src/store/lock.js';
 import { tempDir } from '../helpers/context.js';
+
+// Real processes on a shared machine: give them time; nothing here asserts on timing.
+vi.setConfig({ testTimeout: 60_000 });
 
 const holder = (runId: string, pid = process.pid): LockHolder => ({
   runId,

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { newRecord } from '../../src/engine/resume.js';
 import { RECORD_VERSION, type RunRecord } from '../../src/store/record.js';
 import { newRunId, runIdTime } from '../../src/store/run-id.js';
@@ -8,6 +8,9 @@ import { resolveStateDir } from '../../src/store/paths.js';
 import { latestRuns, listRuns, openStore, readRun } from '../../src/store/runs.js';
 import { tempDir } from '../helpers/context.js';
 import { makeRunbook } from '../helpers/runbook.js';
+
+// Real processes on a shared machine: give them time; nothing here asserts on timing.
+vi.setConfig({ testTimeout: 60_000 });
 
 const runbook = (id: string) => makeRunbook({ id, path: `/rb/${id}.md`, steps: [{ title: 'One', actions: ['true'] }, { title: 'Two' }] });
 

@@ -5,11 +5,12 @@ import { createHash, randomBytes } from 'node:crypto';
 import { SandboxError } from '../engine-api.js';
 import type { Entry, IntegrationEntry, ResourceMonitorEntry, UserEntry } from './catalog.js';
 import type { Cursor, PropertyValue } from './cursor.js';
-import { alreadyExists, compilationError, insufficientPrivileges, notFound } from './errors.js';
+import { alreadyExists, compilationError, insufficientPrivileges, notFound, type MissingKind } from './errors.js';
 import type { Execution, Outcome } from './execution.js';
 import { table } from './execution.js';
 import { wireColumn } from './encode.js';
 import { hashPassword } from './passwords.js';
+import { dropAccountEntry } from './drop.js';
 
 const OK = 'Statement executed successfully.';
 
@@ -45,6 +46,16 @@ function createTarget<T extends Entry>(x: Execution, cursor: Cursor, orReplace: 
   return { name: entryName, existing };
 }
 
+/** Reads ALTER's `[IF EXISTS] name`: the entry, or the outcome when it is missing and IF EXISTS was given. */
+function alterTarget<T extends Entry>(x: Execution, cursor: Cursor, find: (name: string) => T | undefined, kind: MissingKind): { name: string; entry?: T; skip?: Outcome } {
+  const ifExists = cursor.acceptIfExists();
+  const name = cursor.namePart().name;
+  const entry = find(name);
+  if (entry) return { name, entry };
+  if (ifExists) return { name, skip: x.status(OK) };
+  throw notFound(kind, name);
+}
+
 // -------------------------------------------------------------------------------------------------
 // Roles
 
@@ -65,40 +76,32 @@ export async function createRole(x: Execution, cursor: Cursor, orReplace: boolea
 }
 
 /** DROP ROLE: grants to and from it go; what it owned passes to the role that drops it. */
-export async function dropRole(x: Execution, cursor: Cursor): Promise<Outcome> {
-  const ifExists = cursor.acceptIfExists();
-  const name = cursor.namePart().name;
-  cursor.expectEnd();
-  const role = x.catalog.role(name);
-  if (!role) {
-    if (ifExists) return x.status(`Drop statement executed successfully (${name} already dropped).`);
-    throw notFound('Role', name);
-  }
-  if (role.system || !x.roles().has(role.owner)) throw insufficientPrivileges('role', name);
-  return x.ddl(async () => {
-    const data = x.catalog.data;
-    data.roles.splice(data.roles.indexOf(role), 1);
-    data.roleGrants = data.roleGrants.filter((g) => g.role !== name && !(g.granteeType === 'ROLE' && g.grantee === name));
-    data.grants = data.grants.filter((g) => g.role !== name);
-    data.futureGrants = data.futureGrants.filter((g) => g.role !== name);
-    const heir = x.session.role;
-    for (const list of [data.databases, data.schemas, data.objects, data.warehouses, data.roles, data.users, data.integrations, data.resourceMonitors, data.networkPolicies] as Entry[][]) {
-      for (const entry of list) if (entry.owner === name) entry.owner = heir;
-    }
-    for (const session of x.engine.sessions.values()) if (session.role === name) session.role = 'PUBLIC';
-    return x.status(`${name} successfully dropped.`);
+export function dropRole(x: Execution, cursor: Cursor): Promise<Outcome> {
+  return dropAccountEntry(x, cursor, {
+    entries: () => x.catalog.data.roles,
+    word: 'role',
+    missing: (name) => notFound('Role', name),
+    protected: (role) => role.system,
+    cleanup: (role) => {
+      const data = x.catalog.data;
+      const name = role.name;
+      data.roleGrants = data.roleGrants.filter((g) => g.role !== name && !(g.granteeType === 'ROLE' && g.grantee === name));
+      data.grants = data.grants.filter((g) => g.role !== name);
+      data.futureGrants = data.futureGrants.filter((g) => g.role !== name);
+      const heir = x.session.role;
+      for (const list of [data.databases, data.schemas, data.objects, data.warehouses, data.roles, data.users, data.integrations, data.resourceMonitors, data.networkPolicies] as Entry[][]) {
+        for (const entry of list) if (entry.owner === name) entry.owner = heir;
+      }
+      for (const session of x.engine.sessions.values()) if (session.role === name) session.role = 'PUBLIC';
+    },
   });
 }
 
 /** ALTER ROLE name RENAME TO | SET COMMENT | UNSET COMMENT. */
 export async function alterRole(x: Execution, cursor: Cursor): Promise<Outcome> {
-  const ifExists = cursor.acceptIfExists();
-  const name = cursor.namePart().name;
-  const role = x.catalog.role(name);
-  if (!role) {
-    if (ifExists) return x.status(OK);
-    throw notFound('Role', name);
-  }
+  const target = alterTarget(x, cursor, (n) => x.catalog.role(n), 'Role');
+  if (!target.entry) return target.skip!;
+  const { name, entry: role } = target;
   if (role.system || !x.roles().has(role.owner)) throw insufficientPrivileges('role', name);
   return x.ddl(async () => {
     if (cursor.acceptWords('RENAME', 'TO')) {
@@ -253,21 +256,15 @@ export async function createUser(x: Execution, cursor: Cursor, orReplace: boolea
 }
 
 /** DROP USER. */
-export async function dropUser(x: Execution, cursor: Cursor): Promise<Outcome> {
-  const ifExists = cursor.acceptIfExists();
-  const name = cursor.namePart().name;
-  cursor.expectEnd();
-  const user = x.catalog.user(name);
-  if (!user) {
-    if (ifExists) return x.status(`Drop statement executed successfully (${name} already dropped).`);
-    throw notFound('User', name);
-  }
-  if (!x.roles().has(user.owner)) throw insufficientPrivileges('user', name);
-  return x.ddl(async () => {
-    const data = x.catalog.data;
-    data.users.splice(data.users.indexOf(user), 1);
-    data.roleGrants = data.roleGrants.filter((g) => !(g.granteeType === 'USER' && g.grantee === name));
-    return x.status(`${name} successfully dropped.`);
+export function dropUser(x: Execution, cursor: Cursor): Promise<Outcome> {
+  return dropAccountEntry(x, cursor, {
+    entries: () => x.catalog.data.users,
+    word: 'user',
+    missing: (name) => notFound('User', name),
+    cleanup: (user) => {
+      const data = x.catalog.data;
+      data.roleGrants = data.roleGrants.filter((g) => !(g.granteeType === 'USER' && g.grantee === user.name));
+    },
   });
 }
 
@@ -276,13 +273,9 @@ const SELF_PROPERTIES = new Set(['PASSWORD', 'RSA_PUBLIC_KEY', 'RSA_PUBLIC_KEY_2
 
 /** ALTER USER. */
 export async function alterUser(x: Execution, cursor: Cursor): Promise<Outcome> {
-  const ifExists = cursor.acceptIfExists();
-  const name = cursor.namePart().name;
-  const user = x.catalog.user(name);
-  if (!user) {
-    if (ifExists) return x.status(OK);
-    throw notFound('User', name);
-  }
+  const target = alterTarget(x, cursor, (n) => x.catalog.user(n), 'User');
+  if (!target.entry) return target.skip!;
+  const { name, entry: user } = target;
   const owner = x.roles().has(user.owner);
   const self = x.session.user === user.name;
   const deny = (): never => {
@@ -297,9 +290,7 @@ export async function alterUser(x: Execution, cursor: Cursor): Promise<Outcome> 
       return x.status(OK);
     }
     if (cursor.acceptWords('UNSET')) {
-      const keys: string[] = [];
-      do keys.push(cursor.namePart().name);
-      while (cursor.acceptOp(','));
+      const keys = cursor.names();
       cursor.expectEnd();
       if (!owner && !(self && keys.every((k) => SELF_PROPERTIES.has(k)))) deny();
       for (const key of keys) {
@@ -427,13 +418,9 @@ export async function createResourceMonitor(x: Execution, cursor: Cursor, orRepl
 /** ALTER RESOURCE MONITOR name SET … [TRIGGERS …]. */
 export async function alterResourceMonitor(x: Execution, cursor: Cursor): Promise<Outcome> {
   requireAccountAdmin(x);
-  const ifExists = cursor.acceptIfExists();
-  const name = cursor.namePart().name;
-  const monitor = x.catalog.resourceMonitor(name);
-  if (!monitor) {
-    if (ifExists) return x.status(OK);
-    throw notFound('Object', name);
-  }
+  const target = alterTarget(x, cursor, (n) => x.catalog.resourceMonitor(n), 'Object');
+  if (!target.entry) return target.skip!;
+  const { name, entry: monitor } = target;
   return x.ddl(async () => {
     if (cursor.acceptWords('SET')) applyMonitorProperties(monitor, cursor.properties('TRIGGERS'));
     if (cursor.acceptWords('TRIGGERS')) monitor.triggers = readTriggers(cursor);
@@ -470,13 +457,9 @@ export async function createIntegration(x: Execution, cursor: Cursor, orReplace:
 
 /** ALTER … INTEGRATION name SET … . */
 export async function alterIntegration(x: Execution, cursor: Cursor): Promise<Outcome> {
-  const ifExists = cursor.acceptIfExists();
-  const name = cursor.namePart().name;
-  const integration = x.catalog.integration(name);
-  if (!integration) {
-    if (ifExists) return x.status(OK);
-    throw notFound('Object', name);
-  }
+  const target = alterTarget(x, cursor, (n) => x.catalog.integration(n), 'Object');
+  if (!target.entry) return target.skip!;
+  const { name, entry: integration } = target;
   if (!x.roles().has(integration.owner)) throw insufficientPrivileges('integration', name);
   cursor.expectWords('SET');
   const props = cursor.properties();
@@ -513,34 +496,23 @@ export async function createNetworkPolicy(x: Execution, cursor: Cursor, orReplac
 }
 
 /** DROP RESOURCE MONITOR | INTEGRATION | NETWORK POLICY. */
-export async function dropAccountObject(x: Execution, cursor: Cursor, kind: 'RESOURCE MONITOR' | 'INTEGRATION' | 'NETWORK POLICY'): Promise<Outcome> {
-  const ifExists = cursor.acceptIfExists();
-  const name = cursor.namePart().name;
-  cursor.expectEnd();
+export function dropAccountObject(x: Execution, cursor: Cursor, kind: 'RESOURCE MONITOR' | 'INTEGRATION' | 'NETWORK POLICY'): Promise<Outcome> {
   const data = x.catalog.data;
-  const list: Entry[] = kind === 'RESOURCE MONITOR' ? data.resourceMonitors : kind === 'INTEGRATION' ? data.integrations : data.networkPolicies;
-  const entry = list.find((e) => e.name === name);
-  if (!entry) {
-    if (ifExists) return x.status(`Drop statement executed successfully (${name} already dropped).`);
-    throw notFound('Object', name);
-  }
-  if (!x.roles().has(entry.owner)) throw insufficientPrivileges(kind.toLowerCase(), name);
-  return x.ddl(async () => {
-    list.splice(list.indexOf(entry), 1);
-    if (kind === 'RESOURCE MONITOR') for (const w of data.warehouses) if (w.resourceMonitor === name) w.resourceMonitor = null;
-    return x.status(`${name} successfully dropped.`);
+  return dropAccountEntry<Entry>(x, cursor, {
+    entries: () => (kind === 'RESOURCE MONITOR' ? data.resourceMonitors : kind === 'INTEGRATION' ? data.integrations : data.networkPolicies),
+    word: kind.toLowerCase(),
+    missing: (name) => notFound('Object', name),
+    cleanup: (entry) => {
+      if (kind === 'RESOURCE MONITOR') for (const w of data.warehouses) if (w.resourceMonitor === entry.name) w.resourceMonitor = null;
+    },
   });
 }
 
 /** ALTER NETWORK POLICY name SET … . */
 export async function alterNetworkPolicy(x: Execution, cursor: Cursor): Promise<Outcome> {
-  const ifExists = cursor.acceptIfExists();
-  const name = cursor.namePart().name;
-  const policy = x.catalog.networkPolicy(name);
-  if (!policy) {
-    if (ifExists) return x.status(OK);
-    throw notFound('Object', name);
-  }
+  const target = alterTarget(x, cursor, (n) => x.catalog.networkPolicy(n), 'Object');
+  if (!target.entry) return target.skip!;
+  const { name, entry: policy } = target;
   if (!x.roles().has(policy.owner)) throw insufficientPrivileges('network policy', name);
   cursor.expectWords('SET');
   const props = cursor.properties();
@@ -580,9 +552,7 @@ export async function alterAccount(x: Execution, cursor: Cursor): Promise<Outcom
       return x.status(OK);
     }
     if (cursor.acceptWords('UNSET')) {
-      const keys: string[] = [];
-      do keys.push(cursor.namePart().name);
-      while (cursor.acceptOp(','));
+      const keys = cursor.names();
       cursor.expectEnd();
       for (const key of keys) {
         if (key === 'DATA_RETENTION_TIME_IN_DAYS') params[key] = '1';

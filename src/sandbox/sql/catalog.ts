@@ -147,6 +147,8 @@ export interface AlertDetails {
   condition: string;
   action: string;
   state: 'started' | 'suspended';
+  /** When the schedule next runs it (while started). */
+  nextRun?: string | null;
 }
 
 /** A sequence. */
@@ -221,6 +223,31 @@ export type GrantTarget =
   | { type: 'ACCOUNT' }
   | { type: 'DATABASE' | 'SCHEMA' | 'WAREHOUSE' | 'INTEGRATION' | 'RESOURCE_MONITOR' | 'USER' | 'ROLE' | 'NETWORK_POLICY'; id: number }
   | { type: 'OBJECT'; id: number };
+
+/** An account-level object kind a grant can be on. */
+export interface AccountKind {
+  /** The grant target type. */
+  type: Exclude<GrantTarget['type'], 'ACCOUNT' | 'OBJECT' | 'DATABASE' | 'SCHEMA'>;
+  /** The word Snowflake's "does not exist" message starts with. */
+  missing: 'Warehouse' | 'Role' | 'User' | 'Object';
+  /** The entries of this kind. */
+  entries: (data: CatalogData) => Entry[];
+}
+
+/** Account-level object kinds by the words naming them in GRANT and SHOW GRANTS ON. */
+export const ACCOUNT_KINDS: Record<string, AccountKind> = {
+  WAREHOUSE: { type: 'WAREHOUSE', missing: 'Warehouse', entries: (d) => d.warehouses },
+  ROLE: { type: 'ROLE', missing: 'Role', entries: (d) => d.roles },
+  USER: { type: 'USER', missing: 'User', entries: (d) => d.users },
+  INTEGRATION: { type: 'INTEGRATION', missing: 'Object', entries: (d) => d.integrations },
+  'RESOURCE MONITOR': { type: 'RESOURCE_MONITOR', missing: 'Object', entries: (d) => d.resourceMonitors },
+  'NETWORK POLICY': { type: 'NETWORK_POLICY', missing: 'Object', entries: (d) => d.networkPolicies },
+};
+
+/** The account kind for a grant target type (`RESOURCE_MONITOR` → resource monitors). */
+export function accountKindOf(type: string): AccountKind | undefined {
+  return Object.values(ACCOUNT_KINDS).find((k) => k.type === type);
+}
 
 /** A privilege granted to a role. */
 export interface GrantEntry {

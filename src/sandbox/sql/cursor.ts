@@ -143,6 +143,16 @@ export class Cursor {
     return this.fail();
   }
 
+  /** `a, b, c` or `(a, b, c)`: one or more names. */
+  names(): string[] {
+    const parenthesized = this.acceptOp('(');
+    const names: string[] = [];
+    do names.push(this.namePart().name);
+    while (this.acceptOp(','));
+    if (parenthesized) this.expectOp(')');
+    return names;
+  }
+
   /** A qualified name: part(.part)*; IDENTIFIER('a.b') is read as the name it spells. */
   objectName(): ObjectName {
     const token = this.peek();

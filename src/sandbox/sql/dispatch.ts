@@ -44,201 +44,120 @@ function createModifiers(cursor: Cursor): CreateModifiers {
   return modifiers;
 }
 
+type Route<M = void> = (x: Execution, cursor: Cursor, m: M) => Promise<Outcome>;
+
+/** Reads `[NOTIFICATION | STORAGE | API | SECURITY] INTEGRATION`, returning the category. */
+function integrationWords(cursor: Cursor, fallback = 'NOTIFICATION'): string {
+  const category = cursor.acceptAnyWord('NOTIFICATION', 'STORAGE', 'API', 'SECURITY', 'EXTERNAL') ?? fallback;
+  cursor.acceptWords('ACCESS');
+  cursor.expectWords('INTEGRATION');
+  return category;
+}
+
+/** CREATE handlers by object kind; the kind's words are already read (MATERIALIZED among the modifiers). */
+const CREATE: Record<string, Route<CreateModifiers>> = {
+  DATABASE: (x, c, m) => createDatabase(x, c, m.orReplace, m.transient),
+  SCHEMA: (x, c, m) => createSchema(x, c, m.orReplace, m.transient),
+  TABLE: (x, c, m) => createTable(x, c, m.orReplace, m.temporary ? 'TEMPORARY' : m.transient ? 'TRANSIENT' : 'PERMANENT'),
+  VIEW: (x, c, m) => createView(x, c, m.orReplace, m.secure, m.materialized, m.recursive),
+  'MATERIALIZED VIEW': (x, c, m) => createView(x, c, m.orReplace, m.secure, m.materialized, m.recursive),
+  ROLE: (x, c, m) => createRole(x, c, m.orReplace),
+  USER: (x, c, m) => createUser(x, c, m.orReplace),
+  'RESOURCE MONITOR': (x, c, m) => createResourceMonitor(x, c, m.orReplace),
+  'NETWORK POLICY': (x, c, m) => createNetworkPolicy(x, c, m.orReplace),
+  INTEGRATION: (x, c, m) => createIntegration(x, c, m.orReplace, integrationWords(c)),
+  'FILE FORMAT': (x, c, m) => createFileFormat(x, c, m.orReplace),
+  STAGE: (x, c, m) => createStage(x, c, m.orReplace, m.temporary),
+  STREAM: (x, c, m) => createStream(x, c, m.orReplace),
+  TASK: (x, c, m) => createTask(x, c, m.orReplace),
+  ALERT: (x, c, m) => createAlert(x, c, m.orReplace),
+  SEQUENCE: (x, c, m) => createSequence(x, c, m.orReplace),
+  PROCEDURE: (x, c, m) => createProcedure(x, c, m.orReplace),
+};
+
+/** DROP handlers by object kind; the kind's words are already read. */
+const DROP: Record<string, Route> = {
+  DATABASE: (x, c) => dropContainerOrTable(x, c, 'DATABASE'),
+  SCHEMA: (x, c) => dropContainerOrTable(x, c, 'SCHEMA'),
+  TABLE: (x, c) => dropContainerOrTable(x, c, 'TABLE'),
+  VIEW: (x, c) => dropContainerOrTable(x, c, 'VIEW'),
+  'MATERIALIZED VIEW': (x, c) => dropContainerOrTable(x, c, 'MATERIALIZED VIEW'),
+  WAREHOUSE: dropWarehouse,
+  ROLE: dropRole,
+  USER: dropUser,
+  'RESOURCE MONITOR': (x, c) => dropAccountObject(x, c, 'RESOURCE MONITOR'),
+  'NETWORK POLICY': (x, c) => dropAccountObject(x, c, 'NETWORK POLICY'),
+  INTEGRATION: (x, c) => (integrationWords(c), dropAccountObject(x, c, 'INTEGRATION')),
+  'FILE FORMAT': (x, c) => dropStageOrFormat(x, c, 'FILE_FORMAT'),
+  STAGE: (x, c) => dropStageOrFormat(x, c, 'STAGE'),
+  STREAM: dropStream,
+  TASK: (x, c) => dropTaskOrAlert(x, c, 'TASK'),
+  ALERT: (x, c) => dropTaskOrAlert(x, c, 'ALERT'),
+  SEQUENCE: (x, c) => dropProcedureOrSequence(x, c, 'SEQUENCE'),
+  PROCEDURE: (x, c) => dropProcedureOrSequence(x, c, 'PROCEDURE'),
+};
+
+/** ALTER handlers by object kind; the kind's words are already read. */
+const ALTER: Record<string, Route> = {
+  DATABASE: alterDatabase,
+  SCHEMA: alterSchema,
+  TABLE: alterTable,
+  VIEW: alterView,
+  'MATERIALIZED VIEW': alterView,
+  ROLE: alterRole,
+  USER: alterUser,
+  'RESOURCE MONITOR': alterResourceMonitor,
+  'NETWORK POLICY': alterNetworkPolicy,
+  INTEGRATION: (x, c) => (integrationWords(c), alterIntegration(x, c)),
+  STREAM: alterStream,
+  TASK: alterTask,
+  ALERT: alterAlert,
+};
+
+/** Reads the words naming the object kind, except for integrations, whose routes read their own category. */
+function kindWords(cursor: Cursor, object: string): string {
+  const kind = object === 'NOTIFICATION INTEGRATION' ? 'INTEGRATION' : object;
+  if (kind !== 'INTEGRATION') cursor.expectWords(...kind.split(' '));
+  return kind;
+}
+
+/** Statements whose handler takes the whole statement from its first word. */
+const WHOLE: Record<string, Route> = {
+  undrop: undrop,
+  truncate: truncate,
+  comment: comment,
+  grant: grantOrRevoke,
+  revoke: grantOrRevoke,
+  show: show,
+  describe: describe,
+  list: list,
+  remove: remove,
+  copy: copyInto,
+  call: call,
+  execute: execute,
+};
+
 /** Runs a statement that is not a query, DML, USE, SET or transaction control. */
 export async function dispatchDdl(x: Execution): Promise<Outcome> {
   const cursor = new Cursor(x.sql);
   const { verb, object } = x.statementClass;
-  switch (verb) {
-    case 'create': {
-      const m = createModifiers(cursor);
-      switch (object) {
-        case 'DATABASE':
-          cursor.expectWords('DATABASE');
-          return createDatabase(x, cursor, m.orReplace, m.transient);
-        case 'SCHEMA':
-          cursor.expectWords('SCHEMA');
-          return createSchema(x, cursor, m.orReplace, m.transient);
-        case 'TABLE':
-          cursor.expectWords('TABLE');
-          return createTable(x, cursor, m.orReplace, m.temporary ? 'TEMPORARY' : m.transient ? 'TRANSIENT' : 'PERMANENT');
-        case 'VIEW':
-        case 'MATERIALIZED VIEW':
-          cursor.expectWords('VIEW');
-          return createView(x, cursor, m.orReplace, m.secure, m.materialized, m.recursive);
-        case 'ROLE':
-          cursor.expectWords('ROLE');
-          return createRole(x, cursor, m.orReplace);
-        case 'USER':
-          cursor.expectWords('USER');
-          return createUser(x, cursor, m.orReplace);
-        case 'RESOURCE MONITOR':
-          cursor.expectWords('RESOURCE', 'MONITOR');
-          return createResourceMonitor(x, cursor, m.orReplace);
-        case 'NETWORK POLICY':
-          cursor.expectWords('NETWORK', 'POLICY');
-          return createNetworkPolicy(x, cursor, m.orReplace);
-        case 'INTEGRATION':
-        case 'NOTIFICATION INTEGRATION': {
-          const category = cursor.acceptAnyWord('NOTIFICATION', 'STORAGE', 'API', 'SECURITY', 'EXTERNAL') ?? 'NOTIFICATION';
-          cursor.acceptWords('ACCESS');
-          cursor.expectWords('INTEGRATION');
-          return createIntegration(x, cursor, m.orReplace, category);
-        }
-        case 'FILE FORMAT':
-          cursor.expectWords('FILE', 'FORMAT');
-          return createFileFormat(x, cursor, m.orReplace);
-        case 'STAGE':
-          cursor.expectWords('STAGE');
-          return createStage(x, cursor, m.orReplace, m.temporary);
-        case 'STREAM':
-          cursor.expectWords('STREAM');
-          return createStream(x, cursor, m.orReplace);
-        case 'TASK':
-          cursor.expectWords('TASK');
-          return createTask(x, cursor, m.orReplace);
-        case 'ALERT':
-          cursor.expectWords('ALERT');
-          return createAlert(x, cursor, m.orReplace);
-        case 'SEQUENCE':
-          cursor.expectWords('SEQUENCE');
-          return createSequence(x, cursor, m.orReplace);
-        case 'PROCEDURE':
-          cursor.expectWords('PROCEDURE');
-          return createProcedure(x, cursor, m.orReplace);
-        default:
-          throw unsupported(`CREATE ${object || 'this object'}`);
-      }
-    }
-    case 'drop': {
-      cursor.expectWords('DROP');
-      switch (object) {
-        case 'DATABASE':
-        case 'SCHEMA':
-        case 'TABLE':
-        case 'VIEW':
-          cursor.expectWords(object);
-          return dropContainerOrTable(x, cursor, object);
-        case 'MATERIALIZED VIEW':
-          cursor.expectWords('MATERIALIZED', 'VIEW');
-          return dropContainerOrTable(x, cursor, 'MATERIALIZED VIEW');
-        case 'WAREHOUSE':
-          cursor.expectWords('WAREHOUSE');
-          return dropWarehouse(x, cursor);
-        case 'ROLE':
-          cursor.expectWords('ROLE');
-          return dropRole(x, cursor);
-        case 'USER':
-          cursor.expectWords('USER');
-          return dropUser(x, cursor);
-        case 'RESOURCE MONITOR':
-          cursor.expectWords('RESOURCE', 'MONITOR');
-          return dropAccountObject(x, cursor, 'RESOURCE MONITOR');
-        case 'NETWORK POLICY':
-          cursor.expectWords('NETWORK', 'POLICY');
-          return dropAccountObject(x, cursor, 'NETWORK POLICY');
-        case 'INTEGRATION':
-        case 'NOTIFICATION INTEGRATION':
-          cursor.acceptAnyWord('NOTIFICATION', 'STORAGE', 'API', 'SECURITY');
-          cursor.expectWords('INTEGRATION');
-          return dropAccountObject(x, cursor, 'INTEGRATION');
-        case 'FILE FORMAT':
-          cursor.expectWords('FILE', 'FORMAT');
-          return dropStageOrFormat(x, cursor, 'FILE_FORMAT');
-        case 'STAGE':
-          cursor.expectWords('STAGE');
-          return dropStageOrFormat(x, cursor, 'STAGE');
-        case 'STREAM':
-          cursor.expectWords('STREAM');
-          return dropStream(x, cursor);
-        case 'TASK':
-        case 'ALERT':
-          cursor.expectWords(object);
-          return dropTaskOrAlert(x, cursor, object);
-        case 'SEQUENCE':
-        case 'PROCEDURE':
-          cursor.expectWords(object);
-          return dropProcedureOrSequence(x, cursor, object);
-        default:
-          throw unsupported(`DROP ${object || 'this object'}`);
-      }
-    }
-    case 'alter': {
-      cursor.expectWords('ALTER');
-      switch (object) {
-        case 'DATABASE':
-          cursor.expectWords('DATABASE');
-          return alterDatabase(x, cursor);
-        case 'SCHEMA':
-          cursor.expectWords('SCHEMA');
-          return alterSchema(x, cursor);
-        case 'TABLE':
-          cursor.expectWords('TABLE');
-          return alterTable(x, cursor);
-        case 'VIEW':
-          cursor.expectWords('VIEW');
-          return alterView(x, cursor);
-        case 'MATERIALIZED VIEW':
-          cursor.expectWords('MATERIALIZED', 'VIEW');
-          return alterView(x, cursor);
-        case 'ROLE':
-          cursor.expectWords('ROLE');
-          return alterRole(x, cursor);
-        case 'USER':
-          cursor.expectWords('USER');
-          return alterUser(x, cursor);
-        case 'RESOURCE MONITOR':
-          cursor.expectWords('RESOURCE', 'MONITOR');
-          return alterResourceMonitor(x, cursor);
-        case 'NETWORK POLICY':
-          cursor.expectWords('NETWORK', 'POLICY');
-          return alterNetworkPolicy(x, cursor);
-        case 'INTEGRATION':
-        case 'NOTIFICATION INTEGRATION':
-          cursor.acceptAnyWord('NOTIFICATION', 'STORAGE', 'API', 'SECURITY');
-          cursor.expectWords('INTEGRATION');
-          return alterIntegration(x, cursor);
-        case 'ACCOUNT':
-          cursor.index = 0;
-          return alterAccount(x, cursor);
-        case 'STREAM':
-          cursor.expectWords('STREAM');
-          return alterStream(x, cursor);
-        case 'TASK':
-          cursor.expectWords('TASK');
-          return alterTask(x, cursor);
-        case 'ALERT':
-          cursor.expectWords('ALERT');
-          return alterAlert(x, cursor);
-        default:
-          throw unsupported(`ALTER ${object || 'this object'}`);
-      }
-    }
-    case 'undrop':
-      return undrop(x, cursor);
-    case 'truncate':
-      return truncate(x, cursor);
-    case 'comment':
-      return comment(x, cursor);
-    case 'grant':
-    case 'revoke':
-      return grantOrRevoke(x, cursor);
-    case 'show':
-      return show(x, cursor);
-    case 'describe':
-      return describe(x, cursor);
-    case 'list':
-      return list(x, cursor);
-    case 'remove':
-      return remove(x, cursor);
-    case 'copy':
-      return copyInto(x, cursor);
-    case 'call':
-      return call(x, cursor);
-    case 'execute':
-      return execute(x, cursor);
-    case 'execute-immediate':
-      throw unsupported('EXECUTE IMMEDIATE; run the statements themselves');
-    default:
-      throw unsupported(verb.toUpperCase());
+  const has = (table: Record<string, unknown>, key: string): boolean => Object.hasOwn(table, key);
+  if (verb === 'create') {
+    const m = createModifiers(cursor);
+    if (!has(CREATE, object) && object !== 'NOTIFICATION INTEGRATION') throw unsupported(`CREATE ${object || 'this object'}`);
+    const kind = object === 'MATERIALIZED VIEW' ? (cursor.expectWords('VIEW'), object) : kindWords(cursor, object);
+    return CREATE[kind]!(x, cursor, m);
   }
+  if (verb === 'drop' || verb === 'alter') {
+    const routes = verb === 'drop' ? DROP : ALTER;
+    cursor.expectWords(verb.toUpperCase());
+    if (verb === 'alter' && object === 'ACCOUNT') {
+      cursor.index = 0;
+      return alterAccount(x, cursor);
+    }
+    if (!has(routes, object) && object !== 'NOTIFICATION INTEGRATION') throw unsupported(`${verb.toUpperCase()} ${object || 'this object'}`);
+    return routes[kindWords(cursor, object)]!(x, cursor);
+  }
+  if (has(WHOLE, verb)) return WHOLE[verb]!(x, cursor);
+  throw unsupported(verb.toUpperCase());
 }

@@ -191,7 +191,7 @@ function sandboxPut(x: Execution, resolver: Resolver, args: FunctionArg[]): stri
   const fileName = constantText(args[1], 'file name');
   const content = constantText(args[2], 'file content');
   const stage = resolveStage(x, resolver.scope, stageRef, 'WRITE');
-  const path = [stage.path, fileName].filter(Boolean).join('/');
+  const path = [stage.path.replace(/\/+$/, ''), fileName.replace(/^\/+/, '')].filter(Boolean).join('/');
   x.effects.push(async () => {
     try {
       await x.engine.stageFiles.write(stage.key, path, Buffer.from(content, 'utf8'));

@@ -11,6 +11,7 @@ import {
 import { Access } from './access.js';
 import { bootstrapCatalog } from './bootstrap.js';
 import { Catalog, type UserEntry } from './catalog.js';
+import type { QueryPoint } from './history.js';
 import { checkPassword, hashPassword } from './passwords.js';
 import { Cursor } from './cursor.js';
 import { cancelled, compilationError, fromDuckError, unsupported } from './errors.js';
@@ -20,13 +21,15 @@ import { describeQuery, runDml, runQuery } from './query.js';
 import { Session } from './session.js';
 import { alterSession, setVariables, transaction, unsetVariables, use } from './session-commands.js';
 import { FolderStageFiles, MemoryStageFiles, type StageFiles } from './stage-files.js';
-import { classifyStatement, splitStatements } from './statements.js';
+import { classifyStatement, isScriptingBlock, redactSecrets, splitStatements } from './statements.js';
+import { anonymousBlock } from './procedures.js';
 import { Store } from './store.js';
 import { TokenizeError } from './tokens.js';
 import { syntaxError } from './errors.js';
 import { alterWarehouse, applyAutoSuspend, createWarehouse } from './warehouses.js';
 import { dispatchDdl } from './dispatch.js';
 import { seedSandbox } from './seed.js';
+import { runDueWork } from './tasks.js';
 
 /** Options for opening the engine. */
 export interface EngineOptions {
@@ -34,7 +37,12 @@ export interface EngineOptions {
   dataDir: string | ':memory:';
   /** Load the sample source data (default true). */
   seed?: boolean;
+  /** Run started tasks and alerts on their schedules while open (default true). */
+  schedule?: boolean;
 }
+
+/** How often due tasks and alerts are looked for. */
+const SCHEDULE_TICK_MS = 5_000;
 
 /** A readers–writer lock: queries share it, changes take it alone, in arrival order. */
 class StatementLock {
@@ -113,11 +121,13 @@ export class SnowflakeEngine implements SandboxEngine, EngineState {
     const fresh = !saved;
     const catalog = new Catalog(saved ?? bootstrapCatalog(new Date().toISOString(), hashPassword));
     const engine = new SnowflakeEngine(catalog, store, stageFiles);
-    engine.lastVersion = await store.currentVersion();
+    engine.lastVersion = await store.currentVersion(catalog.data.objects.filter((o) => o.kind === 'TABLE').map((o) => o.id));
     if (fresh) {
       await store.saveCatalog(store.admin, catalog.data);
       if (options.seed !== false) await seedSandbox(engine);
     }
+    if (!fresh) await engine.purgeExpired();
+    if (options.schedule !== false) engine.startSchedule();
     return engine;
   }
 
@@ -240,9 +250,87 @@ export class SnowflakeEngine implements SandboxEngine, EngineState {
   }
 
   async close(): Promise<void> {
+    if (this.scheduleTimer) clearInterval(this.scheduleTimer);
+    while (this.ticking) await new Promise((resolve) => setTimeout(resolve, 20));
+    this.scheduleSession?.connection.closeSync();
     for (const session of [...this.sessions.values()]) await this.closeSession(session);
     await this.store.saveCatalog(this.store.admin, this.catalog.data).catch(() => undefined);
     await this.store.close();
+  }
+
+  /**
+   * Lets go of what retention no longer keeps: dropped tables, schemas and databases past their
+   * retention, and row versions older than it (unless a stream still needs them).
+   */
+  async purgeExpired(now = Date.now()): Promise<void> {
+    const c = this.catalog;
+    const data = c.data;
+    const day = 86_400_000;
+    const gone = (droppedOn: string | undefined, days: number): boolean => droppedOn !== undefined && Date.parse(droppedOn) + days * day < now;
+    const doomedDatabases = new Set(data.databases.filter((d) => gone(d.droppedOn, d.retentionDays ?? c.accountRetention())).map((d) => d.id));
+    const doomedSchemas = new Set(
+      data.schemas
+        .filter((s) => doomedDatabases.has(s.databaseId) || gone(s.droppedOn, s.retentionDays ?? c.databaseById(s.databaseId)?.retentionDays ?? c.accountRetention()))
+        .map((s) => s.id),
+    );
+    const doomedObjects = data.objects.filter((o) => doomedSchemas.has(o.schemaId) || (o.kind === 'TABLE' && gone(o.droppedOn, c.retentionDays(o))));
+    if (doomedObjects.length === 0 && doomedSchemas.size === 0 && doomedDatabases.size === 0) {
+      await this.trimHistory(now);
+      return;
+    }
+    for (const object of doomedObjects) {
+      if (object.kind === 'TABLE') await this.store.admin.run(`DROP TABLE IF EXISTS data.t${object.id}; DROP TABLE IF EXISTS data.h${object.id}`);
+    }
+    const doomedIds = new Set(doomedObjects.map((o) => o.id));
+    data.objects = data.objects.filter((o) => !doomedIds.has(o.id));
+    data.schemas = data.schemas.filter((s) => !doomedSchemas.has(s.id));
+    data.databases = data.databases.filter((d) => !doomedDatabases.has(d.id));
+    data.grants = data.grants.filter((g) => !(g.on.type === 'OBJECT' && doomedIds.has(g.on.id)) && !(g.on.type === 'SCHEMA' && doomedSchemas.has(g.on.id)) && !(g.on.type === 'DATABASE' && doomedDatabases.has(g.on.id)));
+    await this.store.saveCatalog(this.store.admin, data);
+    await this.trimHistory(now);
+  }
+
+  /** Deletes row versions that ended before a table's retention period, unless a stream still reads them. */
+  private async trimHistory(now: number): Promise<void> {
+    for (const object of this.catalog.data.objects) {
+      if (object.kind !== 'TABLE' || object.droppedOn || !object.table) continue;
+      const days = this.catalog.retentionDays(object);
+      const streams = this.catalog.data.objects.filter((o) => o.stream?.tableId === object.id && !o.droppedOn).map((o) => o.stream!.offsetVersion);
+      const cutoff = new Date(now - Math.max(days, 0) * 86_400_000).toISOString();
+      const limit = streams.length > 0 ? `LEAST(v, ${Math.min(...streams)})` : 'v';
+      await this.store.admin.run(
+        `DELETE FROM data.h${object.id} WHERE "_SB_TO" IS NOT NULL AND "_SB_TO" <= (SELECT ${limit} FROM (SELECT coalesce(max(version), 0) AS v FROM meta.query_log WHERE version IS NOT NULL AND end_time < CAST($1 AS TIMESTAMPTZ)))`,
+        [cutoff],
+      );
+    }
+  }
+
+  private scheduleTimer: NodeJS.Timeout | undefined;
+  private scheduleSession: Session | undefined;
+  private ticking = false;
+
+  /** Looks for due tasks and alerts every few seconds while the engine is open. */
+  private startSchedule(): void {
+    this.scheduleTimer = setInterval(() => void this.runSchedule().catch(() => undefined), SCHEDULE_TICK_MS);
+    this.scheduleTimer.unref();
+  }
+
+  /** Runs the tasks and alerts whose schedule has come round (also callable directly). */
+  async runSchedule(now = new Date()): Promise<void> {
+    if (this.ticking) return;
+    const pending = this.catalog.data.objects.some((o) => !o.droppedOn && ((o.task?.state === 'started' && o.task.schedule) || (o.alert?.state === 'started' && o.alert.schedule)));
+    if (!pending) return;
+    this.ticking = true;
+    const release = await this.lock.acquire(true);
+    try {
+      this.scheduleSession ??= new Session('scheduler', 'SYSTEM', await this.store.connect(), { role: 'ACCOUNTADMIN', warehouse: null, database: null, schema: null }, 'INTERNAL', '127.0.0.1');
+      const request = { sql: 'EXECUTE TASK scheduled', queryId: randomUUID() };
+      const x = new Execution(this, this.scheduleSession, request, request.sql, classifyStatement(request.sql), new AbortController().signal, this.lastVersion);
+      if (await runDueWork(x, now)) await this.store.saveCatalog(this.store.admin, this.catalog.data);
+    } finally {
+      release();
+      this.ticking = false;
+    }
   }
 
   cancelQuery(queryId: string, user: string, roles: Set<string>): boolean {
@@ -262,11 +350,16 @@ export class SnowflakeEngine implements SandboxEngine, EngineState {
     return this.executeIn(session, request, signal, undefined);
   }
 
+  private readonly points = new Map<string, QueryPoint>();
+
+  /** A recent statement's place in the change history (the newest 100,000 are kept in memory). */
+  readonly queryPoint = (queryId: string): QueryPoint | undefined => this.points.get(queryId);
+
   /** The newest change version handed out (the watermark of a statement that starts now). */
   lastVersion = 0;
 
   /** Runs one statement in a session; `parent` is set for statements run inside another (tasks). */
-  async executeIn(session: Session, request: StatementRequest, signal: AbortSignal, parent: Execution | undefined): Promise<StatementOutcome> {
+  async executeIn(session: Session, request: StatementRequest, signal: AbortSignal, parent: Execution | undefined, nested?: NestedOptions): Promise<StatementOutcome> {
     const statementClass = classifyStatement(request.sql);
     const exclusive = !READ_ONLY_VERBS.has(statementClass.verb);
     const release = parent ? () => undefined : await this.lock.acquire(exclusive);
@@ -280,6 +373,7 @@ export class SnowflakeEngine implements SandboxEngine, EngineState {
       }
       x = new Execution(this, session, request, request.sql, statementClass, signal, this.lastVersion);
       if (parent) {
+        x.serverless = Boolean(nested?.serverless);
         x.taskName = parent.taskName;
         x.predecessorReturnValue = parent.predecessorReturnValue;
       }
@@ -309,10 +403,12 @@ export class SnowflakeEngine implements SandboxEngine, EngineState {
 
   private async log(x: Execution, start: Date, error: SandboxError | null): Promise<void> {
     const session = x.session;
+    this.points.set(x.request.queryId, { version: error ? null : x.version, watermark: x.watermark, start, end: new Date() });
+    if (this.points.size > 100_000) this.points.delete(this.points.keys().next().value!);
     const warehouse = session.warehouse ? this.catalog.warehouse(session.warehouse) : undefined;
     await this.store.logQuery({
       queryId: x.request.queryId,
-      queryText: x.sql,
+      queryText: redactSecrets(x.sql),
       queryType: x.statementClass.queryType,
       statementTypeId: x.statementClass.typeId,
       sessionId: session.id,
@@ -357,7 +453,7 @@ export class SnowflakeEngine implements SandboxEngine, EngineState {
     }, outer.authentication, outer.clientIp);
     for (const [key, value] of outer.variables) session.variables.set(key, value);
     Object.assign(session.parameters, outer.parameters);
-    return this.executeIn(session, { sql, queryId: options.queryId ?? randomUUID() }, parent.signal, parent);
+    return this.executeIn(session, { sql, queryId: options.queryId ?? randomUUID() }, parent.signal, parent, options);
   }
 
   private async dispatch(x: Execution): Promise<StatementOutcome> {
@@ -377,6 +473,10 @@ export class SnowflakeEngine implements SandboxEngine, EngineState {
       case 'unset':
         return unsetVariables(x, new Cursor(x.sql));
       case 'begin':
+        if (isScriptingBlock(x.sql)) return anonymousBlock(x);
+        return transaction(x);
+      case 'execute-immediate':
+        return anonymousBlock(x);
       case 'commit':
       case 'rollback':
         return transaction(x);

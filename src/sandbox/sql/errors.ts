@@ -129,15 +129,21 @@ export function fromDuckError(error: unknown, locate: (word: string) => Token | 
   const plain = plainDuckMessage(message);
 
   if (/^Parser Error/.test(message)) {
+    if (/at end of input/.test(message)) return syntaxError(locate('<EOF>'));
     const near = nearWord(message);
     return syntaxError(near === undefined ? undefined : (locate(near) ?? { kind: 'word', text: near, value: near, start: 0, line: 1, column: 0 }));
   }
-  let m = /Referenced column "([^"]+)" not found/.exec(message) ?? /Column "([^"]+)" referenced that does not exist/.exec(message);
+  let m = /Referenced column "([^"]+)" not found/.exec(message) ?? /Column "([^"]+)" referenced that (?:does not exist|exists in the SELECT clause)/.exec(message);
   if (m) return invalidIdentifier(m[1]!, locate(m[1]!));
   m = /Referenced table "([^"]+)" not found/.exec(message);
   if (m) return invalidIdentifier(m[1]!, locate(m[1]!));
-  m = /Table "([^"]+)" does not have a column named "([^"]+)"/.exec(message);
+  m = /(?:Table|Values list) "([^"]+)" does not have a column named "([^"]+)"/.exec(message);
   if (m) return invalidIdentifier(m[2]!, locate(m[2]!));
+  m = /Ambiguous reference to column name "([^"]+)"/.exec(message);
+  if (m) return new SandboxError('002028', '42601', `SQL compilation error:\nambiguous column name '${m[1]}'`);
+  m = /column "([^"]+)" must appear in the GROUP BY clause/.exec(message);
+  if (m) return new SandboxError('000979', '42601', `SQL compilation error:\n'${m[1]}' in select clause is neither an aggregate nor in the group by clause.`);
+  if (/NOT NULL constraint failed/.test(message)) return new SandboxError('100072', '22000', 'NULL result in a non-nullable column');
   if (/[Dd]ivision by zero/.test(message)) return divisionByZero();
   m = /Could not convert string ['"](.*?)['"] to (INT|DECIMAL|DOUBLE|FLOAT|BIGINT|HUGEINT|UBIGINT|SMALLINT|TINYINT|INT\d+)/.exec(message);
   if (m) return numericNotRecognized(m[1]!);

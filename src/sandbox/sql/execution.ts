@@ -5,6 +5,7 @@ import type { DuckDBResultReader } from '@duckdb/node-api';
 import type { StatementOutcome, StatementRequest, WireBind, WireColumn, WireType } from '../engine-api.js';
 import type { Access } from './access.js';
 import type { Catalog } from './catalog.js';
+import type { QueryLookup } from './history.js';
 import { wireColumn, encodeValue } from './encode.js';
 import { cancelled, compilationError, fromDuckError, numericNotRecognized } from './errors.js';
 import type { Session } from './session.js';
@@ -26,12 +27,16 @@ export interface EngineState {
   runNested(parent: Execution, sql: string, options: NestedOptions): Promise<StatementOutcome>;
   /** Sessions currently open, by id. */
   readonly sessions: Map<string, Session>;
+  /** A recent statement's place in the change history, by query id. */
+  readonly queryPoint: QueryLookup;
   /** Interrupts a running query of this user (or any, for ACCOUNTADMIN); false if it is not running. */
   cancelQuery(queryId: string, user: string, roles: Set<string>): boolean;
 }
 
 /** How a statement run inside another differs from its parent's session. */
 export interface NestedOptions {
+  /** Runs on managed compute: no warehouse needed (a task without WAREHOUSE). */
+  serverless?: boolean;
   role?: string;
   user?: string;
   queryId?: string;
@@ -63,6 +68,8 @@ export class Execution {
   bindRow = 0;
   /** Whether the statement needs a running warehouse (set while translating). */
   needsWarehouse = false;
+  /** Runs on managed compute (a serverless task): no warehouse is needed. */
+  serverless = false;
   /** Inside a task run: the task's name, its predecessor's return value, and its own. */
   taskName: string | undefined;
   predecessorReturnValue: string | undefined;
@@ -103,6 +110,7 @@ export class Execution {
   /** Runs DuckDB SQL on the session's connection; a cancel interrupts it. */
   async run(sql: string, values?: (string | number | boolean | null)[]): Promise<DuckDBResultReader> {
     if (this.signal.aborted) throw cancelled();
+    await this.engine.store.flushFor(sql);
     const connection = this.session.connection;
     const onAbort = (): void => connection.interrupt();
     this.signal.addEventListener('abort', onAbort, { once: true });
@@ -118,6 +126,7 @@ export class Execution {
 
   /** The first token of the statement that spells `word`, for error positions. */
   locate(word: string): Token | undefined {
+    if (word === '<EOF>') return this.tokens().at(-1);
     const upper = word.toUpperCase();
     return this.tokens().find((token) => token.value.toUpperCase() === upper || token.text.toUpperCase() === upper);
   }
@@ -144,6 +153,14 @@ export class Execution {
     this.applyPendingOffsets();
   }
 
+  /**
+   * Writes the buffered query log before a transaction starts if the statement may read it: rows
+   * appended after a transaction began are invisible to it.
+   */
+  async flushLogIfRead(): Promise<void> {
+    if (/HISTORY|ACCOUNT_USAGE|INFORMATION_SCHEMA|\b(AT|BEFORE|CHANGES)\s*\(/i.test(this.sql)) await this.engine.store.flush();
+  }
+
   /** Moves stream offsets that waited for the transaction to commit. */
   applyPendingOffsets(): void {
     for (const [streamId, version] of this.session.pendingOffsets) {
@@ -164,6 +181,7 @@ export class Execution {
     await this.commitOpen();
     const before = this.catalog.snapshot();
     const connection = this.session.connection;
+    await this.flushLogIfRead();
     await connection.run('BEGIN TRANSACTION');
     try {
       const result = await change();
@@ -185,6 +203,7 @@ export class Execution {
       this.consumeStreams(true);
       return result;
     }
+    await this.flushLogIfRead();
     await connection.run('BEGIN TRANSACTION');
     try {
       const result = await change();

@@ -1,7 +1,7 @@
 // GRANT and REVOKE: privileges on the account and on objects, ALL/FUTURE grants in a schema or
 // database, ownership transfer, and roles granted to roles (the hierarchy) and to users. Who may
 // grant follows Snowflake: the owner, a holder WITH GRANT OPTION, or a role with MANAGE GRANTS.
-import type { FutureGrantEntry, GrantTarget, ObjectEntry, ObjectKind } from './catalog.js';
+import { ACCOUNT_KINDS, type FutureGrantEntry, type GrantTarget, type ObjectEntry, type ObjectKind } from './catalog.js';
 import { displayName, type Cursor, type ObjectName } from './cursor.js';
 import { compilationError, insufficientPrivileges, notFound, unsupported } from './errors.js';
 import type { Execution, Outcome } from './execution.js';
@@ -123,32 +123,13 @@ function resolveTarget(x: Execution, kind: string, name: ObjectName): Target {
       if (!warehouse || (!manage && !x.access.hasAny(roles, { type: 'WAREHOUSE', id: warehouse.id }))) throw notFound('Warehouse', written);
       return { on: { type: 'WAREHOUSE', id: warehouse.id }, owner: warehouse.owner, display: warehouse.name, kindWord: 'warehouse' };
     }
-    case 'INTEGRATION': {
-      const integration = x.catalog.integration(parts[0]!);
-      if (!integration) throw notFound('Object', written);
-      return { on: { type: 'INTEGRATION', id: integration.id }, owner: integration.owner, display: integration.name, kindWord: 'integration' };
-    }
-    case 'RESOURCE MONITOR': {
-      const monitor = x.catalog.resourceMonitor(parts[0]!);
-      if (!monitor) throw notFound('Object', written);
-      return { on: { type: 'RESOURCE_MONITOR', id: monitor.id }, owner: monitor.owner, display: monitor.name, kindWord: 'resource monitor' };
-    }
-    case 'NETWORK POLICY': {
-      const policy = x.catalog.networkPolicy(parts[0]!);
-      if (!policy) throw notFound('Object', written);
-      return { on: { type: 'NETWORK_POLICY', id: policy.id }, owner: policy.owner, display: policy.name, kindWord: 'network policy' };
-    }
-    case 'USER': {
-      const user = x.catalog.user(parts[0]!);
-      if (!user) throw notFound('User', written);
-      return { on: { type: 'USER', id: user.id }, owner: user.owner, display: user.name, kindWord: 'user' };
-    }
-    case 'ROLE': {
-      const role = x.catalog.role(parts[0]!);
-      if (!role) throw notFound('Role', written);
-      return { on: { type: 'ROLE', id: role.id }, owner: role.owner, display: role.name, kindWord: 'role' };
-    }
     default: {
+      const account = ACCOUNT_KINDS[kind];
+      if (account) {
+        const entry = account.entries(x.catalog.data).find((e) => e.name === parts[0]);
+        if (!entry) throw notFound(account.missing, written);
+        return { on: { type: account.type, id: entry.id }, owner: entry.owner, display: entry.name, kindWord: kind.toLowerCase() };
+      }
       const objectKind = OBJECT_KINDS[kind];
       if (!objectKind) throw unsupported(`GRANT ON ${kind}`);
       const object = findNamed(x, name, objectKind);

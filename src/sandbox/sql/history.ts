@@ -75,6 +75,17 @@ export function asOfSql(id: number, columns: ColumnEntry[], versionSql: string, 
     ON h.${FROM_V} <= tv."__V" AND (h.${TO_V} IS NULL OR h.${TO_V} > tv."__V"))`;
 }
 
+/** What the query log says about a statement, for Time Travel to a query id. */
+export interface QueryPoint {
+  version: number | null;
+  watermark: number;
+  start: Date;
+  end: Date;
+}
+
+/** Finds a recent statement by query id without reading the log table. */
+export type QueryLookup = (queryId: string) => QueryPoint | undefined;
+
 /** What a Time Travel point needs to know about the table it applies to. */
 export interface TravelTable {
   /** The name for messages. */
@@ -88,16 +99,43 @@ export interface TravelTable {
  * for an unknown query id, a point before the table existed, or one past the retention period.
  * `streamOffset` answers AT(STREAM => …).
  */
-export function travelVersionSql(travel: TimeTravel, table: TravelTable, streamOffset?: number): string {
+export function travelVersionSql(travel: TimeTravel, table: TravelTable, streamOffset?: number, lookup?: QueryLookup): string {
+  const { version, time } = pointSql(travel, streamOffset, lookup);
+  const unavailable = raiseSql(
+    '000707',
+    '02000',
+    `Time travel data is not available for table ${table.name}. The requested time is either beyond the allowed time travel period or before the object creation time.`,
+  );
+  const notFound = travel.kind === 'STATEMENT'
+    ? `'${'⟦SF'}000707|02000|Statement ' || CAST(${travel.sql} AS VARCHAR) || ' not found⟧'`
+    : quoteString('⟦SF000707|02000|Time travel point not found⟧');
+  return `(SELECT CASE
+      WHEN p.v IS NULL THEN error(${notFound})
+      WHEN p.v < ${table.createdVersion} OR p.t < now() - to_days(${Math.max(0, Math.floor(table.retentionDays))}) THEN ${unavailable}
+      ELSE p.v END
+    FROM (SELECT ${version} AS v, ${time} AS t) AS p)`;
+}
+
+/** The version and time a Time Travel point names, as SQL (no checks). */
+export function pointSql(travel: TimeTravel, streamOffset?: number, lookup?: QueryLookup): { version: string; time: string } {
   let version: string;
   let time: string;
+  // A statement this sandbox ran recently is answered from memory: the log row may not be visible
+  // to a transaction that started before it was written.
+  const id = /^'([^']*)'$/.exec(travel.sql.trim())?.[1];
+  const known = travel.kind === 'STATEMENT' && id ? lookup?.(id) : undefined;
+  if (known) {
+    const at = travel.mode === 'BEFORE' ? known.watermark : known.version ?? known.watermark;
+    const when = travel.mode === 'BEFORE' ? known.start : known.end;
+    return { version: String(at), time: `CAST('${when.toISOString()}' AS TIMESTAMPTZ)` };
+  }
   switch (travel.kind) {
     case 'TIMESTAMP':
       time = `CAST(${travel.sql} AS TIMESTAMPTZ)`;
       version = `(SELECT coalesce(max(version), 0) FROM meta.query_log WHERE version IS NOT NULL AND end_time <= ${time})`;
       break;
     case 'OFFSET':
-      time = `(now() + to_microseconds(CAST((${travel.sql}) * 1000000 AS BIGINT)))`;
+      time = `(now() + to_microseconds(CAST(CAST(${travel.sql} AS DOUBLE) * 1000000 AS BIGINT)))`;
       version = `(SELECT coalesce(max(version), 0) FROM meta.query_log WHERE version IS NOT NULL AND end_time <= ${time})`;
       break;
     case 'STATEMENT': {
@@ -112,19 +150,7 @@ export function travelVersionSql(travel: TimeTravel, table: TravelTable, streamO
       time = 'now()';
       break;
   }
-  const unavailable = raiseSql(
-    '000707',
-    '02000',
-    `Time travel data is not available for table ${table.name}. The requested time is either beyond the allowed time travel period or before the object creation time.`,
-  );
-  const notFound = travel.kind === 'STATEMENT'
-    ? `'${'⟦SF'}000707|02000|Statement ' || CAST(${travel.sql} AS VARCHAR) || ' not found⟧'`
-    : quoteString('⟦SF000707|02000|Time travel point not found⟧');
-  return `(SELECT CASE
-      WHEN p.v IS NULL THEN error(${notFound})
-      WHEN p.v < ${table.createdVersion} OR p.t < now() - to_days(${Math.max(0, Math.floor(table.retentionDays))}) THEN ${unavailable}
-      ELSE p.v END
-    FROM (SELECT ${version} AS v, ${time} AS t) AS p)`;
+  return { version, time };
 }
 
 /** The metadata columns a stream adds. */
@@ -153,9 +179,9 @@ export function changesSql(id: number, columns: ColumnEntry[], fromVersionSql: s
 }
 
 /** A CHANGES clause's version range as SQL. */
-export function changesRange(changes: ChangesClause, table: TravelTable, streamOffset?: number): { from: string; to: string | null } {
+export function changesRange(changes: ChangesClause, table: TravelTable, streamOffset?: number, lookup?: QueryLookup): { from: string; to: string | null } {
   return {
-    from: travelVersionSql(changes.from, table, streamOffset),
-    to: changes.to ? travelVersionSql(changes.to, table, streamOffset) : null,
+    from: travelVersionSql(changes.from, table, streamOffset, lookup),
+    to: changes.to ? travelVersionSql(changes.to, table, streamOffset, lookup) : null,
   };
 }

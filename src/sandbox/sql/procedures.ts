@@ -2,16 +2,16 @@
 // BEGIN … END block of statements ending in RETURN — run as its owner (or caller); arguments are
 // referenced as :name. Control flow (IF, FOR, LET, EXCEPTION) is reported as not supported.
 import type { ObjectEntry } from './catalog.js';
-import type { Cursor } from './cursor.js';
+import { Cursor as CursorClass, type Cursor } from './cursor.js';
 import { wireColumn } from './encode.js';
 import { alreadyExists, compilationError, insufficientPrivileges, notFound, unsupported } from './errors.js';
-import type { Execution, Outcome } from './execution.js';
+import type { Execution, NestedOptions, Outcome } from './execution.js';
 import { applyFutureGrants } from './grants.js';
+import { dropSchemaObject } from './drop.js';
 import { prepare } from './query.js';
 import { locate, Resolver } from './resolve.js';
 import { splitStatements } from './statements.js';
 import { isOp } from './tokens.js';
-import { literalText } from './translate.js';
 
 /** The DuckDB sequence behind a Snowflake sequence. */
 export function sequenceSql(id: number): string {
@@ -115,21 +115,9 @@ export async function createProcedure(x: Execution, cursor: Cursor, orReplace: b
 }
 
 /** DROP PROCEDURE / DROP SEQUENCE. */
-export async function dropProcedureOrSequence(x: Execution, cursor: Cursor, kind: 'PROCEDURE' | 'SEQUENCE'): Promise<Outcome> {
-  const ifExists = cursor.acceptIfExists();
-  const name = cursor.objectName();
-  if (isOp(cursor.peek(), '(')) cursor.group();
-  cursor.expectEnd();
-  const located = locate(x, name, [kind], x.scope());
-  if (!located.object) {
-    if (ifExists) return x.status(`Drop statement executed successfully (${located.name} already dropped).`);
-    throw notFound('Object', located.written);
-  }
-  if (!x.roles().has(located.object.owner)) throw insufficientPrivileges(kind.toLowerCase(), located.name);
-  return x.ddl(async () => {
-    x.catalog.data.objects.splice(x.catalog.data.objects.indexOf(located.object!), 1);
-    if (kind === 'SEQUENCE') await x.run(`DROP SEQUENCE IF EXISTS ${sequenceSql(located.object!.id)}`);
-    return x.status(`${located.name} successfully dropped.`);
+export function dropProcedureOrSequence(x: Execution, cursor: Cursor, kind: 'PROCEDURE' | 'SEQUENCE'): Promise<Outcome> {
+  return dropSchemaObject(x, cursor, kind, kind.toLowerCase(), async (dropped) => {
+    if (kind === 'SEQUENCE') await x.run(`DROP SEQUENCE IF EXISTS ${sequenceSql(dropped.id)}`);
   });
 }
 
@@ -159,25 +147,54 @@ export async function call(x: Execution, cursor: Cursor): Promise<Outcome> {
   if (argSql.length !== procedure.arguments.length) {
     throw compilationError(`Incorrect number of arguments passed to stored procedure '${located.object.name}(${procedure.arguments.map((a) => a.type).join(', ')})'`);
   }
-  let body = procedure.body.trim();
-  const block = /^(?:DECLARE[\s\S]*?)?BEGIN\b([\s\S]*)\bEND;?\s*$/i.exec(body);
-  if (/^DECLARE\b/i.test(body)) throw unsupported('DECLARE blocks in procedures');
-  if (block) body = block[1]!;
-  const values = argSql.map((arg) => literalText(arg.sql) === undefined ? arg.sql : arg.sql);
+  const values = argSql.map((arg) => arg.sql);
   const substitute = (statement: string): string =>
     procedure.arguments.reduce((text, arg, k) => text.replace(new RegExp(`:${arg.name}\\b`, 'gi'), `(${values[k]})`), statement);
   const [database, schema] = x.catalog.qualifiedName(located.object);
   const nested = procedure.executeAs === 'OWNER' ? { role: located.object.owner, database, schema } : {};
-  let result: string | null = null;
-  for (const statement of splitStatements(body)) {
-    if (/^(IF|FOR|WHILE|LOOP|LET|CASE|REPEAT|EXCEPTION|DECLARE)\b/i.test(statement)) throw unsupported(`Snowflake Scripting '${statement.split(/\s/)[0]!.toUpperCase()}' in procedures`);
+  const result = await runScript(x, procedure.body, substitute, nested);
+  return { columns: [wireColumn(located.object.name, 'text')], rows: [[result]], statementTypeId: x.statementClass.typeId };
+}
+
+/**
+ * Runs a Snowflake Scripting body in its straight-line form: `[BEGIN] statement; …; [RETURN expr;] [END]`.
+ * Returns what RETURN gives (or null). Control flow is refused with a clear message.
+ */
+export async function runScript(x: Execution, body: string, substitute: (statement: string) => string, nested: NestedOptions): Promise<string | null> {
+  let text = body.trim().replace(/;\s*$/, '');
+  if (/^DECLARE\b/i.test(text)) throw unsupported('DECLARE blocks (Snowflake Scripting variables)');
+  const block = /^BEGIN\b([\s\S]*)\bEND$/i.exec(text);
+  if (block) text = block[1]!;
+  for (const statement of splitStatements(text)) {
+    if (/^(IF|FOR|WHILE|LOOP|LET|CASE|REPEAT|EXCEPTION|DECLARE|RAISE|OPEN|FETCH)\b/i.test(statement)) {
+      throw unsupported(`Snowflake Scripting '${statement.split(/\s/)[0]!.toUpperCase()}' (the sandbox runs straight-line blocks)`);
+    }
     const returned = /^RETURN\b([\s\S]*)$/i.exec(statement);
     if (returned) {
       const answer = await x.engine.runNested(x, `SELECT ${substitute(returned[1]!.trim() || 'NULL')}`, nested);
-      result = answer.rows[0]?.[0] ?? null;
-      break;
+      return answer.rows[0]?.[0] ?? null;
     }
     await x.engine.runNested(x, substitute(statement), nested);
   }
-  return { columns: [wireColumn(located.object.name, 'text')], rows: [[result]], statementTypeId: x.statementClass.typeId };
+  return null;
+}
+
+/** An anonymous block (BEGIN … END) or EXECUTE IMMEDIATE '…' / $$…$$, run in the caller's session. */
+export async function anonymousBlock(x: Execution): Promise<Outcome> {
+  let body = x.sql;
+  const immediate = /^\s*EXECUTE\s+IMMEDIATE\s+/i.exec(body);
+  if (immediate) {
+    const cursor = new CursorClass(x.sql);
+    cursor.expectWords('EXECUTE', 'IMMEDIATE');
+    const token = cursor.next();
+    if (token.kind !== 'string') cursor.fail(token);
+    cursor.acceptWords('USING');
+    body = token.value;
+    // A single statement (not a block) answers with its own result.
+    if (!/^\s*(BEGIN|DECLARE)\b/i.test(body) && splitStatements(body).length === 1) {
+      return x.engine.runNested(x, splitStatements(body)[0]!, {});
+    }
+  }
+  const result = await runScript(x, body, (statement) => statement, {});
+  return { columns: [wireColumn('anonymous block', 'text')], rows: [[result]], statementTypeId: x.statementClass.typeId };
 }

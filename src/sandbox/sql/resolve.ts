@@ -18,6 +18,8 @@ import {
   type TimeTravel,
 } from './translate.js';
 import { engineFunction } from './engine-functions.js';
+import type { WireType } from '../engine-api.js';
+import { wireType } from './types.js';
 import { systemTableFunction, systemView } from './monitoring.js';
 
 /** How the current statement is named in "Cannot perform X" messages. */
@@ -98,6 +100,7 @@ export function requirePrivilege(x: Execution, located: Located & { object: Obje
 
 /** Marks the statement as needing a warehouse; fails at once if the session has none. */
 export function requireWarehouse(x: Execution): void {
+  if (x.serverless) return;
   x.needsWarehouse = true;
   if (!x.session.warehouse) throw noActiveWarehouse();
 }
@@ -142,11 +145,11 @@ export class Resolver implements QueryEnvironment {
     const travelTable: TravelTable = { name: located.name, createdVersion: table.createdVersion, retentionDays: x.catalog.retentionDays(object) };
     const streamOffset = (t: TimeTravel | undefined): number | undefined => (t?.kind === 'STREAM' ? this.streamOffset(t) : undefined);
     if (changes) {
-      const range = changesRange(changes, travelTable, streamOffset(changes.from));
+      const range = changesRange(changes, travelTable, streamOffset(changes.from), x.engine.queryPoint);
       return changesSql(object.id, table.columns, range.from, range.to, changes.appendOnly);
     }
     if (travel) {
-      return asOfSql(object.id, table.columns, travelVersionSql(travel, travelTable, streamOffset(travel)));
+      return asOfSql(object.id, table.columns, travelVersionSql(travel, travelTable, streamOffset(travel), x.engine.queryPoint));
     }
     return `(SELECT ${columnList(table.columns)} FROM ${tableSql(object.id)})`;
   }
@@ -226,6 +229,22 @@ export class Resolver implements QueryEnvironment {
     return engineFunction(this.x, this, name, args, token);
   }
 
+  columnsOf(name: ObjectName): { name: string; type: WireType }[] | undefined {
+    if (name.parts.some((p) => p.name === 'INFORMATION_SCHEMA' || p.name === 'ACCOUNT_USAGE')) return undefined;
+    try {
+      const located = locate(this.x, name, ['TABLE', 'VIEW', 'STREAM'], this.scope);
+      const table = located.object?.table;
+      if (table) return table.columns.map((c) => ({ name: c.name, type: wireType(c.type) }));
+      const stream = located.object?.stream ? this.x.catalog.objectById(located.object.stream.tableId)?.table : undefined;
+      if (stream) {
+        return [...stream.columns.map((c) => ({ name: c.name, type: wireType(c.type) })), { name: 'METADATA$ACTION', type: 'text' as WireType }, { name: 'METADATA$ISUPDATE', type: 'boolean' as WireType }, { name: 'METADATA$ROW_ID', type: 'text' as WireType }];
+      }
+    } catch {
+      return undefined;
+    }
+    return undefined;
+  }
+
   sequence(name: ObjectName): string {
     const located = locate(this.x, name, ['SEQUENCE'], this.scope);
     if (!located.object) throw notFound('Object', located.written);
@@ -264,7 +283,8 @@ export function targets(x: Execution): Set<number> {
 
 /** A constant string argument of a SYSTEM$ function or procedure. */
 export function constantText(arg: FunctionArg | undefined, what: string): string {
-  const text = arg ? literalText(arg.sql) ?? (/^-?\d+(\.\d+)?$/.test(arg.sql.trim()) ? arg.sql.trim() : undefined) : undefined;
+  const compact = arg?.sql.replace(/\s+/g, '');
+  const text = arg ? literalText(arg.sql) ?? (/^-?\d+(\.\d+)?$/.test(compact!) ? compact : undefined) : undefined;
   if (text === undefined) throw compilationError(`${what} must be a constant`);
   return text;
 }

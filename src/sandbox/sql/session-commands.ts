@@ -69,14 +69,7 @@ function useSchema(x: Execution, parts: (string | null)[]): Outcome {
 /** SET var = expr, or SET (a, b) = (expr, expr). */
 export async function setVariables(x: Execution, cursor: Cursor): Promise<Outcome> {
   cursor.expectWords('SET');
-  const names: string[] = [];
-  if (cursor.acceptOp('(')) {
-    do names.push(cursor.namePart().name);
-    while (cursor.acceptOp(','));
-    cursor.expectOp(')');
-  } else {
-    names.push(cursor.namePart().name);
-  }
+  const names = cursor.names();
   cursor.expectOp('=');
   let text = cursor.rest();
   if (!text) throw syntaxError(cursor.peek());
@@ -101,14 +94,7 @@ export async function setVariables(x: Execution, cursor: Cursor): Promise<Outcom
 /** UNSET var, or UNSET (a, b). */
 export async function unsetVariables(x: Execution, cursor: Cursor): Promise<Outcome> {
   cursor.expectWords('UNSET');
-  const names: string[] = [];
-  if (cursor.acceptOp('(')) {
-    do names.push(cursor.namePart().name);
-    while (cursor.acceptOp(','));
-    cursor.expectOp(')');
-  } else {
-    names.push(cursor.namePart().name);
-  }
+  const names = cursor.names();
   cursor.expectEnd();
   for (const name of names) x.session.variables.delete(name);
   return x.status(OK);
@@ -133,9 +119,7 @@ export async function alterSession(x: Execution, cursor: Cursor): Promise<Outcom
     return x.status(OK);
   }
   if (cursor.acceptWords('UNSET')) {
-    const keys: string[] = [];
-    do keys.push(cursor.namePart().name);
-    while (cursor.acceptOp(','));
+    const keys = cursor.names();
     cursor.expectEnd();
     for (const key of keys) {
       if (key === 'TIMEZONE') await x.session.connection.run("SET TimeZone = 'UTC'");
@@ -153,6 +137,7 @@ export async function transaction(x: Execution): Promise<Outcome> {
   switch (x.statementClass.verb) {
     case 'begin':
       if (!session.inTransaction) {
+        await x.engine.store.flush();
         await session.connection.run('BEGIN TRANSACTION');
         session.inTransaction = true;
       }

@@ -10,25 +10,11 @@ export interface VariableValue {
   text: string;
 }
 
-/** Session parameters a new session starts with. */
-export const DEFAULT_SESSION_PARAMETERS: Record<string, string> = {
-  QUERY_TAG: '',
-  TIMEZONE: 'UTC',
-  AUTOCOMMIT: 'true',
-  DATE_OUTPUT_FORMAT: 'YYYY-MM-DD',
-  TIME_OUTPUT_FORMAT: 'HH24:MI:SS',
-  TIMESTAMP_OUTPUT_FORMAT: 'YYYY-MM-DD HH24:MI:SS.FF3 TZHTZM',
-  TIMESTAMP_NTZ_OUTPUT_FORMAT: 'YYYY-MM-DD HH24:MI:SS.FF3',
-  TIMESTAMP_LTZ_OUTPUT_FORMAT: '',
-  TIMESTAMP_TZ_OUTPUT_FORMAT: '',
-  TIMESTAMP_TYPE_MAPPING: 'TIMESTAMP_NTZ',
-  BINARY_OUTPUT_FORMAT: 'HEX',
-  STATEMENT_TIMEOUT_IN_SECONDS: '172800',
-  LOCK_TIMEOUT: '43200',
-  ERROR_ON_NONDETERMINISTIC_MERGE: 'true',
-  USE_CACHED_RESULT: 'true',
-  WEEK_START: '0',
-};
+/**
+ * Session parameters a new session starts with. Only what ALTER SESSION or the login set is kept:
+ * the server lays these over Snowflake's defaults, and SHOW PARAMETERS knows the defaults itself.
+ */
+export const DEFAULT_SESSION_PARAMETERS: Record<string, string> = { QUERY_TAG: '' };
 
 /** A sandbox session. */
 export class Session implements EngineSession {

@@ -2,7 +2,7 @@
 // can see. Answers come from the catalog; table sizes from DuckDB.
 import type { WireColumn, WireType } from '../engine-api.js';
 import { keyFingerprint } from './account.js';
-import type { DatabaseEntry, ObjectEntry, ObjectKind, SchemaEntry } from './catalog.js';
+import { ACCOUNT_KINDS, accountKindOf, type DatabaseEntry, type ObjectEntry, type ObjectKind, type SchemaEntry } from './catalog.js';
 import type { Cursor, ObjectName } from './cursor.js';
 import { wireColumn } from './encode.js';
 import { compilationError, notFound, unsupported } from './errors.js';
@@ -177,8 +177,11 @@ export async function show(x: Execution, cursor: Cursor): Promise<Outcome> {
       return showUsers(x, options);
     case 'ROLES':
       return showRoles(x, options);
-    case 'TASKS':
-      return result(x, TASK_COLUMNS, objectsInScope(x, options, ['TASK']).map(({ object }) => taskRow(x, object)));
+    case 'TASKS': {
+      const rows = objectsInScope(x, options, ['TASK']).map(({ object }) => ({ ...taskRow(x, object), kind: 'TASK' }));
+      if (options.terse) return result(x, [['created_on', 'timestamp_ltz'], ['name', 'text'], ['kind', 'text'], ['database_name', 'text'], ['schema_name', 'text'], ['schedule', 'text']], rows);
+      return result(x, TASK_COLUMNS, rows);
+    }
     case 'STREAMS':
       return showStreams(x, options);
     case 'STAGES':
@@ -475,32 +478,10 @@ function targetLabel(x: Execution, on: { type: string; id?: number }): { granted
       const o = c.objectById(on.id!);
       return o && !o.droppedOn ? { grantedOn: grantedOn(o), name: c.qualifiedName(o).join('.') } : undefined;
     }
-    case 'WAREHOUSE': {
-      const w = c.data.warehouses.find((e) => e.id === on.id);
-      return w ? { grantedOn: 'WAREHOUSE', name: w.name } : undefined;
+    default: {
+      const entry = accountKindOf(on.type)?.entries(c.data).find((e) => e.id === on.id);
+      return entry ? { grantedOn: on.type, name: entry.name } : undefined;
     }
-    case 'ROLE': {
-      const r = c.data.roles.find((e) => e.id === on.id);
-      return r ? { grantedOn: 'ROLE', name: r.name } : undefined;
-    }
-    case 'USER': {
-      const u = c.data.users.find((e) => e.id === on.id);
-      return u ? { grantedOn: 'USER', name: u.name } : undefined;
-    }
-    case 'INTEGRATION': {
-      const i = c.data.integrations.find((e) => e.id === on.id);
-      return i ? { grantedOn: 'INTEGRATION', name: i.name } : undefined;
-    }
-    case 'RESOURCE_MONITOR': {
-      const m = c.data.resourceMonitors.find((e) => e.id === on.id);
-      return m ? { grantedOn: 'RESOURCE_MONITOR', name: m.name } : undefined;
-    }
-    case 'NETWORK_POLICY': {
-      const p = c.data.networkPolicies.find((e) => e.id === on.id);
-      return p ? { grantedOn: 'NETWORK_POLICY', name: p.name } : undefined;
-    }
-    default:
-      return undefined;
   }
 }
 
@@ -591,35 +572,18 @@ async function grantTargetOf(x: Execution, kind: string, name: ObjectName): Prom
     }
     case 'SCHEMA':
       return { type: 'SCHEMA', id: locateSchema(x, name.parts, x.scope()).schema.id };
-    case 'WAREHOUSE': {
-      const w = x.catalog.warehouse(parts[0]!);
-      if (!w) throw notFound('Warehouse', parts[0]!);
-      return { type: 'WAREHOUSE', id: w.id };
-    }
-    case 'ROLE': {
-      const r = x.catalog.role(parts[0]!);
-      if (!r) throw notFound('Role', parts[0]!);
-      return { type: 'ROLE', id: r.id };
-    }
-    case 'USER': {
-      const u = x.catalog.user(parts[0]!);
-      if (!u) throw notFound('User', parts[0]!);
-      return { type: 'USER', id: u.id };
-    }
-    case 'INTEGRATION': {
-      const i = x.catalog.integration(parts[0]!);
-      if (!i) throw notFound('Object', parts[0]!);
-      return { type: 'INTEGRATION', id: i.id };
-    }
-    case 'RESOURCE MONITOR': {
-      const m = x.catalog.resourceMonitor(parts[0]!);
-      if (!m) throw notFound('Object', parts[0]!);
-      return { type: 'RESOURCE_MONITOR', id: m.id };
-    }
     default: {
+      const account = ACCOUNT_KINDS[kind];
+      if (account) {
+        const entry = account.entries(x.catalog.data).find((e) => e.name === parts[0]);
+        if (!entry) throw notFound(account.missing, parts[0]!);
+        return { type: account.type, id: entry.id };
+      }
       const kinds: ObjectKind[] = kind === 'FILE FORMAT' ? ['FILE_FORMAT'] : kind === 'MATERIALIZED VIEW' ? ['VIEW'] : [kind as ObjectKind];
       const located = locate(x, name, kinds, x.scope());
-      if (!located.object || !x.access.hasAny(x.roles(), { type: 'OBJECT', id: located.object.id })) throw notFound('Object', located.written);
+      const roles = x.roles();
+      const visible = located.object && (x.access.hasAny(roles, { type: 'OBJECT', id: located.object.id }) || x.access.hasAccount(roles, 'MANAGE GRANTS'));
+      if (!located.object || !visible) throw notFound('Object', located.written);
       return { type: 'OBJECT', id: located.object.id };
     }
   }

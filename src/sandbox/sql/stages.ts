@@ -12,6 +12,7 @@ import { alreadyExists, compilationError, insufficientPrivileges, notFound, synt
 import type { Execution, Outcome, Scope } from './execution.js';
 import { table } from './execution.js';
 import { applyFutureGrants } from './grants.js';
+import { dropSchemaObject } from './drop.js';
 import { columnList, recordChangesSql, tableSql } from './history.js';
 import { prepare } from './query.js';
 import { locate, requirePrivilege, requireWarehouse, Resolver, targets } from './resolve.js';
@@ -184,21 +185,9 @@ export async function createStage(x: Execution, cursor: Cursor, orReplace: boole
 }
 
 /** DROP STAGE | FILE FORMAT: the stage's files go with it. */
-export async function dropStageOrFormat(x: Execution, cursor: Cursor, kind: 'STAGE' | 'FILE_FORMAT'): Promise<Outcome> {
-  const ifExists = cursor.acceptIfExists();
-  const name = cursor.objectName();
-  cursor.expectEnd();
-  const located = locate(x, name, [kind], x.scope());
-  if (!located.object || !x.access.hasAny(x.roles(), { type: 'OBJECT', id: located.object.id })) {
-    if (ifExists) return x.status(`Drop statement executed successfully (${located.name} already dropped).`);
-    throw notFound('Object', located.written);
-  }
-  if (!x.roles().has(located.object.owner)) throw insufficientPrivileges(kind === 'STAGE' ? 'stage' : 'file format', located.name);
-  return x.ddl(async () => {
-    const data = x.catalog.data;
-    data.objects.splice(data.objects.indexOf(located.object!), 1);
+export function dropStageOrFormat(x: Execution, cursor: Cursor, kind: 'STAGE' | 'FILE_FORMAT'): Promise<Outcome> {
+  return dropSchemaObject(x, cursor, kind, kind === 'STAGE' ? 'stage' : 'file format', async (_, located) => {
     if (kind === 'STAGE') await x.engine.stageFiles.drop([located.database.name, located.schema.name, located.name]);
-    return x.status(`${located.name} successfully dropped.`);
   });
 }
 
@@ -346,8 +335,8 @@ export async function copyInto(x: Execution, cursor: Cursor): Promise<Outcome> {
   const props = cursor.properties();
   cursor.expectEnd();
 
-  const resolver = new Resolver(x, x.scope());
-  const target = resolver.target(targetName, 'INSERT');
+  // Resolving the target checks INSERT on it (and that it is a table).
+  new Resolver(x, x.scope()).target(targetName, 'INSERT');
   const located = locate(x, targetName, ['TABLE'], x.scope());
   const object = located.object!;
   const ref = resolveStage(x, x.scope(), stageText, 'READ');

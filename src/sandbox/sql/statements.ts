@@ -3,21 +3,69 @@ import { isOp, isSignificant, isWord, tokenize, type Token } from './tokens.js';
 
 /** Splits SQL text on top-level semicolons; strings, comments and $$ bodies are respected. */
 export function splitStatements(sql: string): string[] {
-  const tokens = tokenize(sql);
+  const tokens = tokenize(sql).filter((token) => isSignificant(token) || token.kind === 'end');
   const statements: string[] = [];
   let start = 0;
   let meaningful = false;
-  for (const token of tokens) {
-    if (token.kind === 'end' || (token.kind === 'op' && token.text === ';')) {
+  // Snowflake Scripting blocks (BEGIN … END, DECLARE … BEGIN … END) hold semicolons of their own.
+  let blocks = 0;
+  let cases = 0;
+  let declared = false;
+  let first: Token | undefined;
+  let closer: Token | undefined;
+  tokens.forEach((token, k) => {
+    const next = tokens[k + 1];
+    // The word after END (END IF, END CASE …) closes a construct; it opens nothing.
+    const closes = token === closer;
+    if (token.kind === 'end' || (isOp(token, ';') && blocks === 0)) {
       const text = sql.slice(start, token.start).trim();
       if (meaningful && text) statements.push(text);
       start = token.start + token.text.length;
       meaningful = false;
-      continue;
+      first = undefined;
+      return;
     }
-    if (isSignificant(token)) meaningful = true;
-  }
+    meaningful = true;
+    const isFirst = first === undefined;
+    first ??= token;
+    if (!isWord(token) || closes) return;
+    if (token.value === 'DECLARE' && isFirst) {
+      blocks++;
+      declared = true;
+    } else if (token.value === 'BEGIN') {
+      if ((isFirst && beginsTransaction(next)) || !isWord(next, ...BLOCK_STARTS)) return;
+      // DECLARE … BEGIN is one block, opened by DECLARE.
+      if (declared && blocks === 1) declared = false;
+      else blocks++;
+    } else if (token.value === 'CASE') cases++;
+    else if (token.value === 'END') {
+      if (isWord(next, 'IF', 'FOR', 'LOOP', 'WHILE', 'REPEAT', 'CASE')) closer = next;
+      if (isWord(next, 'IF', 'FOR', 'LOOP', 'WHILE', 'REPEAT')) return;
+      if (isWord(next, 'CASE')) cases = Math.max(0, cases - 1);
+      else if (cases > 0) cases--;
+      else if (blocks > 0) blocks--;
+    }
+  });
   return statements;
+}
+
+/** Words a statement inside a Snowflake Scripting block starts with (what tells BEGIN … from a name). */
+const BLOCK_STARTS = [
+  'SELECT', 'INSERT', 'UPDATE', 'DELETE', 'MERGE', 'CREATE', 'ALTER', 'DROP', 'TRUNCATE', 'COPY', 'GRANT', 'REVOKE', 'USE',
+  'CALL', 'EXECUTE', 'LET', 'IF', 'FOR', 'WHILE', 'REPEAT', 'LOOP', 'CASE', 'RETURN', 'BEGIN', 'SET', 'UNSET', 'OPEN',
+  'FETCH', 'CLOSE', 'NULL', 'COMMIT', 'ROLLBACK', 'RAISE', 'WITH', 'SHOW', 'DESCRIBE', 'DESC', 'UNDROP', 'LIST', 'REMOVE',
+];
+
+/** Whether the token after a leading BEGIN makes it BEGIN [TRANSACTION | WORK | NAME …] rather than a block. */
+function beginsTransaction(next: Token | undefined): boolean {
+  return !next || next.kind === 'end' || isOp(next, ';') || isWord(next, 'TRANSACTION', 'WORK', 'NAME');
+}
+
+/** Whether a statement is a Snowflake Scripting block (BEGIN … END or DECLARE … END) rather than BEGIN [TRANSACTION]. */
+export function isScriptingBlock(sql: string): boolean {
+  const tokens = tokenize(sql).filter(isSignificant);
+  if (isWord(tokens[0], 'DECLARE')) return true;
+  return isWord(tokens[0], 'BEGIN') && !beginsTransaction(tokens[1]);
 }
 
 /** Snowflake's statement type ids (the `statementTypeId` of a response). */
@@ -95,6 +143,37 @@ export function classifyStatement(sql: string): StatementClass {
   return classifyTokens(tokens);
 }
 
+/** Statements whose class the first word alone decides: verb, type id, QUERY_TYPE, object. */
+const FIXED_CLASSES: Record<string, [string, keyof typeof STATEMENT_TYPE, string, string?]> = {
+  SELECT: ['query', 'select', 'SELECT'],
+  WITH: ['query', 'select', 'SELECT'],
+  VALUES: ['query', 'select', 'SELECT'],
+  TABLE: ['query', 'select', 'SELECT'],
+  UPDATE: ['update', 'update', 'UPDATE'],
+  DELETE: ['delete', 'delete', 'DELETE'],
+  MERGE: ['merge', 'merge', 'MERGE'],
+  COPY: ['copy', 'copy', 'COPY'],
+  TRUNCATE: ['truncate', 'ddl', 'TRUNCATE_TABLE', 'TABLE'],
+  SHOW: ['show', 'show', 'SHOW'],
+  LIST: ['list', 'list', 'LIST_FILES'],
+  LS: ['list', 'list', 'LIST_FILES'],
+  REMOVE: ['remove', 'remove', 'REMOVE_FILES'],
+  RM: ['remove', 'remove', 'REMOVE_FILES'],
+  PUT: ['put', 'put', 'PUT_FILES'],
+  GET: ['get', 'get', 'GET_FILES'],
+  SET: ['set', 'scl', 'SET'],
+  UNSET: ['unset', 'scl', 'UNSET'],
+  BEGIN: ['begin', 'tcl', 'BEGIN_TRANSACTION'],
+  START: ['begin', 'tcl', 'BEGIN_TRANSACTION'],
+  COMMIT: ['commit', 'tcl', 'COMMIT'],
+  ROLLBACK: ['rollback', 'tcl', 'ROLLBACK'],
+  ABORT: ['rollback', 'tcl', 'ROLLBACK'],
+  CALL: ['call', 'select', 'CALL'],
+  GRANT: ['grant', 'ddl', 'GRANT'],
+  REVOKE: ['revoke', 'ddl', 'REVOKE'],
+  EXPLAIN: ['explain', 'select', 'EXPLAIN'],
+};
+
 /** Classifies a statement already split into significant tokens. */
 export function classifyTokens(tokens: Token[]): StatementClass {
   let first = 0;
@@ -105,41 +184,16 @@ export function classifyTokens(tokens: Token[]): StatementClass {
   const next = tokens[first + 1];
   const make = (v: string, typeId: number, queryType: string, object = ''): StatementClass => ({ verb: v, object, typeId, queryType });
 
+  const fixed = FIXED_CLASSES[verb];
+  if (fixed) return make(fixed[0], STATEMENT_TYPE[fixed[1]], fixed[2], fixed[3]);
   switch (verb) {
-    case 'SELECT':
-    case 'WITH':
-    case 'VALUES':
-    case 'TABLE':
-      return make('query', STATEMENT_TYPE.select, 'SELECT');
     case 'INSERT':
       return isWord(next, 'ALL', 'FIRST')
         ? make('insert', STATEMENT_TYPE.multiInsert, 'MULTI_TABLE_INSERT')
         : make('insert', STATEMENT_TYPE.insert, 'INSERT');
-    case 'UPDATE':
-      return make('update', STATEMENT_TYPE.update, 'UPDATE');
-    case 'DELETE':
-      return make('delete', STATEMENT_TYPE.delete, 'DELETE');
-    case 'MERGE':
-      return make('merge', STATEMENT_TYPE.merge, 'MERGE');
-    case 'COPY':
-      return make('copy', STATEMENT_TYPE.copy, 'COPY');
-    case 'TRUNCATE':
-      return make('truncate', STATEMENT_TYPE.ddl, 'TRUNCATE_TABLE', 'TABLE');
-    case 'SHOW':
-      return make('show', STATEMENT_TYPE.show, 'SHOW');
     case 'DESC':
     case 'DESCRIBE':
       return make('describe', STATEMENT_TYPE.describe, 'DESCRIBE', objectKind(tokens, first + 1) || 'TABLE');
-    case 'LIST':
-    case 'LS':
-      return make('list', STATEMENT_TYPE.list, 'LIST_FILES');
-    case 'REMOVE':
-    case 'RM':
-      return make('remove', STATEMENT_TYPE.remove, 'REMOVE_FILES');
-    case 'PUT':
-      return make('put', STATEMENT_TYPE.put, 'PUT_FILES');
-    case 'GET':
-      return make('get', STATEMENT_TYPE.get, 'GET_FILES');
     case 'USE': {
       const what = isWord(next) ? next!.value : '';
       const typeId =
@@ -149,33 +203,13 @@ export function classifyTokens(tokens: Token[]): StatementClass {
         : STATEMENT_TYPE.use;
       return make('use', typeId, 'USE', what);
     }
-    case 'SET':
-      return make('set', STATEMENT_TYPE.scl, 'SET');
-    case 'UNSET':
-      return make('unset', STATEMENT_TYPE.scl, 'UNSET');
-    case 'BEGIN':
-    case 'START':
-      return make('begin', STATEMENT_TYPE.tcl, 'BEGIN_TRANSACTION');
-    case 'COMMIT':
-      return make('commit', STATEMENT_TYPE.tcl, 'COMMIT');
-    case 'ROLLBACK':
-    case 'ABORT':
-      return make('rollback', STATEMENT_TYPE.tcl, 'ROLLBACK');
-    case 'CALL':
-      return make('call', STATEMENT_TYPE.select, 'CALL');
     case 'EXECUTE': {
       const what = isWord(next) ? next!.value : '';
-      if (what === 'IMMEDIATE') return make('execute-immediate', STATEMENT_TYPE.select, 'EXECUTE_STREAMLIT', 'IMMEDIATE');
+      if (what === 'IMMEDIATE') return make('execute-immediate', STATEMENT_TYPE.select, 'EXECUTE_IMMEDIATE', 'IMMEDIATE');
       return make('execute', STATEMENT_TYPE.ddl, what === 'ALERT' ? 'EXECUTE_ALERT' : 'EXECUTE_TASK', what);
     }
-    case 'GRANT':
-      return make('grant', STATEMENT_TYPE.ddl, 'GRANT');
-    case 'REVOKE':
-      return make('revoke', STATEMENT_TYPE.ddl, 'REVOKE');
     case 'UNDROP':
       return make('undrop', STATEMENT_TYPE.ddl, 'UNDROP', objectKind(tokens, first + 1));
-    case 'EXPLAIN':
-      return make('explain', STATEMENT_TYPE.select, 'EXPLAIN');
     case 'CREATE':
     case 'ALTER':
     case 'DROP':
@@ -197,4 +231,30 @@ function hasAsSelect(tokens: Token[]): boolean {
     if (isWord(tokens[k], 'AS') && (isWord(tokens[k + 1], 'SELECT', 'WITH') || isOp(tokens[k + 1], '('))) return true;
   }
   return false;
+}
+
+/** Properties whose values are secrets: masked wherever statement text is kept. */
+const SECRET_PROPERTIES = new Set(['PASSWORD', 'AWS_SECRET_KEY', 'AWS_KEY_ID', 'AWS_TOKEN', 'AZURE_SAS_TOKEN', 'MASTER_KEY', 'PRIVATE_KEY', 'OAUTH_CLIENT_SECRET', 'TOKEN', 'SECRET_STRING', 'API_KEY']);
+
+/**
+ * The statement text with secret property values masked, as the query history keeps it:
+ * `PASSWORD = 'x'` becomes `PASSWORD = '****'`.
+ */
+export function redactSecrets(sql: string): string {
+  let tokens: Token[];
+  try {
+    tokens = tokenize(sql);
+  } catch {
+    return /PASSWORD|SECRET|TOKEN/i.test(sql) ? '<statement not recorded: it may contain a secret>' : sql;
+  }
+  const significant = tokens.filter(isSignificant);
+  const masks: Token[] = [];
+  significant.forEach((token, k) => {
+    if (token.kind === 'string' && isOp(significant[k - 1], '=') && isWord(significant[k - 2]) && SECRET_PROPERTIES.has(significant[k - 2]!.value)) {
+      masks.push(token);
+    }
+  });
+  let out = sql;
+  for (const token of masks.reverse()) out = `${out.slice(0, token.start)}'****'${out.slice(token.start + token.text.length)}`;
+  return out;
 }

@@ -83,6 +83,7 @@ export interface QueryLogEntry {
 /** The DuckDB database of a sandbox. */
 export class Store {
   private constructor(
+    private readonly duckdb: typeof import('@duckdb/node-api'),
     readonly instance: DuckDBInstance,
     /** A connection for the sandbox's own bookkeeping (catalog, logs). */
     readonly admin: DuckDBConnection,
@@ -95,7 +96,7 @@ export class Store {
     const admin = await instance.connect();
     for (const setting of CONNECTION_SETTINGS) await admin.run(setting);
     for (const statement of SCHEMA) await admin.run(statement);
-    return new Store(instance, admin, path !== ':memory:');
+    return new Store(duckdb, instance, admin, path !== ':memory:');
   }
 
   /** A new connection with the sandbox's settings. */
@@ -124,38 +125,100 @@ export class Store {
     return Number(reader.getRows()[0]![0]);
   }
 
-  /** The newest version handed out so far. */
-  async currentVersion(): Promise<number> {
-    const reader = await this.admin.runAndReadAll(
-      "SELECT coalesce(max(last_value), 0) FROM duckdb_sequences() WHERE schema_name = 'meta' AND sequence_name = 'version_seq'",
-    );
-    const fromSequence = Number(reader.getRows()[0]![0] ?? 0);
-    const log = await this.admin.runAndReadAll('SELECT coalesce(max(version), 0) FROM meta.query_log');
-    return Math.max(fromSequence, Number(log.getRows()[0]![0]));
+  /**
+   * The newest change version in use: the highest logged one, or a higher one found in the history
+   * tables (a change whose log row was lost to a crash). The sequence itself only says what comes next.
+   */
+  async currentVersion(tableIds: number[]): Promise<number> {
+    await this.flush();
+    const parts = ['SELECT coalesce(max(version), 0) AS v FROM meta.query_log'];
+    for (const id of tableIds) parts.push(`SELECT coalesce(greatest(max("_SB_FROM"), max("_SB_TO")), 0) FROM data.h${id}`);
+    const reader = await this.admin.runAndReadAll(`SELECT max(v) FROM (${parts.join(' UNION ALL ')})`);
+    return Number(reader.getRows()[0]![0] ?? 0);
   }
 
-  /** Appends a statement to the query log. */
+  private readonly pending: QueryLogEntry[] = [];
+  private flushing: Promise<void> = Promise.resolve();
+  private timer: NodeJS.Timeout | undefined;
+
+  /**
+   * Appends a statement to the query log. Entries are buffered and written in batches (a one-row
+   * INSERT costs milliseconds, which would cap the sandbox far below a real account's pace); anything
+   * that reads the log flushes first, and the buffer is written at least every second.
+   */
   async logQuery(entry: QueryLogEntry): Promise<void> {
-    await this.admin.run(
-      `INSERT INTO meta.query_log VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,
-        CAST($15 AS TIMESTAMPTZ), CAST($16 AS TIMESTAMPTZ), $17, $18, $19, $20, $21, 0, $22, $23, $24)`,
-      [
-        entry.queryId, entry.queryText, entry.queryType, entry.statementTypeId, entry.sessionId, entry.userName,
-        entry.roleName, entry.warehouseName, entry.warehouseSize, entry.databaseName, entry.schemaName,
-        entry.executionStatus, entry.errorCode, entry.errorMessage, entry.startTime.toISOString(),
-        entry.endTime.toISOString(), entry.endTime.getTime() - entry.startTime.getTime(), entry.rowsProduced,
-        entry.rowsInserted, entry.rowsUpdated, entry.rowsDeleted, entry.queryTag, entry.version, entry.watermark,
-      ],
-    );
+    this.pending.push(entry);
+    if (this.pending.length >= 200) await this.flush();
+    else if (!this.timer) {
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        void this.flush().catch(() => undefined);
+      }, 1000);
+      this.timer.unref();
+    }
+  }
+
+  /** Writes buffered query log entries, if any. */
+  flush(): Promise<void> {
+    if (this.pending.length === 0) return this.flushing;
+    const batch = this.pending.splice(0);
+    this.flushing = this.flushing.then(() => this.append(batch));
+    return this.flushing;
+  }
+
+  /** Flushes the query log before SQL that reads the sandbox's own records. */
+  async flushFor(sql: string): Promise<void> {
+    if (this.pending.length > 0 && sql.includes('meta.')) await this.flush();
+  }
+
+  private async append(batch: QueryLogEntry[]): Promise<void> {
+    const { DuckDBTimestampTZValue } = this.duckdb;
+    const appender = await this.admin.createAppender('query_log', 'meta');
+    const text = (value: string | null): void => (value === null ? appender.appendNull() : appender.appendVarchar(value));
+    const big = (value: number | null): void => (value === null ? appender.appendNull() : appender.appendBigInt(BigInt(Math.round(value))));
+    const time = (value: Date): void => appender.appendTimestampTZ(new DuckDBTimestampTZValue(BigInt(value.getTime()) * 1000n));
+    for (const e of batch) {
+      text(e.queryId);
+      text(e.queryText);
+      text(e.queryType);
+      big(e.statementTypeId);
+      text(e.sessionId);
+      text(e.userName);
+      text(e.roleName);
+      text(e.warehouseName);
+      text(e.warehouseSize);
+      text(e.databaseName);
+      text(e.schemaName);
+      text(e.executionStatus);
+      text(e.errorCode);
+      text(e.errorMessage);
+      time(e.startTime);
+      time(e.endTime);
+      big(e.endTime.getTime() - e.startTime.getTime());
+      big(e.rowsProduced);
+      big(e.rowsInserted);
+      big(e.rowsUpdated);
+      big(e.rowsDeleted);
+      big(0);
+      text(e.queryTag);
+      big(e.version);
+      big(e.watermark);
+      appender.endRow();
+    }
+    appender.flushSync();
+    appender.closeSync();
   }
 
   /** Runs one statement on the bookkeeping connection with positional parameters. */
   async record(sql: string, values: (string | number | boolean | null)[]): Promise<void> {
+    await this.flush();
     await this.admin.run(sql, values);
   }
 
   /** Flushes and closes the database. */
   async close(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    await this.flush().catch(() => undefined);
     if (this.persistent) await this.admin.run('CHECKPOINT').catch(() => undefined);
     this.admin.closeSync();
     this.instance.closeSync();

@@ -5,6 +5,7 @@ import type { Cursor } from './cursor.js';
 import { alreadyExists, compilationError, insufficientPrivileges, notFound, unsupported } from './errors.js';
 import type { Execution, Outcome } from './execution.js';
 import { applyFutureGrants } from './grants.js';
+import { dropSchemaObject } from './drop.js';
 import { travelVersionSql } from './history.js';
 import { locate, requirePrivilege, Resolver } from './resolve.js';
 import { Translator } from './translate.js';
@@ -37,7 +38,7 @@ export async function createStream(x: Execution, cursor: Cursor, orReplace: bool
   let offset = x.watermark;
   if (point) {
     const travel = new Translator(point, new Resolver(x, x.scope())).pointInTime();
-    const sql = travelVersionSql(travel, { name: source.object.name, createdVersion: source.object.table.createdVersion, retentionDays: x.catalog.retentionDays(source.object) });
+    const sql = travelVersionSql(travel, { name: source.object.name, createdVersion: source.object.table.createdVersion, retentionDays: x.catalog.retentionDays(source.object) }, undefined, x.engine.queryPoint);
     offset = Number((await x.run(`SELECT ${sql}`)).getRows()[0]![0]);
   }
   const bool = (key: string): boolean => props[key] === true || String(props[key] ?? '').toUpperCase() === 'TRUE';
@@ -60,21 +61,8 @@ export async function createStream(x: Execution, cursor: Cursor, orReplace: bool
 }
 
 /** DROP STREAM. */
-export async function dropStream(x: Execution, cursor: Cursor): Promise<Outcome> {
-  const ifExists = cursor.acceptIfExists();
-  const name = cursor.objectName();
-  cursor.expectEnd();
-  const located = locate(x, name, ['STREAM'], x.scope());
-  if (!located.object || !x.access.hasAny(x.roles(), { type: 'OBJECT', id: located.object.id })) {
-    if (ifExists) return x.status(`Drop statement executed successfully (${located.name} already dropped).`);
-    throw notFound('Object', located.written);
-  }
-  if (!x.roles().has(located.object.owner)) throw insufficientPrivileges('stream', located.name);
-  return x.ddl(async () => {
-    const data = x.catalog.data;
-    data.objects.splice(data.objects.indexOf(located.object!), 1);
-    return x.status(`${located.name} successfully dropped.`);
-  });
+export function dropStream(x: Execution, cursor: Cursor): Promise<Outcome> {
+  return dropSchemaObject(x, cursor, 'STREAM', 'stream');
 }
 
 /** ALTER STREAM name SET COMMENT = … | UNSET COMMENT. */

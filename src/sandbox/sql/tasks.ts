@@ -11,9 +11,11 @@ import type { Cursor } from './cursor.js';
 import { alreadyExists, compilationError, insufficientPrivileges, notFound, syntaxError } from './errors.js';
 import type { Execution, Outcome } from './execution.js';
 import { applyFutureGrants } from './grants.js';
+import { dropSchemaObject } from './drop.js';
 import { locate } from './resolve.js';
 import { splitStatements } from './statements.js';
 import { isOp, isWord, type Token } from './tokens.js';
+import { nextRun, parseSchedule } from './schedule.js';
 
 /** SHOW TASKS / DESCRIBE TASK columns. */
 export const TASK_COLUMNS: [string, WireType][] = [
@@ -124,6 +126,7 @@ export async function createTask(x: Execution, cursor: Cursor, orReplace: boolea
   task.definition = cursor.rest();
   if (!task.definition) cursor.fail();
   if (task.schedule && task.predecessors.length > 0) throw compilationError('A task with AFTER cannot have a SCHEDULE.');
+  if (task.schedule) checkSchedule(task.schedule);
   if (task.warehouse && !x.catalog.warehouse(task.warehouse)) throw notFound('Warehouse', task.warehouse);
   return x.ddl(async () => {
     if (located.object) located.object.droppedOn = new Date().toISOString();
@@ -216,7 +219,8 @@ export async function alterTask(x: Execution, cursor: Cursor): Promise<Outcome> 
         if (key === 'WAREHOUSE') task.warehouse = String(value).toUpperCase();
         else if (key === 'SCHEDULE') {
           needsSuspendedRoot();
-          task.schedule = String(value);
+          task.schedule = checkSchedule(String(value));
+          task.nextRun = null;
         } else if (key === 'COMMENT') object.comment = String(value);
         else if (key === 'ERROR_INTEGRATION') task.errorIntegration = String(value).toUpperCase();
         else if (key === 'SUSPEND_TASK_AFTER_NUM_FAILURES') task.suspendAfterFailures = Number(value);
@@ -254,22 +258,10 @@ export async function alterTask(x: Execution, cursor: Cursor): Promise<Outcome> 
   });
 }
 
-/** DROP TASK / DROP ALERT. */
-export async function dropTaskOrAlert(x: Execution, cursor: Cursor, kind: 'TASK' | 'ALERT'): Promise<Outcome> {
-  const ifExists = cursor.acceptIfExists();
-  const name = cursor.objectName();
-  cursor.expectEnd();
-  const located = locate(x, name, [kind], x.scope());
-  if (!located.object || !x.access.hasAny(x.roles(), { type: 'OBJECT', id: located.object.id })) {
-    if (ifExists) return x.status(`Drop statement executed successfully (${located.name} already dropped).`);
-    throw notFound('Object', located.written);
-  }
-  if (!x.roles().has(located.object.owner)) throw insufficientPrivileges(kind.toLowerCase(), located.name);
-  return x.ddl(async () => {
-    const data = x.catalog.data;
-    data.objects.splice(data.objects.indexOf(located.object!), 1);
-    for (const other of data.objects) if (other.task) other.task.predecessors = other.task.predecessors.filter((id) => id !== located.object!.id);
-    return x.status(`${located.name} successfully dropped.`);
+/** DROP TASK / DROP ALERT: tasks that ran after a dropped task lose it as a predecessor. */
+export function dropTaskOrAlert(x: Execution, cursor: Cursor, kind: 'TASK' | 'ALERT'): Promise<Outcome> {
+  return dropSchemaObject(x, cursor, kind, kind.toLowerCase(), async (dropped) => {
+    for (const other of x.catalog.data.objects) if (other.task) other.task.predecessors = other.task.predecessors.filter((id) => id !== dropped.id);
   });
 }
 
@@ -321,7 +313,7 @@ async function runOneTask(x: Execution, object: ObjectEntry, root: ObjectEntry, 
   const [database, schema] = x.catalog.qualifiedName(object);
   const scheduled = new Date();
   const queryId = randomUUID();
-  const nested = { role: object.owner, database, schema, warehouse: task.warehouse ?? x.session.warehouse, user: 'SYSTEM' };
+  const nested = { role: object.owner, database, schema, warehouse: task.warehouse, serverless: !task.warehouse, user: 'SYSTEM' };
   const saved = { taskName: x.taskName, predecessor: x.predecessorReturnValue, returnValue: x.returnValue };
   x.taskName = object.name;
   x.predecessorReturnValue = predecessorValue;
@@ -427,6 +419,7 @@ export async function createAlert(x: Execution, cursor: Cursor, orReplace: boole
   const action = cursor.rest();
   if (!action) cursor.fail();
   if (!/^EXISTS\b/i.test(condition)) throw syntaxError(cursor.peek());
+  if (props.SCHEDULE !== undefined) checkSchedule(String(props.SCHEDULE));
   return x.ddl(async () => {
     if (located.object) located.object.droppedOn = new Date().toISOString();
     const object: ObjectEntry = {
@@ -467,7 +460,10 @@ export async function alterAlert(x: Execution, cursor: Cursor): Promise<Outcome>
       const props = cursor.properties();
       cursor.expectEnd();
       if ('WAREHOUSE' in props) alert.warehouse = String(props.WAREHOUSE).toUpperCase();
-      if ('SCHEDULE' in props) alert.schedule = String(props.SCHEDULE);
+      if ('SCHEDULE' in props) {
+        alert.schedule = checkSchedule(String(props.SCHEDULE));
+        alert.nextRun = null;
+      }
       if ('COMMENT' in props) object.comment = String(props.COMMENT);
     } else if (cursor.acceptWords('MODIFY', 'CONDITION')) {
       alert.condition = cursor.rest();
@@ -516,4 +512,52 @@ export async function runAlert(x: Execution, object: ObjectEntry): Promise<strin
     [object.name, database!, schema!, alert.condition, alert.action, state, scheduled.toISOString(), error ? String(Number(error.code)) : null, error?.message ?? null, conditionId],
   );
   return state;
+}
+
+/** A schedule text, checked; fails the statement with a readable message when it cannot be read. */
+function checkSchedule(text: string): string {
+  try {
+    parseSchedule(text);
+  } catch (error) {
+    throw compilationError((error as Error).message);
+  }
+  return text;
+}
+
+/** When a started schedule runs next, set on first sight. */
+function due(entry: { schedule: string | null; nextRun?: string | null }, now: Date): boolean {
+  if (!entry.schedule) return false;
+  const schedule = parseSchedule(entry.schedule);
+  if (!entry.nextRun) {
+    entry.nextRun = nextRun(schedule, now).toISOString();
+    return false;
+  }
+  if (Date.parse(entry.nextRun) > now.getTime()) return false;
+  entry.nextRun = nextRun(schedule, now).toISOString();
+  return true;
+}
+
+/**
+ * Runs what is due now: started root tasks and started alerts whose schedule came round. Returns
+ * whether anything changed (so the catalog is saved).
+ */
+export async function runDueWork(x: Execution, now = new Date()): Promise<boolean> {
+  let changed = false;
+  for (const object of [...x.catalog.data.objects]) {
+    if (object.droppedOn) continue;
+    try {
+      if (object.task && object.task.state === 'started' && object.task.predecessors.length === 0) {
+        const before = object.task.nextRun;
+        if (due(object.task, now)) await runTaskGraph(x, object, 'SCHEDULE');
+        changed ||= before !== object.task.nextRun;
+      } else if (object.alert && object.alert.state === 'started') {
+        const before = object.alert.nextRun;
+        if (due(object.alert, now)) await runAlert(x, object);
+        changed ||= before !== object.alert.nextRun;
+      }
+    } catch {
+      // A schedule that cannot be read was refused when it was set; anything else is in the histories.
+    }
+  }
+  return changed;
 }

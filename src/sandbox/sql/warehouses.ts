@@ -8,6 +8,7 @@ import type { Cursor, PropertyValue } from './cursor.js';
 import { alreadyExists, cannotPerform, compilationError, insufficientPrivileges, noActiveWarehouse, syntaxError } from './errors.js';
 import type { Execution, Outcome } from './execution.js';
 import type { Store } from './store.js';
+import { dropAccountEntry } from './drop.js';
 
 /** Sizes: accepted spellings → canonical name, SHOW's display and credits per hour. */
 const SIZES: { names: string[]; display: string; credits: number }[] = [
@@ -281,9 +282,7 @@ export async function alterWarehouse(x: Execution, cursor: Cursor): Promise<Outc
         break;
       }
       case 'UNSET': {
-        const keys: string[] = [];
-        do keys.push(cursor.namePart().name);
-        while (cursor.acceptOp(','));
+        const keys = cursor.names();
         cursor.expectEnd();
         if (!x.access.has(roles, target, 'MODIFY')) throw insufficientPrivileges('warehouse', warehouse.name);
         for (const key of keys) {
@@ -302,21 +301,16 @@ export async function alterWarehouse(x: Execution, cursor: Cursor): Promise<Outc
 }
 
 /** DROP WAREHOUSE [IF EXISTS] name. */
-export async function dropWarehouse(x: Execution, cursor: Cursor): Promise<Outcome> {
-  const ifExists = cursor.acceptIfExists();
-  const name = cursor.namePart().name;
-  cursor.expectEnd();
-  const warehouse = x.catalog.warehouse(name);
-  if (!warehouse || !x.access.hasAny(x.roles(), { type: 'WAREHOUSE', id: warehouse.id })) {
-    if (ifExists) return x.status(`Drop statement executed successfully (${name} already dropped).`);
-    throw cannotPerform();
-  }
-  if (!x.access.owns(x.roles(), warehouse)) throw insufficientPrivileges('warehouse', name);
-  return x.ddl(async () => {
-    if (warehouse.state === 'STARTED') await event(x.engine.store, warehouse, 'SUSPEND', new Date());
-    x.catalog.data.warehouses.splice(x.catalog.data.warehouses.indexOf(warehouse), 1);
-    x.catalog.data.grants = x.catalog.data.grants.filter((g) => !(g.on.type === 'WAREHOUSE' && g.on.id === warehouse.id));
-    for (const session of x.engine.sessions.values()) if (session.warehouse === name) session.warehouse = null;
-    return x.status(`${name} successfully dropped.`);
+export function dropWarehouse(x: Execution, cursor: Cursor): Promise<Outcome> {
+  return dropAccountEntry(x, cursor, {
+    entries: () => x.catalog.data.warehouses,
+    word: 'warehouse',
+    missing: () => cannotPerform(),
+    visible: (warehouse) => x.access.hasAny(x.roles(), { type: 'WAREHOUSE', id: warehouse.id }),
+    cleanup: async (warehouse) => {
+      if (warehouse.state === 'STARTED') await event(x.engine.store, warehouse, 'SUSPEND', new Date());
+      x.catalog.data.grants = x.catalog.data.grants.filter((g) => !(g.on.type === 'WAREHOUSE' && g.on.id === warehouse.id));
+      for (const session of x.engine.sessions.values()) if (session.warehouse === warehouse.name) session.warehouse = null;
+    },
   });
 }
