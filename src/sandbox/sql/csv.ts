@@ -7,6 +7,10 @@ export interface FileRecord {
   fields: (string | null)[];
   /** 1-based line of the file where the record starts. */
   line: number;
+  /** Offsets in the file text (CSV only): where the record starts and ends, and where each field starts. */
+  start?: number;
+  end?: number;
+  fieldStarts?: number[];
 }
 
 /** CSV options after defaults, as COPY uses them. */
@@ -69,9 +73,12 @@ export function parseCsv(text: string, options: CsvOptions): FileRecord[] {
   const n = text.length;
   while (i < n) {
     const startLine = line;
+    const start = i;
     const fields: (string | null)[] = [];
+    const fieldStarts: number[] = [];
     let blank = true;
     for (;;) {
+      fieldStarts.push(i);
       let value = '';
       let enclosed = false;
       // Leading spaces before an enclosure are allowed when trimming.
@@ -124,12 +131,13 @@ export function parseCsv(text: string, options: CsvOptions): FileRecord[] {
       }
       break;
     }
+    const end = i;
     if (recordDelimiter === '\n' && text.startsWith('\r\n', i)) i += 2;
     else if (text.startsWith(recordDelimiter, i)) i += recordDelimiter.length;
     if (recordDelimiter.includes('\n')) line++;
     const emptyLine = blank && fields.length === 1;
     if (emptyLine && (options.skipBlankLines || i >= n)) continue;
-    records.push({ fields, line: startLine });
+    records.push({ fields, line: startLine, start, end, fieldStarts });
   }
   return records.slice(options.skipHeader);
 }

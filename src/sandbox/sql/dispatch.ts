@@ -13,7 +13,8 @@ import {
 } from './account.js';
 import { call, createProcedure, createSequence, dropProcedureOrSequence } from './procedures.js';
 import { describe, show } from './show.js';
-import { copyInto, createFileFormat, createStage, dropStageOrFormat, list, remove } from './stages.js';
+import { copy } from './copy.js';
+import { createFileFormat, createStage, dropStageOrFormat, list, remove } from './stages.js';
 import { alterStream, createStream, dropStream } from './streams.js';
 import { alterAlert, alterTask, createAlert, createTask, dropTaskOrAlert, execute } from './tasks.js';
 import { dropWarehouse } from './warehouses.js';
@@ -132,7 +133,7 @@ const WHOLE: Record<string, Route> = {
   describe: describe,
   list: list,
   remove: remove,
-  copy: copyInto,
+  copy: copy,
   call: call,
   execute: execute,
 };

@@ -250,3 +250,42 @@ export function encodeValue(value: unknown, type: WireType): string | null {
       return String(value);
   }
 }
+
+/**
+ * A wire-encoded value as Snowflake writes it into an unloaded file with the default output
+ * formats: `2024-06-01`, `2024-06-01 10:00:00.000`, `… +0100` for TIMESTAMP_TZ, `true`, JSON text.
+ */
+export function wireToText(value: string, type: WireType): string {
+  const epoch = (text: string): { date: Date; fraction: string } => {
+    const [seconds = '0', nanos = '0'] = text.split('.');
+    const millis = BigInt(seconds) * 1000n + BigInt(nanos.padEnd(9, '0').slice(0, 3)) * (text.startsWith('-') ? -1n : 1n);
+    return { date: new Date(Number(millis)), fraction: nanos.padEnd(9, '0').slice(0, 3) };
+  };
+  const stamp = (date: Date, fraction: string): string => `${date.toISOString().slice(0, 19).replace('T', ' ')}.${fraction}`;
+  switch (type) {
+    case 'boolean':
+      return value === '1' ? 'true' : 'false';
+    case 'date':
+      return new Date(Number(value) * 86_400_000).toISOString().slice(0, 10);
+    case 'time': {
+      const { date, fraction } = epoch(value);
+      return `${date.toISOString().slice(11, 19)}${fraction === '000' ? '' : `.${fraction}`}`;
+    }
+    case 'timestamp_ntz':
+    case 'timestamp_ltz': {
+      const { date, fraction } = epoch(value);
+      return stamp(date, fraction);
+    }
+    case 'timestamp_tz': {
+      const [instant = '0', offset = '1440'] = value.split(' ');
+      const minutes = Number(offset) - 1440;
+      const { date, fraction } = epoch(instant);
+      const local = new Date(date.getTime() + minutes * 60_000);
+      const sign = minutes < 0 ? '-' : '+';
+      const abs = Math.abs(minutes);
+      return `${stamp(local, fraction)} ${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}${String(abs % 60).padStart(2, '0')}`;
+    }
+    default:
+      return value;
+  }
+}

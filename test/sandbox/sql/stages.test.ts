@@ -85,7 +85,11 @@ describe('COPY INTO', () => {
   it('unloads a query to a stage and reads it back', async () => {
     const unloaded = objects(await db.run("COPY INTO @ETL.RAW.INBOX/export/big FROM (SELECT ORDER_ID, AMOUNT FROM ETL.RAW.ORDERS WHERE AMOUNT > 400) HEADER = TRUE"));
     expect(Number(unloaded[0]!.rows_unloaded)).toBeGreaterThan(0);
-    expect(objects(await db.run('LIST @ETL.RAW.INBOX/export')).map((f) => f.name)).toEqual(['inbox/export/big_0_0_0.csv']);
+    // COMPRESSION = AUTO unloads gzip files, and COPY reads them back the same way.
+    expect(objects(await db.run('LIST @ETL.RAW.INBOX/export')).map((f) => f.name)).toEqual(['inbox/export/big_0_0_0.csv.gz']);
+    await db.run('CREATE TABLE ETL.RAW.BIG (ORDER_ID NUMBER(12,0), AMOUNT NUMBER(12,2))');
+    await db.run("COPY INTO ETL.RAW.BIG FROM @ETL.RAW.INBOX/export/ FILE_FORMAT = (TYPE = CSV SKIP_HEADER = 1)");
+    expect(await db.value('SELECT COUNT(*) FROM ETL.RAW.BIG')).toBe(unloaded[0]!.rows_unloaded);
   });
 
   it('says PUT is not available and how to fill a stage instead', async () => {
