@@ -73,6 +73,9 @@ export interface HandoverFacts {
 
 const FAILED_ATTEMPT = new Set<Attempt['status']>(['failed', 'timeout', 'aborted', 'unknown']);
 
+/** Failures a later attempt made good; an unknown outcome is reported with the decision taken on it instead. */
+const RETRIED_FAILURE = new Set<Attempt['status']>(['failed', 'timeout', 'aborted']);
+
 /** Work out the document's facts. */
 export function handoverFacts(input: HandoverInput): HandoverFacts {
   const env = input.environment;
@@ -130,8 +133,9 @@ function practiceKind(run: RunRecord, env: Environment, all: Environment[], role
 }
 
 function placeOf(run: RunRecord, all: Environment[]): string {
-  const sandbox = all.find((e) => e.name === run.environment.name)?.sandbox === true;
-  return `${run.environment.name}${sandbox ? ' (sandbox)' : ''}`;
+  const name = run.environment.name;
+  const sandbox = all.find((e) => e.name === name)?.sandbox === true;
+  return sandbox && !/sandbox/i.test(name) ? `${name} (sandbox)` : name;
 }
 
 function standingsOf(runs: RunRecord[], runbooks: RunbookEntry[], env: Environment, rolesFor: (id: string) => Set<RunbookRole>): RunbookStanding[] {
@@ -192,7 +196,7 @@ function incidentsOf(run: RunRecord, standing: RunbookStanding, byId: Map<string
     for (const action of step.actions) {
       const tried = action.attempts.filter((attempt) => !attempt.watch);
       const lastSuccess = tried.findLastIndex((attempt) => attempt.status === 'succeeded');
-      const failures = tried.slice(0, Math.max(0, lastSuccess)).filter((attempt) => FAILED_ATTEMPT.has(attempt.status));
+      const failures = tried.slice(0, Math.max(0, lastSuccess)).filter((attempt) => RETRIED_FAILURE.has(attempt.status));
       if (lastSuccess > 0 && failures.length > 0) found.push({ kind: 'retried', run, step, action, failures, success: tried[lastSuccess]! });
       const failure = [...tried].reverse().find((attempt) => FAILED_ATTEMPT.has(attempt.status));
       if (action.tolerated === 'continue') found.push({ kind: 'tolerated', run, step, action, ...(failure ? { failure } : {}) });

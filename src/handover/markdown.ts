@@ -80,7 +80,6 @@ function summarySection(input: HandoverInput, facts: HandoverFacts, w: Writer): 
     '',
   );
   for (const problem of input.problems) lines.push(`> **Not included:** ${w.say(problem)}`, '');
-  if (input.problems.length > 0) lines.push('');
   const rows = facts.standings.map((s) => {
     const last = s.latest;
     return [

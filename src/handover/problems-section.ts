@@ -41,7 +41,7 @@ function whenOf(incident: Incident): string {
     case 'unknown-outcome':
       return incident.decision.at;
     case 'resolved-later':
-      return incident.run.endedAt ?? incident.run.updatedAt;
+      return incident.step?.endedAt ?? incident.run.endedAt ?? incident.run.updatedAt;
     case 'event':
       return incident.entry.at;
     case 'override':
@@ -63,8 +63,11 @@ function whatHappened(incident: Incident, w: Writer): string {
       return incident.action ? `${actionName(incident.action, w)} was skipped` : 'the step was skipped';
     case 'unknown-outcome':
       return `${incident.action ? actionName(incident.action, w) : 'an action'} was running when baton stopped: its outcome was unknown`;
-    case 'resolved-later':
-      return `the run ended ${w.say(runResult(incident.run))}${incident.step?.failure ? `: ${w.say(clip(incident.step.failure))}` : ''}`;
+    case 'resolved-later': {
+      const step = incident.step;
+      if (step?.status === 'failed') return `the step failed${step.failure ? `: ${w.say(clip(step.failure))}` : ''}; the run was left ${w.say(incident.run.status)}`;
+      return `the run was left ${w.say(incident.run.status)}${step ? ` at this step` : ''}`;
+    }
     case 'event':
       return w.say(incident.entry.text);
     case 'override':

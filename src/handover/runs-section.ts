@@ -102,7 +102,8 @@ function stepDetails(run: RunRecord, step: StepRecord, w: Writer): string[] {
   for (const action of step.actions) {
     if (action.skip && !step.skip) items.push(`${w.code(action.name ?? action.id)} skipped: ${w.say(action.skip.reason)}`);
     const last = action.attempts.at(-1);
-    if (last?.error && (action.status === 'failed' || action.status === 'aborted' || action.status === 'unknown')) {
+    const repeated = step.status === 'failed' && last?.error && step.failure?.includes(last.error.message);
+    if (last?.error && !repeated && (action.status === 'failed' || action.status === 'aborted' || action.status === 'unknown')) {
       items.push(`${w.code(action.name ?? action.id)} ${action.tolerated ? `failed (${action.tolerated === 'continue' ? 'went on: on-fail=continue' : 'recovered by a fallback run'})` : action.status}: ${w.say(last.error.message)}`);
     }
   }
@@ -205,9 +206,11 @@ function attemptsText(step: StepRecord): string {
   const attempts = step.actions.flatMap((action) => action.attempts);
   const tries = attempts.filter((a) => !a.watch);
   const polls = attempts.length - tries.length;
-  const failed = tries.filter((a) => a.status !== 'succeeded' && a.status !== 'running').length;
+  const failed = tries.filter((a) => a.status === 'failed' || a.status === 'timeout' || a.status === 'aborted').length;
+  const unknown = tries.filter((a) => a.status === 'unknown').length;
   if (attempts.length === 0) return step.actions.length === 0 ? '—' : '0';
-  return `${tries.length}${failed > 0 ? ` (${failed} failed)` : ''}${polls > 0 ? ` + ${polls} polls` : ''}`;
+  const counts = [failed > 0 ? `${failed} failed` : '', unknown > 0 ? `${unknown} outcome unknown` : ''].filter(Boolean).join(', ');
+  return `${tries.length}${counts ? ` (${counts})` : ''}${polls > 0 ? ` + ${polls} polls` : ''}`;
 }
 
 /** How an answer was given, when not typed by the operator. */

@@ -30,7 +30,7 @@ tbody tr:nth-child(even) td { background: #fbfcfd; }
 td[style*="right"], th[style*="right"] { font-variant-numeric: tabular-nums; white-space: nowrap; }
 strong { font-weight: 650; }
 figure.timeline { margin: .6rem 0 1rem; padding: .4rem; border: 1px solid var(--line); border-radius: 6px; overflow-x: auto; }
-figure.timeline svg { display: block; max-width: 100%; height: auto; font-family: inherit; }
+figure.timeline svg { display: block; width: 100%; max-width: 60rem; height: auto; font-family: inherit; }
 footer { margin-top: 3rem; color: var(--muted); font-size: .85rem; border-top: 1px solid var(--line); padding-top: .6rem; }
 @media (max-width: 700px) { main { padding: 1rem; } html { font-size: 14px; } }
 @page { size: A4; margin: 14mm 12mm; }
