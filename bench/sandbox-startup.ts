@@ -5,7 +5,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connectTo, loadDriver, ratio, startResponderProcess, startSandboxProcess, type ChildServer } from './sandbox-common.js';
+import { connectTo, loadDriver, ratio, startResponderProcess, startSandboxProcess, type ChildServer } from './fixtures/sandbox.js';
 
 async function firstLogin(start: () => Promise<ChildServer>): Promise<number> {
   const started = performance.now();

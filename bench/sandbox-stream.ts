@@ -4,7 +4,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connectTo, ratio, startResponderProcess, startSandboxProcess, type ChildServer } from './sandbox-common.js';
+import { connectTo, ratio, startResponderProcess, startSandboxProcess, type ChildServer } from './fixtures/sandbox.js';
 
 const ROWS = 100_000;
 

@@ -128,7 +128,8 @@ async function startDetached(dataDir: string, port: number, out: Output): Promis
   const log = await open(logPath, 'a');
   const child = spawn(process.execPath, [...process.execArgv, process.argv[1]!, 'sandbox', 'start', '--port', String(port), '--data', dataDir], {
     detached: true,
-    stdio: ['ignore', log.fd, log.fd],
+    // Its log lines reach the file through the sandbox's own log; only failures come on stderr.
+    stdio: ['ignore', 'ignore', log.fd],
     env: process.env,
   });
   await log.close();

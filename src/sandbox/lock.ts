@@ -5,6 +5,9 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { link, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
+import { processAlive } from '../store/lock.js';
+
+export { processAlive } from '../store/lock.js';
 
 /** What the lock file says about the sandbox holding a data folder. */
 export interface SandboxHolder {
@@ -32,16 +35,6 @@ export class SandboxBusyError extends Error {
 /** The lock file of a data folder. */
 export function lockPath(dataDir: string): string {
   return join(dataDir, 'sandbox.lock');
-}
-
-/** True when a process with this id exists on this machine. */
-export function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** The holder named in a data folder's lock, alive or not; undefined without a readable lock. */

@@ -8,8 +8,8 @@ export const SNOWFLAKE_SERVICE: ServiceRegistration = {
   name: 'snowflake',
   required: true,
   async create(options) {
-    const [{ createSnowflakeService }, { SnowflakeEngine }] = await Promise.all([import('./server/snowflake-service.js'), import('./sql/engine.js')]);
-    const engine = await SnowflakeEngine.open({ dataDir: join(options.dataDir, 'snowflake') });
+    const [{ createSnowflakeService }, { openSandboxEngine }] = await Promise.all([import('./server/snowflake-service.js'), import('./sql/index.js')]);
+    const engine = await openSandboxEngine({ dataDir: join(options.dataDir, 'snowflake') });
     return createSnowflakeService({ ...options, engine });
   },
 };

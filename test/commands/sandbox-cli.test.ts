@@ -1,7 +1,9 @@
 // `baton sandbox …` as a user runs it: the built CLI in real child processes, on the real engine.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -106,6 +108,21 @@ describe('baton sandbox', () => {
     await destroy(again);
     second.child.kill('SIGTERM');
     await new Promise((resolve) => second.child.once('exit', resolve));
+  });
+
+  it('says why a background start failed', { timeout: 60_000 }, async () => {
+    const squatter = createServer((_request, response) => response.end('someone else'));
+    squatter.listen(0, '127.0.0.1');
+    await once(squatter, 'listening');
+    const port = String((squatter.address() as { port: number }).port);
+    try {
+      const result = await baton('start', '--detach', '--port', port, '--data', dataDir);
+      expect(result.code).toBe(1);
+      expect(result.output).toContain('did not start');
+      expect(result.output).toContain(`Port ${port} on 127.0.0.1 is already in use by another program`);
+    } finally {
+      squatter.close();
+    }
   });
 
   it('refuses a port that is not a number', async () => {

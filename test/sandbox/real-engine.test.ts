@@ -1,4 +1,5 @@
 // The whole sandbox through the real snowflake-sdk: this server on the real DuckDB engine.
+import { generateKeyPairSync } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Connection, RowStatement } from 'snowflake-sdk';
@@ -26,7 +27,7 @@ afterAll(async () => {
 });
 
 function wireTypes(statement: RowStatement): Record<string, string> {
-  return Object.fromEntries(statement.getColumns().map((column) => [column.getName(), column.getType()]));
+  return Object.fromEntries((statement.getColumns() ?? []).map((column) => [column.getName(), column.getType()]));
 }
 
 describe('the real engine behind the wire', () => {
@@ -153,5 +154,35 @@ describe('the real engine behind the wire', () => {
       await destroy(session);
       await shortLived.stop();
     }
+  });
+
+  it('logs in with a key pair registered with ALTER USER, and refuses another key', async () => {
+    const pair = (): { publicKey: string; privateKey: string } =>
+      generateKeyPairSync('rsa', {
+        modulusLength: 2048,
+        publicKeyEncoding: { type: 'spki', format: 'pem' },
+        privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+      });
+    const registered = pair();
+    const body = registered.publicKey.replace(/-----[^-]+-----/g, '').replace(/\s+/g, '');
+    for (const sql of ['CREATE USER ETL_SVC', `ALTER USER ETL_SVC SET RSA_PUBLIC_KEY = '${body}'`]) {
+      expect((await run(connection, sql)).error).toBeUndefined();
+    }
+    const keyLogin = { username: 'etl_svc', authenticator: 'SNOWFLAKE_JWT', password: undefined };
+    const service = await connect(sandbox.url, { ...keyLogin, privateKey: registered.privateKey });
+    expect((await run(service, 'SELECT CURRENT_USER() AS U')).rows).toEqual([{ U: 'ETL_SVC' }]);
+    await destroy(service);
+    await expect(connect(sandbox.url, { ...keyLogin, privateKey: pair().privateKey })).rejects.toMatchObject({ code: '390144' });
+  });
+
+  it('logs in with a programmatic access token the user was given', async () => {
+    expect((await run(connection, "CREATE USER PAT_USER PASSWORD = 'unused-Passw0rd'")).error).toBeUndefined();
+    const { rows } = await run(connection, 'ALTER USER PAT_USER ADD PROGRAMMATIC ACCESS TOKEN NIGHTLY');
+    const secret = String(rows[0]!.token_secret);
+    const login = { username: 'pat_user', authenticator: 'PROGRAMMATIC_ACCESS_TOKEN', password: undefined };
+    const session = await connect(sandbox.url, { ...login, token: secret });
+    expect((await run(session, 'SELECT CURRENT_USER() AS U')).rows).toEqual([{ U: 'PAT_USER' }]);
+    await destroy(session);
+    await expect(connect(sandbox.url, { ...login, token: 'sbx-pat-forged' })).rejects.toMatchObject({ code: '394400' });
   });
 });

@@ -3,16 +3,16 @@
 // are kept until their retention ends, so UNDROP brings back data, history and grants.
 import type { DatabaseEntry, ObjectEntry, ObjectKind, SchemaEntry, ColumnEntry } from './catalog.js';
 import { displayName, type Cursor, type ObjectName, type PropertyValue } from './cursor.js';
-import { alreadyExists, compilationError, insufficientPrivileges, notFound } from './errors.js';
+import { alreadyExists, compilationError, insufficientPrivileges, notFound, statementNotFound } from './errors.js';
 import type { Execution, Outcome } from './execution.js';
 import {
-  asOfSql, columnList, createTableSql, historySql, recordChangesSql, ROW_ID, tableSql, travelVersionSql,
+  asOfSql, columnList, createTableSql, historySql, pointSql, recordChangesSql, ROW_ID, tableSql, travelVersionSql,
 } from './history.js';
 import { applyFutureGrants, copyGrants } from './grants.js';
 import { prepare } from './query.js';
 import { findObject, locate, locateDatabase, locateSchema, Resolver, requireWarehouse, type Located } from './resolve.js';
 import { isOp, isWord, quoteName } from './tokens.js';
-import { Translator, type TimeTravel } from './translate.js';
+import { literalText, Translator, type TimeTravel } from './translate.js';
 import { duckType, readType, typeFromDuck } from './types.js';
 
 const OK = 'Statement executed successfully.';
@@ -50,7 +50,7 @@ export async function createDatabase(x: Execution, cursor: Cursor, orReplace: bo
   const name = cursor.objectName();
   if (name.parts.length !== 1) cursor.fail(name.token);
   const dbName = name.parts[0]!.name;
-  let cloneOf: { database: DatabaseEntry; point?: TimeTravel } | undefined;
+  let cloneOf: { database: DatabaseEntry; point?: TimeTravel | number } | undefined;
   if (cursor.acceptWords('CLONE')) {
     const source = cursor.objectName();
     const database = locateDatabase(x, source.parts[0], x.scope());
@@ -74,6 +74,11 @@ export async function createDatabase(x: Execution, cursor: Cursor, orReplace: bo
     };
     x.catalog.data.databases.push(database);
     if (cloneOf) {
+      if (cloneOf.point !== undefined && typeof cloneOf.point !== 'number') {
+        const value = (await x.run(`SELECT ${pointSql(cloneOf.point).version}`)).getRows()[0]![0];
+        if (value === null || value === undefined) throw statementNotFound(literalText(cloneOf.point.sql) ?? cloneOf.point.sql);
+        cloneOf.point = Number(value);
+      }
       for (const schema of x.catalog.schemasOf(cloneOf.database.id)) {
         await cloneSchemaInto(x, schema, database, schema.name, cloneOf.point);
       }
@@ -131,13 +136,21 @@ export async function createSchema(x: Execution, cursor: Cursor, orReplace: bool
 }
 
 /** Copies a schema and its tables and views into a database (zero-copy in Snowflake; a real copy here). */
-async function cloneSchemaInto(x: Execution, source: SchemaEntry, database: DatabaseEntry, name: string, point?: TimeTravel): Promise<SchemaEntry> {
+async function cloneSchemaInto(x: Execution, source: SchemaEntry, database: DatabaseEntry, name: string, point?: TimeTravel | number): Promise<SchemaEntry> {
   const now = new Date().toISOString();
+  // A schema cloned at a point holds the tables that existed then, as they were then.
+  if (point !== undefined && typeof point !== 'number') {
+    const { version } = pointSql(point);
+    const value = (await x.run(`SELECT ${version}`)).getRows()[0]![0];
+    if (value === null || value === undefined) throw statementNotFound(literalText(point.sql) ?? point.sql);
+    point = Number(value);
+  }
   const schema: SchemaEntry = { ...structuredClone(source), id: x.catalog.newId(), databaseId: database.id, name, createdOn: now, owner: source.owner };
   delete schema.droppedOn;
   x.catalog.data.schemas.push(schema);
   for (const object of x.catalog.objectsOf(source.id, ['TABLE', 'VIEW', 'FILE_FORMAT', 'SEQUENCE', 'STAGE', 'TASK'])) {
     if (object.table?.tableKind === 'TEMPORARY') continue;
+    if (typeof point === 'number' && object.table && object.table.createdVersion > point) continue;
     if (object.kind === 'TABLE') await cloneTable(x, object, schema, object.name, point, object.owner);
     else {
       const copy: ObjectEntry = { ...structuredClone(object), id: x.catalog.newId(), schemaId: schema.id, createdOn: now };
@@ -341,7 +354,7 @@ export async function purgeObject(x: Execution, object: ObjectEntry): Promise<vo
 }
 
 /** Copies a table (at a point in time) into a schema under a name. */
-async function cloneTable(x: Execution, source: ObjectEntry, schema: SchemaEntry, name: string, point: TimeTravel | undefined, owner: string): Promise<ObjectEntry> {
+async function cloneTable(x: Execution, source: ObjectEntry, schema: SchemaEntry, name: string, point: TimeTravel | number | undefined, owner: string): Promise<ObjectEntry> {
   const version = await x.newVersion();
   const columns = structuredClone(source.table!.columns);
   const clone = newTable(x, schema, name, columns, source.table!.tableKind === 'TEMPORARY' ? 'TEMPORARY' : source.table!.tableKind, version);
@@ -351,8 +364,8 @@ async function cloneTable(x: Execution, source: ObjectEntry, schema: SchemaEntry
   clone.comment = source.comment;
   const cols = columnList(columns);
   let from: string;
-  if (point) {
-    const travelVersion = travelVersionSql(point, { name: source.name, createdVersion: source.table!.createdVersion, retentionDays: x.catalog.retentionDays(source) });
+  if (point !== undefined) {
+    const travelVersion = typeof point === 'number' ? String(point) : travelVersionSql(point, { name: source.name, createdVersion: source.table!.createdVersion, retentionDays: x.catalog.retentionDays(source) });
     from = `SELECT ${ROW_ID}, ${cols} FROM ${asOfSql(source.id, columns, travelVersion, true)}`;
   } else {
     from = `SELECT ${ROW_ID}, ${cols} FROM ${tableSql(source.id)}`;

@@ -196,11 +196,24 @@ export function describeColumns(names: string[], types: DuckDBType[]): WireColum
   return names.map((name, k) => codecFor(name, types[k]!).column);
 }
 
-/** Encodes a whole DuckDB result. */
-export function encodeResult(reader: DuckDBResultReader): { columns: WireColumn[]; rows: (string | null)[][] } {
+/**
+ * Applies what the query says about a column's Snowflake type where DuckDB's type is ambiguous:
+ * TIMESTAMP_TZ travels with its offset (UTC here), OBJECT and ARRAY keep their names.
+ */
+function refine(codec: ColumnCodec, hint: WireType | undefined, utcOffsetMinutes: number): ColumnCodec {
+  if (hint === 'timestamp_tz' && codec.column.type === 'timestamp_ltz') {
+    const encode = codec.encode;
+    return { column: { ...codec.column, type: 'timestamp_tz' }, encode: (v) => (v === null ? null : `${encode(v)} ${utcOffsetMinutes + 1440}`) };
+  }
+  if ((hint === 'object' || hint === 'array') && codec.column.type === 'variant') return { ...codec, column: { ...codec.column, type: hint } };
+  return codec;
+}
+
+/** Encodes a whole DuckDB result; `hints` are the Snowflake types the query implies per column. */
+export function encodeResult(reader: DuckDBResultReader, hints: (WireType | undefined)[] = []): { columns: WireColumn[]; rows: (string | null)[][] } {
   const names = reader.columnNames();
   const types = reader.columnTypes();
-  const codecs = names.map((name, k) => codecFor(name, types[k]!));
+  const codecs = names.map((name, k) => refine(codecFor(name, types[k]!), names.length === hints.length ? hints[k] : undefined, 0));
   const columns = reader.getColumns();
   const rowCount = reader.currentRowCount;
   const rows: (string | null)[][] = new Array(rowCount);

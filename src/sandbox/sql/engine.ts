@@ -1,7 +1,7 @@
 // The sandbox's SQL engine: sessions, statement dispatch, the query log, and the lock that keeps
 // catalog changes from interleaving (queries share it; everything that changes state holds it
 // alone). Implements the SandboxEngine seam the wire-protocol server calls.
-import { createHash, randomUUID, scryptSync, timingSafeEqual } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
@@ -11,9 +11,10 @@ import {
 import { Access } from './access.js';
 import { bootstrapCatalog } from './bootstrap.js';
 import { Catalog, type UserEntry } from './catalog.js';
+import { checkPassword, hashPassword } from './passwords.js';
 import { Cursor } from './cursor.js';
 import { cancelled, compilationError, fromDuckError, unsupported } from './errors.js';
-import { Execution, type EngineState } from './execution.js';
+import { Execution, type EngineState, type NestedOptions } from './execution.js';
 import { MACROS, raisedError } from './functions.js';
 import { describeQuery, runDml, runQuery } from './query.js';
 import { Session } from './session.js';
@@ -74,20 +75,6 @@ class StatementLock {
   }
 }
 
-/** Hashes a password for the catalog (scrypt with a random salt). */
-export function hashPassword(password: string, salt = randomUUID().replace(/-/g, '')): string {
-  return `${salt}:${scryptSync(password, salt, 32, { N: 1024 }).toString('hex')}`;
-}
-
-function checkHash(password: string, stored: string | null): boolean {
-  if (!stored) return false;
-  const [salt, hash] = stored.split(':');
-  if (!salt || !hash) return false;
-  const candidate = scryptSync(password, salt, 32, { N: 1024 });
-  const expected = Buffer.from(hash, 'hex');
-  return expected.length === candidate.length && timingSafeEqual(candidate, expected);
-}
-
 const READ_ONLY_VERBS = new Set(['query', 'show', 'describe', 'list', 'explain']);
 
 /** The SQL engine behind the sandbox. */
@@ -121,7 +108,7 @@ export class SnowflakeEngine implements SandboxEngine, EngineState {
       store = await Store.open(duckdb, join(options.dataDir, 'snowflake.duckdb'));
       stageFiles = new FolderStageFiles(join(options.dataDir, 'stages'));
     }
-    for (const macro of MACROS) await store.admin.run(macro);
+    await store.admin.run(MACROS.join(";\n"));
     const saved = await store.loadCatalog();
     const fresh = !saved;
     const catalog = new Catalog(saved ?? bootstrapCatalog(new Date().toISOString(), hashPassword));
@@ -147,7 +134,7 @@ export class SnowflakeEngine implements SandboxEngine, EngineState {
     return {
       name: user.name,
       disabled: user.disabled,
-      checkPassword: (password) => checkHash(password, user.passwordHash),
+      checkPassword: (password) => checkPassword(password, user.passwordHash),
       rsaPublicKeys: [user.rsaPublicKey, user.rsaPublicKey2].filter((key): key is string => Boolean(key)),
       checkToken: (token) => {
         const hash = createHash('sha256').update(token).digest('hex');
@@ -160,7 +147,7 @@ export class SnowflakeEngine implements SandboxEngine, EngineState {
     };
   }
 
-  async openSession(userName: string, request: SessionRequest): Promise<EngineSession> {
+  async openSession(userName: string, request: SessionRequest, options: { record?: boolean } = {}): Promise<EngineSession> {
     const user = this.catalog.userByLogin(userName);
     if (!user) throw new SandboxError('390100', '08004', 'Incorrect username or password was specified.');
     if (user.disabled) throw new SandboxError('390101', '08004', 'User access disabled. Contact your local system administrator.');
@@ -202,8 +189,10 @@ export class SnowflakeEngine implements SandboxEngine, EngineState {
     );
     for (const [key, value] of Object.entries(request.parameters ?? {})) session.parameters[key.toUpperCase()] = String(value);
     this.sessions.set(id, session);
-    user.lastSuccessLogin = new Date().toISOString();
-    await this.recordLogin(user.name, request, true, null);
+    if (options.record !== false) {
+      user.lastSuccessLogin = new Date().toISOString();
+      await this.recordLogin(user.name, request, true, null);
+    }
     return session;
   }
 
@@ -357,10 +346,10 @@ export class SnowflakeEngine implements SandboxEngine, EngineState {
   async runNested(
     parent: Execution,
     sql: string,
-    options: { role?: string; queryId?: string; database?: string; schema?: string; warehouse?: string | null },
+    options: NestedOptions,
   ): Promise<StatementOutcome> {
     const outer = parent.session;
-    const session = new Session(outer.id, outer.user, outer.connection, {
+    const session = new Session(outer.id, options.user ?? outer.user, outer.connection, {
       role: options.role ?? outer.role,
       warehouse: options.warehouse === undefined ? outer.warehouse : options.warehouse,
       database: options.database ?? outer.database,

@@ -23,11 +23,21 @@ export interface EngineState {
   /** Results kept for RESULT_SCAN, by query id. */
   readonly results: Map<string, { user: string; outcome: StatementOutcome }>;
   /** Runs a statement as part of another (task bodies, alert actions, procedure bodies). */
-  runNested(parent: Execution, sql: string, options: { role?: string; queryId?: string; database?: string; schema?: string; warehouse?: string | null }): Promise<StatementOutcome>;
+  runNested(parent: Execution, sql: string, options: NestedOptions): Promise<StatementOutcome>;
   /** Sessions currently open, by id. */
   readonly sessions: Map<string, Session>;
   /** Interrupts a running query of this user (or any, for ACCOUNTADMIN); false if it is not running. */
   cancelQuery(queryId: string, user: string, roles: Set<string>): boolean;
+}
+
+/** How a statement run inside another differs from its parent's session. */
+export interface NestedOptions {
+  role?: string;
+  user?: string;
+  queryId?: string;
+  database?: string;
+  schema?: string;
+  warehouse?: string | null;
 }
 
 /** Where unqualified names resolve and whose privileges apply. */

@@ -172,6 +172,7 @@ export const MACROS: string[] = [
   // Strings: a VARIANT holding a string gives the string; objects and arrays give their JSON.
   `CREATE OR REPLACE MACRO sf_to_varchar(x VARIANT) AS CASE WHEN regexp_matches(variant_typeof(x), '^(OBJECT|ARRAY)') THEN CAST(CAST(x AS JSON) AS VARCHAR) WHEN variant_typeof(x) = 'VARIANT_NULL' THEN 'null' ELSE CAST(x AS VARCHAR) END,
      (x JSON) AS CASE WHEN json_type(x) IN ('OBJECT', 'ARRAY') THEN CAST(x AS VARCHAR) ELSE json_extract_string(x, '$') END,
+     (x VARCHAR) AS x,
      (x BOOLEAN) AS CASE WHEN x THEN 'true' ELSE 'false' END,
      (x BLOB) AS upper(hex(x)),
      (x DATE, f) AS strftime(x, f),
@@ -205,11 +206,11 @@ export const MACROS: string[] = [
   `CREATE OR REPLACE MACRO sf_to_double(x) AS CAST(x AS DOUBLE)`,
   `CREATE OR REPLACE MACRO sf_try_to_double(x) AS TRY_CAST(x AS DOUBLE)`,
   // Semi-structured data: VARIANT is DuckDB's VARIANT; JSON text crosses in and out with casts.
-  `CREATE OR REPLACE MACRO sf_json(x VARIANT) AS CAST(x AS JSON), (x JSON) AS x, (x) AS to_json(x)`,
-  `CREATE OR REPLACE MACRO sf_to_variant(x VARIANT) AS x, (x JSON) AS CAST(x AS VARIANT), (x) AS CAST(x AS VARIANT)`,
+  `CREATE OR REPLACE MACRO sf_json(x VARIANT) AS CAST(x AS JSON), (x JSON) AS x, (x VARCHAR) AS to_json(x), (x) AS to_json(x)`,
+  `CREATE OR REPLACE MACRO sf_to_variant(x VARIANT) AS x, (x JSON) AS CAST(x AS VARIANT), (x VARCHAR) AS CAST(x AS VARIANT), (x) AS CAST(x AS VARIANT)`,
   `CREATE OR REPLACE MACRO sf_to_array(x VARIANT) AS CASE WHEN variant_typeof(x) LIKE 'ARRAY%' THEN x ELSE CAST(json_array(CAST(x AS JSON)) AS VARIANT) END,
      (x) AS CAST(json_array(to_json(x)) AS VARIANT)`,
-  `CREATE OR REPLACE MACRO sf_to_json(x VARIANT) AS CAST(CAST(x AS JSON) AS VARCHAR), (x JSON) AS CAST(x AS VARCHAR), (x) AS CAST(to_json(x) AS VARCHAR)`,
+  `CREATE OR REPLACE MACRO sf_to_json(x VARIANT) AS CAST(CAST(x AS JSON) AS VARCHAR), (x JSON) AS CAST(x AS VARCHAR), (x VARCHAR) AS CAST(to_json(x) AS VARCHAR), (x) AS CAST(to_json(x) AS VARCHAR)`,
   `CREATE OR REPLACE MACRO sf_parse_json(s) AS CAST(json(s) AS VARIANT)`,
   `CREATE OR REPLACE MACRO sf_try_parse_json(s) AS CASE WHEN json_valid(s) THEN CAST(json(s) AS VARIANT) END`,
   `CREATE OR REPLACE MACRO sf_check_json(s) AS CASE WHEN s IS NULL THEN NULL WHEN json_valid(s) THEN NULL ELSE 'invalid JSON' END`,

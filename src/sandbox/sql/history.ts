@@ -89,6 +89,24 @@ export interface TravelTable {
  * `streamOffset` answers AT(STREAM => …).
  */
 export function travelVersionSql(travel: TimeTravel, table: TravelTable, streamOffset?: number): string {
+  const { version, time } = pointSql(travel, streamOffset);
+  const unavailable = raiseSql(
+    '000707',
+    '02000',
+    `Time travel data is not available for table ${table.name}. The requested time is either beyond the allowed time travel period or before the object creation time.`,
+  );
+  const notFound = travel.kind === 'STATEMENT'
+    ? `'${'⟦SF'}000707|02000|Statement ' || CAST(${travel.sql} AS VARCHAR) || ' not found⟧'`
+    : quoteString('⟦SF000707|02000|Time travel point not found⟧');
+  return `(SELECT CASE
+      WHEN p.v IS NULL THEN error(${notFound})
+      WHEN p.v < ${table.createdVersion} OR p.t < now() - to_days(${Math.max(0, Math.floor(table.retentionDays))}) THEN ${unavailable}
+      ELSE p.v END
+    FROM (SELECT ${version} AS v, ${time} AS t) AS p)`;
+}
+
+/** The version and time a Time Travel point names, as SQL (no checks). */
+export function pointSql(travel: TimeTravel, streamOffset?: number): { version: string; time: string } {
   let version: string;
   let time: string;
   switch (travel.kind) {
@@ -97,7 +115,7 @@ export function travelVersionSql(travel: TimeTravel, table: TravelTable, streamO
       version = `(SELECT coalesce(max(version), 0) FROM meta.query_log WHERE version IS NOT NULL AND end_time <= ${time})`;
       break;
     case 'OFFSET':
-      time = `(now() + to_microseconds(CAST((${travel.sql}) * 1000000 AS BIGINT)))`;
+      time = `(now() + to_microseconds(CAST(CAST(${travel.sql} AS DOUBLE) * 1000000 AS BIGINT)))`;
       version = `(SELECT coalesce(max(version), 0) FROM meta.query_log WHERE version IS NOT NULL AND end_time <= ${time})`;
       break;
     case 'STATEMENT': {
@@ -112,19 +130,7 @@ export function travelVersionSql(travel: TimeTravel, table: TravelTable, streamO
       time = 'now()';
       break;
   }
-  const unavailable = raiseSql(
-    '000707',
-    '02000',
-    `Time travel data is not available for table ${table.name}. The requested time is either beyond the allowed time travel period or before the object creation time.`,
-  );
-  const notFound = travel.kind === 'STATEMENT'
-    ? `'${'⟦SF'}000707|02000|Statement ' || CAST(${travel.sql} AS VARCHAR) || ' not found⟧'`
-    : quoteString('⟦SF000707|02000|Time travel point not found⟧');
-  return `(SELECT CASE
-      WHEN p.v IS NULL THEN error(${notFound})
-      WHEN p.v < ${table.createdVersion} OR p.t < now() - to_days(${Math.max(0, Math.floor(table.retentionDays))}) THEN ${unavailable}
-      ELSE p.v END
-    FROM (SELECT ${version} AS v, ${time} AS t) AS p)`;
+  return { version, time };
 }
 
 /** The metadata columns a stream adds. */

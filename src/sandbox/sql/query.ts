@@ -23,7 +23,7 @@ export async function runQuery(x: Execution): Promise<Outcome> {
   const sql = translator.query(translator.tree(), true);
   await prepare(x);
   const reader = await x.run(sql);
-  const { columns, rows } = encodeResult(reader);
+  const { columns, rows } = encodeResult(reader, translator.columnTypes);
   x.counts.produced = rows.length;
   return { columns, rows, statementTypeId: STATEMENT_TYPE.select };
 }

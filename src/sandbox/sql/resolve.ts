@@ -18,6 +18,8 @@ import {
   type TimeTravel,
 } from './translate.js';
 import { engineFunction } from './engine-functions.js';
+import type { WireType } from '../engine-api.js';
+import { wireType } from './types.js';
 import { systemTableFunction, systemView } from './monitoring.js';
 
 /** How the current statement is named in "Cannot perform X" messages. */
@@ -226,6 +228,29 @@ export class Resolver implements QueryEnvironment {
     return engineFunction(this.x, this, name, args, token);
   }
 
+  columnsOf(name: ObjectName): { name: string; type: WireType }[] | undefined {
+    if (name.parts.some((p) => p.name === 'INFORMATION_SCHEMA' || p.name === 'ACCOUNT_USAGE')) return undefined;
+    try {
+      const located = locate(this.x, name, ['TABLE', 'VIEW', 'STREAM'], this.scope);
+      const table = located.object?.table;
+      if (table) return table.columns.map((c) => ({ name: c.name, type: wireType(c.type) }));
+      const stream = located.object?.stream ? this.x.catalog.objectById(located.object.stream.tableId)?.table : undefined;
+      if (stream) {
+        return [...stream.columns.map((c) => ({ name: c.name, type: wireType(c.type) })), { name: 'METADATA$ACTION', type: 'text' as WireType }, { name: 'METADATA$ISUPDATE', type: 'boolean' as WireType }, { name: 'METADATA$ROW_ID', type: 'text' as WireType }];
+      }
+    } catch {
+      return undefined;
+    }
+    return undefined;
+  }
+
+  sequence(name: ObjectName): string {
+    const located = locate(this.x, name, ['SEQUENCE'], this.scope);
+    if (!located.object) throw notFound('Object', located.written);
+    requirePrivilege(this.x, { ...located, object: located.object }, 'USAGE', this.scope.roles);
+    return `nextval('meta.seq_o${located.object.id}')`;
+  }
+
   /** Change rows of a stream for SYSTEM$STREAM_HAS_DATA (does not consume it). */
   streamChanges(streamName: string): string {
     const x = this.x;
@@ -257,7 +282,8 @@ export function targets(x: Execution): Set<number> {
 
 /** A constant string argument of a SYSTEM$ function or procedure. */
 export function constantText(arg: FunctionArg | undefined, what: string): string {
-  const text = arg ? literalText(arg.sql) ?? (/^-?\d+(\.\d+)?$/.test(arg.sql.trim()) ? arg.sql.trim() : undefined) : undefined;
+  const compact = arg?.sql.replace(/\s+/g, '');
+  const text = arg ? literalText(arg.sql) ?? (/^-?\d+(\.\d+)?$/.test(compact!) ? compact : undefined) : undefined;
   if (text === undefined) throw compilationError(`${what} must be a constant`);
   return text;
 }

@@ -12,6 +12,7 @@ import {
   type Group, type Node,
 } from './tree.js';
 import { duckType, readType, type SnowflakeType } from './types.js';
+import type { WireType } from '../engine-api.js';
 
 /** A Time Travel point: AT(…) or BEFORE(…) after a table name. */
 export interface TimeTravel {
@@ -63,7 +64,14 @@ export interface QueryEnvironment {
   bind(index: number, token: Token): { sql: string; text: string };
   /** Functions answered from session or engine state (CURRENT_ROLE(), SYSTEM$…); undefined if unknown. */
   engineFunction(name: string, args: FunctionArg[], token: Token): string | undefined;
+  /** `seq.NEXTVAL`: the next value of a sequence. */
+  sequence(name: ObjectName): string;
+  /** The columns of a table (for result types DuckDB cannot tell apart), if it is one. */
+  columnsOf?(name: ObjectName): { name: string; type: WireType }[] | undefined;
 }
+
+/** What the outer select list says about a result column's Snowflake type. */
+type Hint = { type: WireType | undefined } | { column: string } | { star: true };
 
 /** A translated statement. */
 export interface Translation {
@@ -153,12 +161,24 @@ export class Translator {
   private bindCounter = 0;
   /** Whether the statement reads any table-like object (and so needs a warehouse). */
   readsData = false;
+  /**
+   * Per result column of the outer query, the wire type DuckDB's own type cannot tell
+   * (TIMESTAMP_TZ vs LTZ, OBJECT and ARRAY vs VARIANT); undefined where DuckDB's is right.
+   */
+  columnTypes: (WireType | undefined)[] = [];
+  private hints: Hint[] | undefined;
+  private topRelations: ObjectName[] | undefined;
 
   constructor(
     /** The statement text. */
     readonly sql: string,
     private readonly env: QueryEnvironment,
   ) {}
+
+  /** Makes a name resolve as a CTE (the staged rows of a COPY transformation). */
+  declareName(name: string): void {
+    this.ctes.push(new Set([name]));
+  }
 
   /** The bracket tree of the whole statement. */
   tree(): Node[] {
@@ -221,7 +241,21 @@ export class Translator {
           i += 2;
         }
         const end = this.clauseEnd(nodes, i);
+        if (!namedSelect) {
+          this.hints = [];
+          this.topRelations = [];
+        }
         out.push(this.selectList(nodes.slice(i, end), !namedSelect));
+        if (!namedSelect && isWordNode(nodes[end], 'FROM')) {
+          const relations = this.topRelations;
+          out.push('FROM');
+          i = this.fromList(nodes, end + 1, out);
+          this.topRelations = undefined;
+          this.resolveHints(relations!);
+          namedSelect = true;
+          continue;
+        }
+        if (!namedSelect) this.resolveHints([]);
         namedSelect = true;
         i = end;
         continue;
@@ -289,6 +323,9 @@ export class Translator {
     // * and t.* (with EXCLUDE / RENAME / REPLACE) pass through.
     const starAt = item.findIndex((node) => isOpNode(node, '*'));
     if (starAt >= 0 && (starAt === 0 || isOpNode(item[starAt - 1], '.')) && item.slice(0, starAt).every((n) => !isParen(n))) {
+      // Only a bare * over known tables maps onto their columns; t.* or * EXCLUDE (…) leaves types to DuckDB.
+      if (name && this.hints) this.hints.push(item.length === 1 ? { star: true } : { type: undefined });
+      if (name && this.hints && item.length > 1) this.hints = undefined;
       return this.expr(item);
     }
     let exprNodes = item;
@@ -303,9 +340,60 @@ export class Translator {
       exprNodes = item.slice(0, -1);
     }
     const sql = this.expr(exprNodes);
+    if (name && this.hints) this.hints.push(this.hintOf(exprNodes));
     if (alias !== undefined) return `${sql} AS ${quoteName(alias)}`;
     if (!name) return sql;
     return `${sql} AS ${quoteName(this.columnName(exprNodes))}`;
+  }
+
+  /** What an outer select item's expression says about its Snowflake type. */
+  private hintOf(nodes: Node[]): Hint {
+    const last = tokenOf(nodes[nodes.length - 1]);
+    const beforeLast = nodes[nodes.length - 2];
+    if (last && isOpNode(beforeLast, '::') && ['TIMESTAMP_TZ', 'OBJECT', 'ARRAY'].includes(last.value)) {
+      return { type: last.value === 'TIMESTAMP_TZ' ? 'timestamp_tz' : (last.value.toLowerCase() as WireType) };
+    }
+    const head = tokenOf(nodes[0]);
+    if (nodes.length === 2 && head?.kind === 'word' && isParen(nodes[1])) {
+      const fn = head.value;
+      if (/^OBJECT_(CONSTRUCT|CONSTRUCT_KEEP_NULL|AGG|INSERT|DELETE)$|^TO_OBJECT$/.test(fn)) return { type: 'object' };
+      if (/^ARRAY_(CONSTRUCT|CONSTRUCT_COMPACT|AGG|APPEND|CAT|DISTINCT|GENERATE_RANGE)$|^ARRAYAGG$|^SPLIT$|^TO_ARRAY$|^OBJECT_KEYS$/.test(fn)) return { type: 'array' };
+      if (/^(TO_TIMESTAMP_TZ|CONVERT_TIMEZONE)$/.test(fn)) return { type: 'timestamp_tz' };
+      if ((fn === 'CAST' || fn === 'TRY_CAST') && nodes[1].children.length >= 3) {
+        const typeWord = tokenOf(nodes[1].children[nodes[1].children.length - 1])?.value;
+        if (typeWord === 'TIMESTAMP_TZ') return { type: 'timestamp_tz' };
+        if (typeWord === 'OBJECT' || typeWord === 'ARRAY') return { type: typeWord.toLowerCase() as WireType };
+      }
+    }
+    if (nodes.length === 1 && isOpNode(nodes[0], '*')) return { star: true };
+    const single = tokenOf(nodes[nodes.length - 1]);
+    const isColumn = (nodes.length === 1 || nodes.every((node, k) => (k % 2 === 1 ? isOpNode(node, '.') : ['word', 'quoted'].includes(tokenOf(node)?.kind ?? ''))));
+    if (isColumn && single && (single.kind === 'word' || single.kind === 'quoted')) return { column: single.value };
+    return { type: undefined };
+  }
+
+  /** Turns the outer select list's hints into per-column wire types, using the FROM tables' columns. */
+  private resolveHints(relations: ObjectName[]): void {
+    const hints = this.hints ?? [];
+    this.hints = undefined;
+    const named = relations.filter((r) => r.parts.length > 0);
+    const columns = relations.length === named.length ? named.map((r) => this.env.columnsOf?.(r)) : [];
+    const known = columns.every((c) => c !== undefined) ? (columns as { name: string; type: WireType }[][]) : undefined;
+    const out: (WireType | undefined)[] = [];
+    for (const hint of hints) {
+      if ('type' in hint) out.push(hint.type);
+      else if ('star' in hint) {
+        if (!known) {
+          this.columnTypes = [];
+          return;
+        }
+        for (const list of known) for (const column of list) out.push(column.type);
+      } else {
+        const matches = (known ?? []).flat().filter((c) => c.name === hint.column);
+        out.push(matches.length === 1 ? matches[0]!.type : undefined);
+      }
+    }
+    this.columnTypes = out;
   }
 
   /** Snowflake's name for an unaliased select item: the column's name, or the expression's text in upper case. */
@@ -386,6 +474,7 @@ export class Translator {
     const node = nodes[i];
     if (!node) throw syntaxError(undefined);
     if (isWordNode(node, 'TABLE') && isParen(nodes[i + 1])) {
+      if (this.topRelations) this.topRelations.push({ parts: [], token: firstToken(node) });
       sql = this.tableFunctionCall((nodes[i + 1] as Group).children, firstToken(node));
       i += 2;
     } else if (isParen(node)) {
@@ -414,6 +503,7 @@ export class Translator {
         } else {
           this.readsData = true;
           sql = this.env.relation(chain.name, travel, changes);
+          this.topRelations?.push(chain.name);
         }
         defaultAlias = last.name;
       }
@@ -483,7 +573,8 @@ export class Translator {
       parts.push({ name: part.value, quoted: part.kind === 'quoted' });
       k += 2;
     }
-    if (parts.length > 3) throw syntaxError(first);
+    const sequenceCall = parts.length === 4 && !parts[3]!.quoted && parts[3]!.name === 'NEXTVAL';
+    if (parts.length > 3 && !sequenceCall) throw syntaxError(first);
     return { name: { parts, token: first }, next: k };
   }
 
@@ -575,7 +666,7 @@ export class Translator {
     if (named('RECURSIVE', 3) && /^TRUE$/i.test(named('RECURSIVE', 3)!.sql)) throw unsupported('FLATTEN with RECURSIVE => TRUE');
     const pathText = path ? literalText(path.sql) ?? '' : '';
     const source = path ? `sf_get_path(${input.sql}, ${path.sql})` : input.sql;
-    const json = `sf_json(${source})`;
+    const json = jsonSql(source);
     const modeText = mode ? (literalText(mode.sql) ?? 'BOTH').toUpperCase() : 'BOTH';
     const typeFilter = modeText === 'ARRAY' ? `json_type(${json}) = 'ARRAY'` : modeText === 'OBJECT' ? `json_type(${json}) = 'OBJECT'` : `json_type(${json}) IN ('ARRAY', 'OBJECT')`;
     const prefix = pathText ? quoteString(pathText) : "''";
@@ -676,7 +767,7 @@ export class Translator {
         sql = startsQuery(node.children) ? `(${this.query(node.children)})` : `(${this.expr(node.children)})`;
       } else {
         // An array constant [1, 2].
-        sql = `CAST(json_array(${this.args(node.children).map((arg) => `sf_json(${arg.sql})`).join(', ')}) AS VARIANT)`;
+        sql = `CAST(json_array(${this.args(node.children).map((arg) => jsonSql(arg.sql)).join(', ')}) AS VARIANT)`;
       }
     } else if (token!.kind === 'string') {
       sql = quoteString(token!.value);
@@ -698,6 +789,8 @@ export class Translator {
         const call = this.call(chain.name, nodes[next] as Group, nodes, next + 1);
         sql = call.sql;
         next = call.next;
+      } else if (chain.name.parts.length >= 2 && !chain.name.parts[chain.name.parts.length - 1]!.quoted && chain.name.parts[chain.name.parts.length - 1]!.name === 'NEXTVAL') {
+        sql = this.env.sequence({ parts: chain.name.parts.slice(0, -1), token: chain.name.token });
       } else if (isWordNode(nodes[i], 'IDENTIFIER')) {
         sql = chain.name.parts.map((part) => quoteName(part.name)).join('.');
       } else {
@@ -910,7 +1003,7 @@ export class Translator {
         const value = list[0]?.sql ?? 'NULL';
         const tail = over();
         return {
-          sql: `CAST(to_json(coalesce(list(${distinct ? 'DISTINCT ' : ''}sf_json(${value})${order ? ` ${order}` : ''}) FILTER (WHERE ${value} IS NOT NULL)${tail}, [])) AS VARIANT)`,
+          sql: `CAST(to_json(coalesce(list(${distinct ? 'DISTINCT ' : ''}${jsonSql(value)}${order ? ` ${order}` : ''}) FILTER (WHERE ${value} IS NOT NULL)${tail}, [])) AS VARIANT)`,
           next,
         };
       }
@@ -918,7 +1011,7 @@ export class Translator {
         const [key, value] = args();
         if (!key || !value) throw syntaxError(group.close);
         const tail = over();
-        return { sql: `CAST(sf_object_strip(json_group_object(${key.sql}, sf_json(${value.sql}))${tail}) AS VARIANT)`, next };
+        return { sql: `CAST(sf_object_strip(json_group_object(${key.sql}, ${jsonSql(value.sql)})${tail}) AS VARIANT)`, next };
       }
       case 'PERCENTILE_CONT':
       case 'PERCENTILE_DISC':
@@ -934,7 +1027,7 @@ export class Translator {
         if (list.length % 2 !== 0) throw compilationError(`${fn} expects an even number of arguments`);
         if (list.length === 0) return { sql: `CAST(json('{}') AS VARIANT)`, next };
         const pairs: string[] = [];
-        for (let k = 0; k < list.length; k += 2) pairs.push(`CAST(${list[k]!.sql} AS VARCHAR), sf_json(${list[k + 1]!.sql})`);
+        for (let k = 0; k < list.length; k += 2) pairs.push(`CAST(${list[k]!.sql} AS VARCHAR), ${jsonSql(list[k + 1]!.sql)}`);
         const object = `json_object(${pairs.join(', ')})`;
         return { sql: `CAST(${fn === 'OBJECT_CONSTRUCT' ? `sf_object_strip(${object})` : object} AS VARIANT)`, next };
       }
@@ -942,7 +1035,7 @@ export class Translator {
       case 'ARRAY_CONSTRUCT_COMPACT': {
         const list = args();
         if (list.length === 0) return { sql: `CAST(json('[]') AS VARIANT)`, next };
-        const values = list.map((arg) => `sf_json(${arg.sql})`);
+        const values = list.map((arg) => jsonSql(arg.sql));
         if (fn === 'ARRAY_CONSTRUCT') return { sql: `CAST(json_array(${values.join(', ')}) AS VARIANT)`, next };
         return { sql: `CAST(to_json(list_filter([${values.join(', ')}], x -> x IS NOT NULL AND CAST(x AS VARCHAR) <> 'null')) AS VARIANT)`, next };
       }
@@ -1235,10 +1328,18 @@ const KEYWORDS = new Set([
   'CUBE', 'ROLLUP', 'GROUPING', 'SETS', 'DEFAULT', 'MATCHED', 'TO', 'BOTH', 'LEADING', 'TRAILING', 'FOR',
 ]);
 
+/**
+ * Any value as JSON text. Plain casts rather than a typed macro: DuckDB cannot pick a macro overload
+ * for a correlated column (inside LATERAL), and through VARIANT every type becomes the right JSON.
+ */
+function jsonSql(sql: string): string {
+  return `CAST(CAST(${sql} AS VARIANT) AS JSON)`;
+}
+
 /** One constant step of a path: a quoted key or a 0-based index (DuckDB's VARIANT indexes from 1). */
 function pathStep(sql: string, key: string): string {
   const step = /^\d+$/.test(key) ? `CAST(${Number(key) + 1} AS UINTEGER)` : key;
-  return `variant_extract(sf_to_variant(${sql}), ${step})`;
+  return `variant_extract(CAST(${sql} AS VARIANT), ${step})`;
 }
 
 /** Whether nodes start a query (SELECT, WITH, VALUES, or a parenthesized query). */
@@ -1285,7 +1386,7 @@ function datePart(arg: FunctionArg, token: Token): string {
 /** CAST(x AS type) the Snowflake way: VARCHAR of a VARIANT is its string, OBJECT/ARRAY are VARIANT. */
 export function castSql(sql: string, type: SnowflakeType, tryCast: boolean): string {
   if (type.base === 'VARCHAR' && !tryCast) return `${CAST_MACROS.VARCHAR}(${sql})`;
-  if (type.base === 'VARIANT' || type.base === 'OBJECT' || type.base === 'ARRAY') return `sf_to_variant(${sql})`;
+  if (type.base === 'VARIANT' || type.base === 'OBJECT' || type.base === 'ARRAY') return `CAST(${sql} AS VARIANT)`;
   if (type.base === 'BOOLEAN' && !tryCast) return `sf_to_boolean(${sql})`;
   if (type.base === 'NUMBER') return `${tryCast ? 'TRY_CAST' : 'CAST'}(sf_numeric_text(${sql}) AS ${duckType(type)})`;
   return `${tryCast ? 'TRY_CAST' : 'CAST'}(${sql} AS ${duckType(type)})`;

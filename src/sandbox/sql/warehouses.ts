@@ -71,6 +71,8 @@ export async function ensureWarehouse(x: Execution): Promise<void> {
     if (!warehouse.autoResume) {
       throw new SandboxError('000606', '57P03', `Warehouse '${warehouse.name}' is suspended and AUTO_RESUME is FALSE. Resume it with ALTER WAREHOUSE ${warehouse.name} RESUME.`);
     }
+    const { checkMonitors } = await import('./monitors.js');
+    await checkMonitors(x, warehouse);
     await resume(x.engine.store, warehouse);
   }
   warehouse.lastActive = new Date().toISOString();
@@ -296,5 +298,25 @@ export async function alterWarehouse(x: Execution, cursor: Cursor): Promise<Outc
     }
     warehouse.updatedOn = new Date().toISOString();
     return x.status('Statement executed successfully.');
+  });
+}
+
+/** DROP WAREHOUSE [IF EXISTS] name. */
+export async function dropWarehouse(x: Execution, cursor: Cursor): Promise<Outcome> {
+  const ifExists = cursor.acceptIfExists();
+  const name = cursor.namePart().name;
+  cursor.expectEnd();
+  const warehouse = x.catalog.warehouse(name);
+  if (!warehouse || !x.access.hasAny(x.roles(), { type: 'WAREHOUSE', id: warehouse.id })) {
+    if (ifExists) return x.status(`Drop statement executed successfully (${name} already dropped).`);
+    throw cannotPerform();
+  }
+  if (!x.access.owns(x.roles(), warehouse)) throw insufficientPrivileges('warehouse', name);
+  return x.ddl(async () => {
+    if (warehouse.state === 'STARTED') await event(x.engine.store, warehouse, 'SUSPEND', new Date());
+    x.catalog.data.warehouses.splice(x.catalog.data.warehouses.indexOf(warehouse), 1);
+    x.catalog.data.grants = x.catalog.data.grants.filter((g) => !(g.on.type === 'WAREHOUSE' && g.on.id === warehouse.id));
+    for (const session of x.engine.sessions.values()) if (session.warehouse === name) session.warehouse = null;
+    return x.status(`${name} successfully dropped.`);
   });
 }

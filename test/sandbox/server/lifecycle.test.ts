@@ -1,6 +1,7 @@
 // Running queries, async, cancel, multi-statement and the session's life, through the real driver.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Connection, RowStatement, SnowflakeError } from 'snowflake-sdk';
+import { waitFor } from '../../helpers/context.js';
 import { begin, connect, destroy, run } from '../driver.js';
 import { startTestSandbox, type TestSandbox, type TestSandboxOptions } from '../fixture.js';
 import { memoryEngine, type MemoryEngine } from '../memory-engine.js';
@@ -29,17 +30,8 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** Waits (in small steps) until `probe` returns something. */
-async function until<T>(probe: () => T | undefined): Promise<T> {
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    await sleep(10);
-  }
-}
-
 function executing(engine: MemoryEngine, sql: string): Promise<string> {
-  return until(() => engine.executed.find((statement) => statement.sql === sql)?.queryId);
+  return waitFor(() => engine.executed.find((statement) => statement.sql === sql)?.queryId, 10_000, `the engine to run ${sql}`);
 }
 
 describe('a long query', () => {
@@ -72,7 +64,7 @@ describe('a long query', () => {
     const { url, requests } = await start({ engine, firstAnswerWaitMs: 20 });
     const connection = await open(url);
     const { statement, done } = begin(connection, 'wait 60000');
-    const queryId = await until(() => statement.getQueryId());
+    const queryId = await waitFor(() => statement.getQueryId(), 10_000, 'the query id');
     statement.cancel();
     const { error } = await done;
     expect(error).toMatchObject({ code: '000604' });
