@@ -7,13 +7,13 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { ratio, startSandboxProcess } from './sandbox-common.js';
+import { ratio, root, startSandboxProcess } from './fixtures/sandbox.js';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
 const STEPS = 20;
 const ACTIONS_PER_STEP = 10;
 const ROUNDS = 5;
+/** baton may add at most this much to the plain driver's time. */
+const BUDGET_RATIO = 1.15;
 
 /** Wall time of a child process from spawn to exit; rejects when it fails. */
 function timed(args: string[], env: Record<string, string>): Promise<number> {
@@ -52,7 +52,7 @@ try {
   const baton: number[] = [];
   for (let round = 0; round <= ROUNDS; round++) {
     // Alternate, so neither side always runs on a warmer machine; round 0 only warms up.
-    const p = await timed([join(root, 'bench', 'sql-actions-plain.mjs'), sandbox.url, join(work, 'statements.sql')], env);
+    const p = await timed([join(root, 'bench', 'fixtures', 'sql-actions-plain.mjs'), sandbox.url, join(work, 'statements.sql')], env);
     const b = await timed([join(root, 'bin', 'baton.js'), 'exec', join(work, 'bench.md'), '--new', '--state-dir', join(work, 'state')], env);
     if (round > 0) {
       plain.push(p);
@@ -64,7 +64,11 @@ try {
   const actions = STEPS * ACTIONS_PER_STEP;
   console.log(`baton exec, ${actions} SQL actions: ${batonMs.toFixed(0)} ms (${(batonMs / actions).toFixed(2)} ms per action, median of ${ROUNDS})`);
   console.log(`plain snowflake-sdk script, same ${actions} statements: ${plainMs.toFixed(0)} ms (${(plainMs / actions).toFixed(2)} ms per statement)`);
-  console.log(`ratio baton / plain: ${ratio(batonMs, plainMs)} (target ≤ 1.15×)`);
+  console.log(`ratio baton / plain: ${ratio(batonMs, plainMs)} (budget ≤ ${BUDGET_RATIO}×)`);
+  if (batonMs / plainMs > BUDGET_RATIO) {
+    console.error(`over budget: ${ratio(batonMs, plainMs)} > ${BUDGET_RATIO}×`);
+    process.exitCode = 1;
+  }
 } finally {
   await sandbox.stop();
   await rm(work, { recursive: true, force: true });

@@ -24,7 +24,7 @@ const program = new Command()
 program
   .command('validate')
   .description('check runbooks and report every problem as file:line:col (exit 1 on errors)')
-  .argument('[paths...]', 'runbook files or folders', [])
+  .argument('[paths...]', 'runbook files or folders (default ./runbooks)', [])
   .option('--json', 'print the result as JSON, for tools')
   .action(async (paths: string[], options: { json?: boolean }) => {
     const { validate } = await import('./commands/validate.js');

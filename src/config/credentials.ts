@@ -98,7 +98,9 @@ export async function driverLogin(connection: Connection, accessUrl?: string): P
   };
   const secret = (key: string, value: string) => {
     options[key] = value;
-    secrets.push(value);
+    // The built-in sandbox's login is documented, not secret: masking "sandbox" would blank out
+    // every mention of the sandbox in output.
+    if (!connection.builtInSandbox) secrets.push(value);
   };
   let publicKeyFingerprint: string | undefined;
 

@@ -120,6 +120,7 @@ export class Run {
   #lastSaved?: RunRecord;
   #saveLoop?: Promise<void>;
   #saveTimer?: NodeJS.Timeout;
+  #logDir?: string;
   #dirty = false;
   #saveError?: StateError;
 
@@ -892,7 +893,8 @@ export class Run {
   ): Promise<{ status: 'succeeded' | 'failed' | 'timeout' | 'aborted'; fields: Record<string, unknown>; error?: string; retryUnsafe?: boolean }> {
     const record = this.#state.record!;
     const n = (this.#actionRecord(step.id, action.id)?.attempts.length ?? 0) + 1;
-    const logDir = await this.#options.store.logDir(record.id);
+    this.#logDir ??= await this.#options.store.logDir(record.id);
+    const logDir = this.#logDir;
     const base = attemptLogName(step.index, action.id, n);
     const logFile = join(logDir, `${base}.log`);
     // The log file is created before the process starts and is the durable sign that this attempt

@@ -136,7 +136,7 @@ async function* runSql(context: ExecutionContext): AsyncGenerator<ExecutorEvent>
       (record.retriedAfter ??= []).push(outcome.error!.message);
       yield { type: 'output', stream: 'stderr', line: `network error on a read, retrying statement ${i + 1} (${attempt + 1} of ${retries})` };
     }
-    Object.assign(record, describe(outcome));
+    Object.assign(record, recordOf(outcome));
     if (csvFile && !outcome.error) {
       record.csv = csvFile;
       sinkFiles.push(csvFile);
@@ -290,7 +290,7 @@ async function runOne(
   return outcome;
 }
 
-function describe(outcome: StatementOutcome): Partial<StatementRecord> {
+function recordOf(outcome: StatementOutcome): Partial<StatementRecord> {
   const part: Partial<StatementRecord> = { rows: outcome.rows, durationMs: Math.round(outcome.durationMs) };
   if (outcome.queryId) part.queryId = outcome.queryId;
   if (outcome.updated !== undefined) part.updated = outcome.updated;

@@ -288,7 +288,7 @@ function readFence(
     pos,
     attrPos: info.attrPos,
   };
-  return { action, source: { lines: [start, end], expectPos: info.expectPos } };
+  return { action, source: { lines: fence.map, expectPos: info.expectPos } };
 }
 
 function isClosingFence(line: string, markup: string): boolean {

@@ -6,7 +6,7 @@ import type { Connection as SdkConnection, RowStatement } from 'snowflake-sdk';
 import type { Writable } from 'node:stream';
 import { ConnectionError, type Connection } from '../config/connections.js';
 import { driverLogin, type DriverLogin } from '../config/credentials.js';
-import { loadDriver } from './driver.js';
+import { driverMessages, loadDriver } from './driver.js';
 import { explainError, formatFailure, type SqlFailure } from './errors.js';
 
 /** The outcome of one statement. */
@@ -160,7 +160,9 @@ async function logIn(login: DriverLogin, name: string, signal?: AbortSignal): Pr
       throw new ConnectionError(`connection ${name}: nothing answers at ${where}${sandbox} (${failure.message})`);
     }
     const fingerprint = login.publicKeyFingerprint && failure.code === '390144' ? ` (this key's fingerprint: ${login.publicKeyFingerprint})` : '';
-    throw new ConnectionError(`connection ${name}: login refused (${login.summary}): ${formatFailure(failure)}${fingerprint}`);
+    // Without a Snowflake code the driver's own last complaint is the best clue there is.
+    const clue = !failure.code && driverMessages.length ? ` (driver: ${driverMessages.at(-1)})` : '';
+    throw new ConnectionError(`connection ${name}: login refused (${login.summary}): ${formatFailure(failure)}${fingerprint}${clue}`);
   }
 }
 

@@ -78,7 +78,7 @@ afterAll(async () => {
   await sandbox?.stop();
 });
 
-describe('baton exec with SQL actions', () => {
+describe('baton exec with SQL actions', { timeout: 60_000 }, () => {
   it('runs shell and SQL headless and records every query id and row count', async () => {
     const importLog = join(folder, 'imports-sql.log');
     const result = await baton(['exec', 'load.md', '--state-dir', join(folder, 'state')], { BATON_IMPORT_LOG: importLog });

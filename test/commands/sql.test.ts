@@ -45,7 +45,7 @@ afterAll(async () => {
   await sandbox?.stop();
 });
 
-describe('baton sql', () => {
+describe('baton sql', { timeout: 60_000 }, () => {
   it('prints a table on the default environment (the sandbox)', async () => {
     const result = await baton(['sql', '-q', 'select rows 3', '--runbooks', runbooks]);
     expect(result.exitCode).toBe(0);
@@ -107,7 +107,7 @@ describe('baton sql', () => {
   });
 });
 
-describe('baton connections list', () => {
+describe('baton connections list', { timeout: 60_000 }, () => {
   it('lists file connections and the built-in sandbox with the environments that use them, and no secret', async () => {
     const result = await baton(['connections', 'list', '--runbooks', runbooks]);
     expect(result.exitCode).toBe(0);

@@ -101,3 +101,12 @@ describe('driver options from a connection', () => {
     expect(tokenExpiry('opaque')).toBeUndefined();
   });
 });
+
+describe('the built-in sandbox login', () => {
+  it('is not treated as a secret, so output mentioning the sandbox is not masked', async () => {
+    const { builtInSandbox } = await import('../../src/config/connections.js');
+    const login = await driverLogin(builtInSandbox(), 'http://127.0.0.1:8085');
+    expect(login.options).toMatchObject({ username: 'OPERATOR', password: 'sandbox', accessUrl: 'http://127.0.0.1:8085' });
+    expect(login.secrets).toEqual([]);
+  });
+});

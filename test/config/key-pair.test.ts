@@ -33,7 +33,7 @@ afterAll(async () => {
   await sandbox?.stop();
 });
 
-describe('key-pair connections', () => {
+describe('key-pair connections', { timeout: 60_000 }, () => {
   it('logs in with the encrypted key named in connections.toml', async () => {
     const catalog = await readConnections({ env: { SNOWFLAKE_HOME: home } });
     const session = await SnowflakeSession.open(resolveConnection(catalog, 'etl'));

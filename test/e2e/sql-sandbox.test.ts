@@ -2,8 +2,9 @@
 // sandbox server and its DuckDB-backed Snowflake engine. A runbook mixing shell and SQL, a
 // protected environment where the guard asks Snowflake where it is, and a statement cancelled on
 // the server when its time is up.
+import { generateKeyPairSync } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -84,7 +85,7 @@ afterAll(async () => {
   await sandbox?.stop();
 });
 
-describe('SQL runbooks against the sandbox engine', () => {
+describe('SQL runbooks against the sandbox engine', { timeout: 60_000 }, () => {
   it('runs shell and SQL headless; the record holds query ids and row counts, and the role carries over', async () => {
     const result = await baton(['exec', 'setup.md']);
     expect(result.stderr).toBe('');
@@ -124,5 +125,27 @@ describe('SQL runbooks against the sandbox engine', () => {
     const result = await baton(['connections', 'test', 'sandbox']);
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toMatch(/CURRENT_ACCOUNT\(\) +SANDBOX\n +CURRENT_USER\(\) +OPERATOR\n +CURRENT_ROLE\(\) +ACCOUNTADMIN\n +CURRENT_WAREHOUSE\(\) +COMPUTE_WH/);
+  });
+
+  it('logs in with a key pair registered by ALTER USER … SET RSA_PUBLIC_KEY, from a connections.toml', async () => {
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const der = publicKey.export({ format: 'der', type: 'spki' }).toString('base64');
+    const register = await baton(['sql', '-q', `CREATE USER IF NOT EXISTS SVC_ETL DEFAULT_ROLE = PUBLIC; ALTER USER SVC_ETL SET RSA_PUBLIC_KEY = '${der}'`]);
+    expect(register.stderr).toBe('');
+    expect(register.exitCode).toBe(0);
+    await mkdir(join(folder, 'snowflake'), { recursive: true });
+    const keyFile = join(folder, 'snowflake', 'svc_etl.p8');
+    await writeFile(keyFile, privateKey.export({ format: 'pem', type: 'pkcs8', cipher: 'aes-256-cbc', passphrase: 'night shift' }));
+    const url = new URL(sandbox.url);
+    await writeFile(
+      join(folder, 'snowflake', 'connections.toml'),
+      `[svc_etl]\naccount = "sandbox"\nuser = "SVC_ETL"\nauthenticator = "SNOWFLAKE_JWT"\nprivate_key_file = "${keyFile}"\nprivate_key_file_pwd = "night shift"\nhost = "${url.hostname}"\nport = ${url.port}\nprotocol = "http"\n`,
+    );
+    await chmod(join(folder, 'snowflake', 'connections.toml'), 0o600);
+    const result = await baton(['connections', 'test', 'svc_etl']);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toMatch(/^connection svc_etl: account sandbox, user SVC_ETL, key pair, at http:/);
+    expect(result.stdout).toMatch(/CURRENT_USER\(\) +SVC_ETL/);
+    expect(result.stdout + result.stderr).not.toContain('night shift');
   });
 });

@@ -71,7 +71,7 @@ select rows 2
 \`\`\`
 `);
 
-describe('a network failure mid-query', () => {
+describe('a network failure mid-query', { timeout: 60_000 }, () => {
   it('does not run a write twice when its answer is lost: the driver resends the same request id', async () => {
     const scope = testScope();
     const before = engine.executed.filter((s) => s.sql === 'insert 3').length;

@@ -64,7 +64,7 @@ select rows {{N}}
 \`\`\`
 `);
 
-describe('the sql executor', () => {
+describe('the sql executor', { timeout: 60_000 }, () => {
   it('runs every statement in order, records each, and keeps the session for the next step', async () => {
     const scope = testScope('run-1');
     const first = await collect(sqlExecutor.run(await contextFor(RUNBOOK, 0, { scope })));

@@ -7,9 +7,9 @@ import type { Environment } from '../../src/config/environment.js';
 import type { ExecutionContext, RunScope } from '../../src/executors/types.js';
 import type { ActionKind, Runbook } from '../../src/runbook/model.js';
 import { startSchedulerFakes, type SchedulerFakes, type SchedulerFakesOptions } from '../../src/sandbox/scheduler/index.js';
-import { collect, tempDir } from './context.js';
+import { collect, tempDir, testScope } from './context.js';
 
-export { collect, tempDir };
+export { collect, tempDir, testScope };
 
 /** The repository root. */
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -49,10 +49,6 @@ export function sandboxEnvironment(fakes: { url: string }, overrides: Partial<En
     ...overrides,
   };
 }
-
-import { testScope } from './run-scope.js';
-
-export { testScope };
 
 /** What a test can set on the context. */
 export interface ContextOptions {

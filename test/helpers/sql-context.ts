@@ -4,12 +4,12 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Environment } from '../../src/config/environment.js';
-import type { ActionResult, ExecutionContext, ExecutorEvent, RunScope } from '../../src/executors/types.js';
+import type { ExecutionContext, RunScope } from '../../src/executors/types.js';
 import type { Runbook } from '../../src/runbook/model.js';
 import { parseRunbook } from '../../src/runbook/parse.js';
 import { fillTemplate } from '../../src/runbook/template.js';
 
-export { testScope } from './run-scope.js';
+export { collect, testScope } from './context.js';
 
 /** Parse a runbook written inline, or fail the test with its problems. */
 export function runbookOf(markdown: string, file = 'test-runbook.md'): Runbook {
@@ -54,13 +54,4 @@ export async function contextFor(
   };
   if (options.timeoutMs !== undefined) context.timeoutMs = options.timeoutMs;
   return context;
-}
-
-/** Every event of one run, and its result. */
-export async function collect(events: AsyncIterable<ExecutorEvent>): Promise<{ events: ExecutorEvent[]; result: ActionResult }> {
-  const all: ExecutorEvent[] = [];
-  for await (const event of events) all.push(event);
-  const last = all.at(-1);
-  if (last?.type !== 'result') throw new Error('the executor did not end with a result event');
-  return { events: all, result: last.result };
 }

@@ -20,7 +20,7 @@ afterAll(async () => {
   await sandbox?.stop();
 });
 
-describe('a Snowflake session', () => {
+describe('a Snowflake session', { timeout: 60_000 }, () => {
   it('keeps the first rows, counts the rest and gives the query id', async () => {
     const outcome = await session.execute('select rows 250', { keepRows: 3, queryTag: '{"app":"baton"}' });
     expect(outcome.error).toBeUndefined();

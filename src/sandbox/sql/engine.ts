@@ -20,7 +20,7 @@ import { describeQuery, runDml, runQuery } from './query.js';
 import { Session } from './session.js';
 import { alterSession, setVariables, transaction, unsetVariables, use } from './session-commands.js';
 import { FolderStageFiles, MemoryStageFiles, type StageFiles } from './stage-files.js';
-import { classifyStatement, splitStatements } from './statements.js';
+import { classifyStatement, redactSecrets, splitStatements } from './statements.js';
 import { Store } from './store.js';
 import { TokenizeError } from './tokens.js';
 import { syntaxError } from './errors.js';
@@ -113,7 +113,7 @@ export class SnowflakeEngine implements SandboxEngine, EngineState {
     const fresh = !saved;
     const catalog = new Catalog(saved ?? bootstrapCatalog(new Date().toISOString(), hashPassword));
     const engine = new SnowflakeEngine(catalog, store, stageFiles);
-    engine.lastVersion = await store.currentVersion();
+    engine.lastVersion = await store.currentVersion(catalog.data.objects.filter((o) => o.kind === 'TABLE').map((o) => o.id));
     if (fresh) {
       await store.saveCatalog(store.admin, catalog.data);
       if (options.seed !== false) await seedSandbox(engine);
@@ -312,7 +312,7 @@ export class SnowflakeEngine implements SandboxEngine, EngineState {
     const warehouse = session.warehouse ? this.catalog.warehouse(session.warehouse) : undefined;
     await this.store.logQuery({
       queryId: x.request.queryId,
-      queryText: x.sql,
+      queryText: redactSecrets(x.sql),
       queryType: x.statementClass.queryType,
       statementTypeId: x.statementClass.typeId,
       sessionId: session.id,

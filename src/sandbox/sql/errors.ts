@@ -132,11 +132,11 @@ export function fromDuckError(error: unknown, locate: (word: string) => Token | 
     const near = nearWord(message);
     return syntaxError(near === undefined ? undefined : (locate(near) ?? { kind: 'word', text: near, value: near, start: 0, line: 1, column: 0 }));
   }
-  let m = /Referenced column "([^"]+)" not found/.exec(message) ?? /Column "([^"]+)" referenced that does not exist/.exec(message);
+  let m = /Referenced column "([^"]+)" not found/.exec(message) ?? /Column "([^"]+)" referenced that (?:does not exist|exists in the SELECT clause)/.exec(message);
   if (m) return invalidIdentifier(m[1]!, locate(m[1]!));
   m = /Referenced table "([^"]+)" not found/.exec(message);
   if (m) return invalidIdentifier(m[1]!, locate(m[1]!));
-  m = /Table "([^"]+)" does not have a column named "([^"]+)"/.exec(message);
+  m = /(?:Table|Values list) "([^"]+)" does not have a column named "([^"]+)"/.exec(message);
   if (m) return invalidIdentifier(m[2]!, locate(m[2]!));
   if (/[Dd]ivision by zero/.test(message)) return divisionByZero();
   m = /Could not convert string ['"](.*?)['"] to (INT|DECIMAL|DOUBLE|FLOAT|BIGINT|HUGEINT|UBIGINT|SMALLINT|TINYINT|INT\d+)/.exec(message);

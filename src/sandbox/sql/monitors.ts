@@ -51,7 +51,7 @@ export async function creditsUsed(x: Execution, monitor: ResourceMonitorEntry): 
   const watched = monitor.level === 'ACCOUNT' ? x.catalog.data.warehouses : x.catalog.data.warehouses.filter((w) => w.resourceMonitor === monitor.name);
   if (watched.length === 0) return 0;
   const reader = await x.engine.store.admin.runAndReadAll(
-    `SELECT coalesce(sum(credits_compute * epoch(least(end_time, now()) - greatest(start_time, CAST($1 AS TIMESTAMPTZ))) / 3600.0), 0)
+    `SELECT coalesce(sum(credits_compute), 0)
      FROM ${METERING_SQL} WHERE end_time > CAST($1 AS TIMESTAMPTZ) AND warehouse_id IN (${watched.map((w) => w.id).join(', ')})`,
     [periodStart(monitor).toISOString()],
   );

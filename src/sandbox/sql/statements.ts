@@ -198,3 +198,29 @@ function hasAsSelect(tokens: Token[]): boolean {
   }
   return false;
 }
+
+/** Properties whose values are secrets: masked wherever statement text is kept. */
+const SECRET_PROPERTIES = new Set(['PASSWORD', 'AWS_SECRET_KEY', 'AWS_KEY_ID', 'AWS_TOKEN', 'AZURE_SAS_TOKEN', 'MASTER_KEY', 'PRIVATE_KEY', 'OAUTH_CLIENT_SECRET', 'TOKEN', 'SECRET_STRING', 'API_KEY']);
+
+/**
+ * The statement text with secret property values masked, as the query history keeps it:
+ * `PASSWORD = 'x'` becomes `PASSWORD = '****'`.
+ */
+export function redactSecrets(sql: string): string {
+  let tokens: Token[];
+  try {
+    tokens = tokenize(sql);
+  } catch {
+    return /PASSWORD|SECRET|TOKEN/i.test(sql) ? '<statement not recorded: it may contain a secret>' : sql;
+  }
+  const significant = tokens.filter(isSignificant);
+  const masks: Token[] = [];
+  significant.forEach((token, k) => {
+    if (token.kind === 'string' && isOp(significant[k - 1], '=') && isWord(significant[k - 2]) && SECRET_PROPERTIES.has(significant[k - 2]!.value)) {
+      masks.push(token);
+    }
+  });
+  let out = sql;
+  for (const token of masks.reverse()) out = `${out.slice(0, token.start)}'****'${out.slice(token.start + token.text.length)}`;
+  return out;
+}

@@ -124,14 +124,15 @@ export class Store {
     return Number(reader.getRows()[0]![0]);
   }
 
-  /** The newest version handed out so far. */
-  async currentVersion(): Promise<number> {
-    const reader = await this.admin.runAndReadAll(
-      "SELECT coalesce(max(last_value), 0) FROM duckdb_sequences() WHERE schema_name = 'meta' AND sequence_name = 'version_seq'",
-    );
-    const fromSequence = Number(reader.getRows()[0]![0] ?? 0);
-    const log = await this.admin.runAndReadAll('SELECT coalesce(max(version), 0) FROM meta.query_log');
-    return Math.max(fromSequence, Number(log.getRows()[0]![0]));
+  /**
+   * The newest change version in use: the highest logged one, or a higher one found in the history
+   * tables (a change whose log row was lost to a crash). The sequence itself only says what comes next.
+   */
+  async currentVersion(tableIds: number[]): Promise<number> {
+    const parts = ['SELECT coalesce(max(version), 0) AS v FROM meta.query_log'];
+    for (const id of tableIds) parts.push(`SELECT coalesce(greatest(max("_SB_FROM"), max("_SB_TO")), 0) FROM data.h${id}`);
+    const reader = await this.admin.runAndReadAll(`SELECT max(v) FROM (${parts.join(' UNION ALL ')})`);
+    return Number(reader.getRows()[0]![0] ?? 0);
   }
 
   /** Appends a statement to the query log. */

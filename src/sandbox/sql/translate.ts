@@ -245,6 +245,7 @@ export class Translator {
           this.hints = [];
           this.topRelations = [];
         }
+        if (end === i) throw syntaxError(tokenOf(nodes[end]) ?? (nodes[end] ? firstToken(nodes[end]!) : undefined));
         out.push(this.selectList(nodes.slice(i, end), !namedSelect));
         if (!namedSelect && isWordNode(nodes[end], 'FROM')) {
           const relations = this.topRelations;
@@ -342,7 +343,7 @@ export class Translator {
     const sql = this.expr(exprNodes);
     if (name && this.hints) this.hints.push(this.hintOf(exprNodes));
     if (alias !== undefined) return `${sql} AS ${quoteName(alias)}`;
-    if (!name) return sql;
+    if (!name || isColumnReference(exprNodes)) return sql;
     return `${sql} AS ${quoteName(this.columnName(exprNodes))}`;
   }
 
@@ -488,7 +489,7 @@ export class Translator {
       i++;
     } else {
       const chain = this.nameChain(nodes, i);
-      if (!chain) throw syntaxError(firstToken(node));
+      if (!chain || (tokenOf(node)?.kind === 'word' && RESERVED.has(tokenOf(node)!.value))) throw syntaxError(firstToken(node));
       i = chain.next;
       if (isParen(nodes[i])) {
         // LATERAL FLATTEN(…) and other table functions written without TABLE().
@@ -1316,6 +1317,16 @@ export class Translator {
   }
 }
 
+/** Snowflake's reserved words: never a table name. */
+const RESERVED = new Set([
+  'ALL', 'ALTER', 'AND', 'ANY', 'AS', 'BETWEEN', 'BY', 'CASE', 'CAST', 'CHECK', 'COLUMN', 'CONNECT', 'CREATE', 'CROSS', 'CURRENT',
+  'DELETE', 'DISTINCT', 'DROP', 'ELSE', 'EXISTS', 'FALSE', 'FOLLOWING', 'FOR', 'FROM', 'FULL', 'GRANT', 'GROUP', 'HAVING', 'ILIKE',
+  'IN', 'INCREMENT', 'INNER', 'INSERT', 'INTERSECT', 'INTO', 'IS', 'JOIN', 'LATERAL', 'LEFT', 'LIKE', 'MINUS', 'NATURAL', 'NOT',
+  'NULL', 'OF', 'ON', 'OR', 'ORDER', 'QUALIFY', 'REGEXP', 'REVOKE', 'RIGHT', 'RLIKE', 'ROW', 'ROWS', 'SAMPLE', 'SELECT', 'SET',
+  'SOME', 'START', 'TABLE', 'TABLESAMPLE', 'THEN', 'TO', 'TRIGGER', 'TRUE', 'TRY_CAST', 'UNION', 'UNIQUE', 'UPDATE', 'USING',
+  'VALUES', 'WHEN', 'WHENEVER', 'WHERE', 'WITH', 'LIMIT', 'OFFSET',
+]);
+
 /** Keywords that pass through as they are (never names). */
 const KEYWORDS = new Set([
   ...CLAUSE_WORDS, ...JOIN_WORDS, ...NOT_FUNCTIONS, 'BY', 'CASE', 'WHEN', 'THEN', 'ELSE', 'END', 'AND', 'OR', 'NOT', 'NULL',
@@ -1353,6 +1364,11 @@ export function startsQuery(nodes: Node[]): boolean {
     return !after || isWordNode(after, 'UNION', 'EXCEPT', 'MINUS', 'INTERSECT', 'ORDER', 'LIMIT');
   }
   return false;
+}
+
+/** Whether nodes are a plain column reference (name, t.name, db.s.t.name): DuckDB names those right already. */
+function isColumnReference(nodes: Node[]): boolean {
+  return nodes.length % 2 === 1 && nodes.every((node, k) => (k % 2 === 1 ? isOpNode(node, '.') : ['word', 'quoted'].includes(tokenOf(node)?.kind ?? '') && !(tokenOf(node)!.kind === 'word' && KEYWORDS.has(tokenOf(node)!.value))));
 }
 
 /** Whether a node can end a value (so a following name is an alias). */

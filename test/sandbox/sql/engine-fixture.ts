@@ -1,9 +1,12 @@
 // An engine opened on ':memory:' (or a temp folder) with a logged-in session, and small helpers
 // to run SQL and read results by column name.
 import { randomUUID } from 'node:crypto';
-import { expect } from 'vitest';
+import { expect, vi } from 'vitest';
 import { SandboxError, type EngineSession, type SandboxEngine, type StatementOutcome } from '../../../src/sandbox/engine-api.js';
 import { openSandboxEngine } from '../../../src/sandbox/sql/index.js';
+
+// Opening an engine (DuckDB, macros, seed) takes a second or more on a busy machine.
+vi.setConfig({ testTimeout: 60_000, hookTimeout: 120_000 });
 
 /** An engine and a session to run statements in. */
 export interface EngineFixture {

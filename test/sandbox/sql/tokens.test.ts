@@ -80,3 +80,13 @@ describe('classifyStatement', () => {
     expect(classifyStatement(sql)).toMatchObject({ verb, typeId, queryType });
   });
 });
+
+describe('redactSecrets', () => {
+  it('masks password and key values, keeping the rest of the statement', async () => {
+    const { redactSecrets } = await import('../../../src/sandbox/sql/statements.js');
+    expect(redactSecrets("CREATE USER u PASSWORD = 'hunter2' COMMENT = 'ok'")).toBe("CREATE USER u PASSWORD = '****' COMMENT = 'ok'");
+    expect(redactSecrets("ALTER USER u SET password='a''b'")).toBe("ALTER USER u SET password='****'");
+    expect(redactSecrets("CREATE STAGE s URL='s3://x' CREDENTIALS=(AWS_KEY_ID='id' AWS_SECRET_KEY='k')")).toBe("CREATE STAGE s URL='s3://x' CREDENTIALS=(AWS_KEY_ID='****' AWS_SECRET_KEY='****')");
+    expect(redactSecrets('SELECT 1')).toBe('SELECT 1');
+  });
+});
