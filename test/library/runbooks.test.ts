@@ -135,31 +135,31 @@ describe.sequential('the go-live on a fresh sandbox', () => {
   /** What must be true in the sandbox after a runbook, beyond its own checks. */
   const after: Record<string, () => Promise<void>> = {
     '07-initial-load.md': async () => {
-      expect(await count('SELECT COUNT(*) FROM SALES_DW.PROD.FACT_ORDERS')).toBe(await count('SELECT COUNT(*) FROM SOURCE_DB.SALES.ORDERS'));
-      expect(await count('SELECT COUNT(*) FROM SALES_DW.PROD.DIM_CUSTOMER')).toBe(await count('SELECT COUNT(*) FROM SOURCE_DB.SALES.CUSTOMERS'));
+      expect(await count('SELECT COUNT(*) FROM SALES_DW.PROD.FACT_ORDERS')).toBe(await count('SELECT COUNT(*) FROM SOURCE_DB.PUBLIC.ORDERS'));
+      expect(await count('SELECT COUNT(*) FROM SALES_DW.PROD.DIM_CUSTOMER')).toBe(await count('SELECT COUNT(*) FROM SOURCE_DB.PUBLIC.CUSTOMERS'));
     },
     '13-recover-failed-load.md': async () => {
       const record = lastRecord('13-recover-failed-load');
       expect(attempts(record, 'drill/nightly-run-fails').at(-1)?.status).toBe('succeeded');
-      expect(await count('SELECT COUNT(*) FROM SALES_DW.RAW.ORDERS')).toBe(await count('SELECT COUNT(*) FROM SOURCE_DB.SALES.ORDERS'));
+      expect(await count('SELECT COUNT(*) FROM SALES_DW.RAW.ORDERS')).toBe(await count('SELECT COUNT(*) FROM SOURCE_DB.PUBLIC.ORDERS'));
       expect(await count('SELECT COUNT(*) FROM SALES_DW.RAW.ORDERS WHERE ORDER_ID = 900000001')).toBe(0);
     },
     '14-restore-deleted-rows.md': async () => {
       const deleted = attempts(lastRecord('14-restore-deleted-rows'), 'drill/bad-delete').at(-1);
       expect(deleted?.status).toBe('succeeded');
-      expect(await count('SELECT COUNT(*) FROM SALES_DW.PROD.FACT_ORDERS')).toBe(await count('SELECT COUNT(*) FROM SOURCE_DB.SALES.ORDERS'));
+      expect(await count('SELECT COUNT(*) FROM SALES_DW.PROD.FACT_ORDERS')).toBe(await count('SELECT COUNT(*) FROM SOURCE_DB.PUBLIC.ORDERS'));
       expect(await count('SELECT COUNT(*) - COUNT(DISTINCT ORDER_ID) FROM SALES_DW.PROD.FACT_ORDERS')).toBe(0);
     },
     '15-undrop-table.md': async () => {
       expect(attempts(lastRecord('15-undrop-table'), 'drill/bad-drop').at(-1)?.status).toBe('succeeded');
-      expect(await count('SELECT COUNT(*) FROM SALES_DW.PROD.DIM_CUSTOMER')).toBe(await count('SELECT COUNT(*) FROM SOURCE_DB.SALES.CUSTOMERS'));
+      expect(await count('SELECT COUNT(*) FROM SALES_DW.PROD.DIM_CUSTOMER')).toBe(await count('SELECT COUNT(*) FROM SOURCE_DB.PUBLIC.CUSTOMERS'));
     },
     '16-rollback-deployment.md': async () => {
       expect(attempts(lastRecord('16-rollback-deployment'), 'drill/bad-release').at(-1)?.status).toBe('succeeded');
-      expect(await count('SELECT SUM(AMOUNT) FROM SALES_DW.PROD.FACT_ORDERS')).toBeCloseTo(await count('SELECT SUM(AMOUNT) FROM SOURCE_DB.SALES.ORDERS'), 2);
+      expect(await count('SELECT SUM(AMOUNT) FROM SALES_DW.PROD.FACT_ORDERS')).toBeCloseTo(await count('SELECT SUM(AMOUNT) FROM SOURCE_DB.PUBLIC.ORDERS'), 2);
       // The damaged PROD is kept for the analysis, with the amounts the bad release wrote.
       expect(await count('SELECT SUM(AMOUNT) FROM SALES_DW.PROD_FAILED_R2026_1.FACT_ORDERS')).toBeCloseTo(
-        100 * (await count('SELECT SUM(AMOUNT) FROM SOURCE_DB.SALES.ORDERS')),
+        100 * (await count('SELECT SUM(AMOUNT) FROM SOURCE_DB.PUBLIC.ORDERS')),
         2,
       );
     },
@@ -172,7 +172,7 @@ describe.sequential('the go-live on a fresh sandbox', () => {
     },
     '18-fallback-manual-load.md': async () => {
       expect(attempts(lastRecord('18-fallback-manual-load'), 'drill/nightly-run-fails').at(-1)?.status).toBe('succeeded');
-      expect(await count('SELECT COUNT(*) FROM SALES_DW.PROD.FACT_ORDERS')).toBe(await count('SELECT COUNT(*) FROM SOURCE_DB.SALES.ORDERS'));
+      expect(await count('SELECT COUNT(*) FROM SALES_DW.PROD.FACT_ORDERS')).toBe(await count('SELECT COUNT(*) FROM SOURCE_DB.PUBLIC.ORDERS'));
       expect(await count('SELECT COUNT(*) FROM SALES_DW.RAW.ORDERS WHERE ORDER_ID = 900000002')).toBe(0);
     },
     '22-generate-handover.md': async () => {
@@ -182,7 +182,7 @@ describe.sequential('the go-live on a fresh sandbox', () => {
     },
     '23-training-walkthrough.md': async () => {
       expect(attempts(lastRecord('23-training-walkthrough'), 'practise-an-order-disappears/incident').at(-1)?.status).toBe('succeeded');
-      expect(await count('SELECT COUNT(*) FROM SALES_DW.PROD.FACT_ORDERS')).toBe(await count('SELECT COUNT(*) FROM SOURCE_DB.SALES.ORDERS'));
+      expect(await count('SELECT COUNT(*) FROM SALES_DW.PROD.FACT_ORDERS')).toBe(await count('SELECT COUNT(*) FROM SOURCE_DB.PUBLIC.ORDERS'));
     },
   };
 
@@ -197,7 +197,8 @@ describe.sequential('the go-live on a fresh sandbox', () => {
         // The later runbooks stand on the pipeline the first seven build; after those, one failure
         // does not hide whether the others work.
         if (result.exitCode !== 0 && file < '08') broken = file;
-        expect(result.exitCode, `baton exec ${file} ended ${result.exitCode}:\n${result.all}`).toBe(0);
+        const tail = (result.all ?? '').split('\n').slice(-40).join('\n');
+        expect(result.exitCode, `baton exec ${file} ended ${result.exitCode}; the end of its output:\n${tail}`).toBe(0);
         await after[file]?.();
       },
       RUNBOOK_LIMIT_MS + 60_000,
