@@ -108,7 +108,9 @@ export async function generateHandover(options: HandoverOptions): Promise<Handov
 
   say(`reading run records in ${display(options.stateDir, cwd)}`);
   const { runs, problems: unreadable } = await readRecords(options.stateDir, options.since);
-  problems.push(...unreadable);
+  // Problems name files by absolute path; the document names them as the operator would.
+  const stateShown = display(options.stateDir, cwd);
+  problems.push(...unreadable.map((line) => line.split(resolve(cwd, options.stateDir)).join(stateShown)));
 
   let inventory: Inventory | undefined;
   const secrets = knownSecrets(environment, library.runbooks.flatMap((r) => r.variables));
@@ -136,7 +138,7 @@ export async function generateHandover(options: HandoverOptions): Promise<Handov
     runbooks,
     problems,
     ...(inventory ? { inventory } : {}),
-    places: { stateDir: display(options.stateDir, cwd), runbooksDir: display(options.runbooksDir, cwd) },
+    places: { stateDir: stateShown, runbooksDir: display(options.runbooksDir, cwd) },
     secrets,
     clock,
   };

@@ -45,30 +45,19 @@ function snowflakePart(inv: SnowflakeInventory, w: Writer): string[] {
   );
   section(
     'databases',
-    'Databases and schemas',
-    table(
-      ['Database', 'Owner', 'Time Travel', 'Schemas', 'Comment'],
-      inv.databases.map((db) => [
-        w.code(db.name),
-        w.say(db.owner),
-        daysText(db.retentionDays),
-        inv.schemas.filter((s) => s.database === db.name).map((s) => w.say(s.name)).join(', ') || '—',
-        w.say(db.comment),
-      ]),
-    ),
+    'Databases',
+    table(['Database', 'Owner', 'Time Travel', 'Comment'], inv.databases.map((db) => [w.code(db.name), w.say(db.owner), daysText(db.retentionDays), w.say(db.comment)])),
     'No database apart from the system ones.',
   );
-  if (inv.schemas.length > 0 || inv.errors.schemas) {
-    section(
-      'schemas',
-      'Schemas',
-      table(
-        ['Schema', 'Owner', 'Time Travel', 'Comment'],
-        inv.schemas.map((s) => [w.code(`${s.database}.${s.name}`), w.say(s.owner), daysText(s.retentionDays), w.say(s.comment)]),
-      ),
-      'No schema.',
-    );
-  }
+  section(
+    'schemas',
+    'Schemas',
+    table(
+      ['Schema', 'Owner', 'Time Travel', 'Comment'],
+      inv.schemas.map((s) => [w.code(`${s.database}.${s.name}`), w.say(s.owner), daysText(s.retentionDays), w.say(s.comment)]),
+    ),
+    'No schema.',
+  );
   section('roles', 'Roles and grants', rolesBody(inv, w), 'No role.');
   section(
     'tasks',
@@ -169,6 +158,7 @@ function schedulerPart(inventory: Inventory, w: Writer): string[] {
     const autosys = report === scheduler?.autosys;
     lines.push(`**${w.say(report.source)}** — ${plural(report.jobs.length, 'job')}, read at ${w.say(w.clock.dateTime(scheduler!.takenAt))}.`, '');
     if (report.error) lines.push(`**Could not be read completely:** ${w.say(report.error)}`, '');
+    if (report.jobs.length === 0) continue;
     lines.push(
       ...table(
         ['Job', 'Type', autosys ? 'Box' : 'Folder', 'Status', 'Last start', 'Last end', 'Runs'],
@@ -206,7 +196,8 @@ function schedulerPart(inventory: Inventory, w: Writer): string[] {
 function jilText(job: InventoryJob): string {
   const lines = [`insert_job: ${job.name}   job_type: ${job.type || 'CMD'}`];
   for (const [name, value] of Object.entries(job.definition)) {
-    const quoted = name !== 'command' && name !== 'description' && /[\s:"]/.test(value) ? `"${value.replace(/"/g, '\\"')}"` : value;
+    // As autorep -q prints them: descriptions and times (anything with a colon) in quotes.
+    const quoted = name === 'description' || (name !== 'command' && value.includes(':')) ? `"${value.replace(/"/g, '\\"')}"` : value;
     lines.push(`${name}: ${quoted}`);
   }
   return lines.join('\n');
