@@ -39,7 +39,7 @@ export function renderHandoverMarkdown(input: HandoverInput, facts: HandoverFact
   lines.push(...summarySection(input, facts, w));
   lines.push(...runsSection(facts, w, `${input.places.stateDir}/logs`));
   lines.push(...problemsSection(facts, w));
-  lines.push(...openItemsSection(facts, w, env, input.places.runbooksDir));
+  lines.push(...openItemsSection(facts, w, env, input.places.runbooksDir, input.since));
   lines.push(...inventorySection(input.inventory, w, env));
   lines.push(...guideSection(input, facts, w));
   lines.push(...trainingSection(input, facts, w));
@@ -60,14 +60,14 @@ function summarySection(input: HandoverInput, facts: HandoverFacts, w: Writer): 
     `${count('in progress')} in progress`,
     `${count('failed')} failed`,
     ...(count('abandoned') > 0 ? [`${count('abandoned')} abandoned`] : []),
-    `${count('never run')} never run`,
+    `${count('never run')} ${neverRun(input)}`,
   ].join(', ');
   const starts = facts.runs.map((run) => run.startedAt).sort();
   const ends = facts.runs.map((run) => run.endedAt ?? run.updatedAt).sort();
   const from = input.since ? input.since.toISOString() : starts[0];
   const period = from ? `${w.say(w.clock.dateTime(from))} to ${w.say(w.clock.dateTime(ends.at(-1) ?? input.generatedAt.toISOString()))}` : 'no runs recorded yet';
   const open = facts.openItems;
-  const openText = open.length === 0 ? 'none' : `[${open.length}](${w.ref('open-items')}): ${openBreakdown(facts)}`;
+  const openText = open.length === 0 ? 'none' : `[${open.length}](${w.ref('open-items')}): ${openBreakdown(facts, input)}`;
   lines.push(
     `- **Environment:** ${w.code(env.name)}${env.description ? ` — ${w.say(env.description)}` : ''}${env.protected ? ' (protected)' : ''}`,
     `- **Period:** ${period}${input.since ? ' (runs started before are left out)' : ''}`,
@@ -85,7 +85,7 @@ function summarySection(input: HandoverInput, facts: HandoverFacts, w: Writer): 
     return [
       s.runs.length > 0 ? `[${w.say(s.title)}](${w.ref(`runbook:${s.id}`)})` : w.say(s.title),
       w.code(s.id),
-      s.standing === 'done' ? 'done' : `**${s.standing}**`,
+      s.standing === 'done' ? 'done' : `**${s.standing === 'never run' ? neverRun(input) : s.standing}**`,
       last ? `${w.say(w.clock.dateTime(last.startedAt))} by ${w.say(last.operator)}` : '—',
       last ? `${last.steps.filter((st) => st.status === 'done' || st.status === 'skipped').length}/${last.steps.length}` : '—',
     ];
@@ -94,17 +94,21 @@ function summarySection(input: HandoverInput, facts: HandoverFacts, w: Writer): 
   return lines;
 }
 
-const OPEN_WORDS: Record<string, [string, string]> = {
-  unfinished: ['unfinished runbook', 'unfinished runbooks'],
-  'never-run': ['runbook never run', 'runbooks never run'],
-  check: ['check to confirm', 'checks to confirm'],
-  step: ['failed or skipped step', 'failed or skipped steps'],
-};
+/** How a runbook without runs is described: with `--since`, it may well have run before the period. */
+function neverRun(input: HandoverInput): string {
+  return input.since ? 'not run in this period' : 'never run';
+}
 
-function openBreakdown(facts: HandoverFacts): string {
+function openBreakdown(facts: HandoverFacts, input: HandoverInput): string {
+  const words: Record<string, [string, string]> = {
+    unfinished: ['unfinished runbook', 'unfinished runbooks'],
+    'never-run': [`runbook ${neverRun(input)}`, `runbooks ${neverRun(input)}`],
+    check: ['check to confirm', 'checks to confirm'],
+    step: ['failed or skipped step', 'failed or skipped steps'],
+  };
   const kinds = new Map<string, number>();
   for (const item of facts.openItems) kinds.set(item.kind, (kinds.get(item.kind) ?? 0) + 1);
-  return [...kinds].map(([kind, n]) => plural(n, OPEN_WORDS[kind]![0], OPEN_WORDS[kind]![1])).join(', ');
+  return [...kinds].map(([kind, n]) => plural(n, words[kind]![0], words[kind]![1])).join(', ');
 }
 
 function inventoryText(input: HandoverInput): string {

@@ -127,7 +127,7 @@ function clip(text: string): string {
 }
 
 /** The open items section. */
-export function openItemsSection(facts: HandoverFacts, w: Writer, environment: string, runbooksDir: string): string[] {
+export function openItemsSection(facts: HandoverFacts, w: Writer, environment: string, runbooksDir: string, since?: Date): string[] {
   const lines = [w.heading(2, 'Open items', 'open-items'), ''];
   if (facts.openItems.length === 0) return [...lines, `Nothing is open: every go-live runbook finished in ${w.say(environment)} and every check was confirmed by a person.`, ''];
   const of = <K extends OpenItem['kind']>(kind: K) => facts.openItems.filter((item): item is Extract<OpenItem, { kind: K }> => item.kind === kind);
@@ -149,7 +149,7 @@ export function openItemsSection(facts: HandoverFacts, w: Writer, environment: s
   }
   const never = of('never-run');
   if (never.length > 0) {
-    lines.push(w.heading(3, `Runbooks never run in ${environment}`), '');
+    lines.push(w.heading(3, since ? `Runbooks not run in ${environment} since ${w.clock.dateTime(since.toISOString())}` : `Runbooks never run in ${environment}`), '');
     for (const { standing } of never) lines.push(`- ${w.code(standing.id)} ${w.say(standing.title)}${standing.entry ? ` — ${w.code(standing.entry.path)}` : ''}`);
     lines.push('');
   }

@@ -74,7 +74,7 @@ describe('the handover HTML in Chromium', () => {
     expect(await page.locator('table').count()).toBeGreaterThan(10);
     // A link in the summary lands on its section.
     await page.locator('a[href="#open-items"]').first().click();
-    expect(await page.evaluate(() => location.hash)).toBe('#open-items');
+    expect(new URL(page.url()).hash).toBe('#open-items');
     const shot = join(dir, 'handover.png');
     await page.screenshot({ path: shot, fullPage: true });
     expect(statSync(shot).size).toBeGreaterThan(50_000);
