@@ -31,7 +31,7 @@ export interface ListedRunbook {
   checks?: number;
 }
 
-const KIND_ORDER: ActionKind[] = ['sql', 'shell', 'autosys', 'jil', 'controlm'];
+const KIND_ORDER: ActionKind[] = ['sql', 'shell', 'autosys', 'jil', 'controlm', 'display'];
 
 /** Run `baton list`; returns the exit code. */
 export async function list(folder: string | undefined, options: ListOptions = {}): Promise<number> {

@@ -17,7 +17,7 @@ export const RUNNABLE_LANGUAGES: Readonly<Record<string, Exclude<ActionKind, 'di
   controlm: 'controlm',
 };
 
-/** Languages that are plainly meant to be read, not run: no warning for them. */
+/** Languages that are plainly meant to be read, not run: such blocks stay in the prose, without a warning. */
 export const DISPLAY_LANGUAGES = [
   '', 'text', 'txt', 'plain', 'plaintext', 'console', 'output', 'log', 'markdown', 'md', 'yaml', 'yml',
   'json', 'csv', 'tsv', 'diff', 'ini', 'toml', 'xml', 'html', 'properties', 'none',

@@ -21,7 +21,9 @@ export interface Problem {
 /**
  * Which executor runs an action, picked by the fenced block's language:
  * `sql`/`snowflake` → sql, `sh`/`bash`/`shell` → shell, `autosys`, `jil`, `controlm`;
- * any other language is `display` (shown to the operator, never run).
+ * any other language is `display` (shown to the operator, never run). Blocks of sample output and
+ * files (`text`, `console`, `yaml`, `json`, no language, … — see DISPLAY_LANGUAGES) are not actions
+ * at all: they stay in the step's prose.
  */
 export type ActionKind = 'sql' | 'shell' | 'autosys' | 'jil' | 'controlm' | 'display';
 

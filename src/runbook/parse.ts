@@ -3,7 +3,7 @@
 // points at the exact line and column an author must change.
 import { hash } from 'node:crypto';
 import markdownit, { type MarkdownIt, type Token } from 'markdown-it';
-import { readInfoString } from './attributes.js';
+import { DISPLAY_LANGUAGES, readInfoString } from './attributes.js';
 import { readFrontMatter, type FrontMatter } from './front-matter.js';
 import { schedulerCodeProblems } from '../scheduler/action-code.js';
 import { Scope, type ActionSource } from './scope.js';
@@ -175,7 +175,7 @@ function readStructure(marks: Mark[], lines: SourceLines, problems: ProblemList)
         step.actions.push(action);
         step.sources.push(fence.source);
         step.removed.push(mark.map);
-      } else if (action) {
+      } else if (action && action.kind !== 'display') {
         problems.warning(action.pos, `a ${action.lang} block before the first ## step is shown, not run: put it under a ## step heading`);
       }
     } else {
@@ -277,7 +277,9 @@ function readFence(
     problems.error(pos, `this code block is never closed: end it with a line of ${fence.markup} (everything after it is inside the block)`);
   }
   const info = readInfoString(line.slice(infoAt).trimEnd(), { line: start + 1, column: infoAt + 1 }, problems);
-  if (info.kind === 'display') return undefined;
+  // Sample output and files (`text`, `yaml`, …) are part of the instructions. A block in another
+  // language is listed with the actions, shown but not run, so nobody mistakes it for a step done.
+  if (info.kind === 'display' && DISPLAY_LANGUAGES.includes(info.lang.toLowerCase())) return undefined;
   const action: Action = {
     index: step?.actions.length ?? 0,
     id: '',

@@ -58,6 +58,8 @@ export class Scope {
 
   /** Check an action's `{{NAME}}`s, `expect`, `env=` and `capture=`, then bring its capture into scope. */
   checkAction(step: Step, action: Action, source: ActionSource): void {
+    // Shown, never run: nothing in it is filled or captured, so there is nothing to check.
+    if (action.kind === 'display') return;
     // `{{NAME}}` inside expect gets its own message from checkExpect; the rest of the line is checked here.
     const expectAt = source.expectPos;
     const insideExpect = (column: number): boolean =>

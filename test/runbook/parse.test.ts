@@ -92,6 +92,16 @@ describe('parseRunbook: structure', () => {
     expect(step.checks.map((c) => c.text)).toEqual(['ok']);
   });
 
+  it('lists a block in an unknown language as a display action, and keeps sample output in the prose', () => {
+    const { runbook } = parse('# T', '## S', `${FENCE}python`, 'print(1)', FENCE, '', `${FENCE}console`, '$ ls', FENCE, '', `${FENCE}sh`, 'ls', FENCE);
+    const step = runbook!.steps[0]!;
+    expect(step.actions.map((a) => [a.id, a.kind, a.lang])).toEqual([
+      ['s/1', 'display', 'python'],
+      ['s/2', 'shell', 'sh'],
+    ]);
+    expect(step.prose).toBe('```console\n$ ls\n```');
+  });
+
   it('hashes each step from its own source, so an edit changes only that step', () => {
     const before = parse('# T', '## One', 'a', '## Two', 'b').runbook!;
     const after = parse('# T', '## One', 'a', '## Two', 'b changed').runbook!;
