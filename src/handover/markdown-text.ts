@@ -3,11 +3,11 @@
 // become a tag. Text is escaped, never trusted as Markdown, so the document reads the same on GitHub,
 // in an editor and in the HTML.
 
-/** Characters that change how inline text renders wherever they stand. */
-const SPECIAL = /[`*[\]<>|~#]|\\(?!_)/g;
+/** Everything that may need escaping, found in one pass. */
+const ESCAPE = /\r?\n+|[`*[\]<>|~#\\_]|!(?=\[)|&(?=#?\w+;)/g;
 
 /** A letter or digit: an underscore between two of them cannot start or end emphasis. */
-const WORD = /^[\p{L}\p{N}]$/u;
+const WORD = /[\p{L}\p{N}]/u;
 
 /**
  * Inline text with Markdown's special characters escaped and line breaks folded into spaces. Only
@@ -15,15 +15,20 @@ const WORD = /^[\p{L}\p{N}]$/u;
  * `SALES_DW_ORDERS` keeps its underscores (they cannot start emphasis inside a word).
  */
 export function escapeText(text: string): string {
-  return text
-    .replace(/\r?\n+/g, ' ')
-    .replace(/_/g, (c, at: number, all: string) => (WORD.test(all[at - 1] ?? '') && WORD.test(all[at + 1] ?? '') ? c : '\\_'))
-    .replace(SPECIAL, (c) => `\\${c}`)
-    .replace(/!(?=\\\[)/g, '\\!')
-    .replace(/&(?=#?\w+;)/g, '\\&')
-    // At the start of a line these would open a list, a heading underline or a block quote.
-    .replace(/^(\d+)([.)])(?=\s|$)/, '$1\\$2')
-    .replace(/^([-+=])(?=\s|$)/, '\\$1');
+  ESCAPE.lastIndex = 0;
+  let out = ESCAPE.test(text)
+    ? text.replace(ESCAPE, (c: string, at: number, all: string) => {
+        if (c[0] === '\r' || c[0] === '\n') return ' ';
+        if (c === '_' && WORD.test(all[at - 1] ?? '') && WORD.test(all[at + 1] ?? '')) return c;
+        return `\\${c}`;
+      })
+    : text;
+  // At the start of a line these would open a list, a heading underline or a block quote.
+  const first = out.charCodeAt(0);
+  if ((first >= 48 && first <= 57) || first === 45 || first === 43 || first === 61) {
+    out = out.replace(/^(\d+)([.)])(?=\s|$)/, '$1\\$2').replace(/^([-+=])(?=\s|$)/, '\\$1');
+  }
+  return out;
 }
 
 /** A code span that holds any text, backticks and pipes included (pipes escaped for table cells). */

@@ -29,12 +29,36 @@ export function clockIn(zone: string): Clock {
     hourCycle: 'h23',
   });
   const offset = new Intl.DateTimeFormat('en-GB', { timeZone: zone, timeZoneName: 'shortOffset' });
+  // Intl's formatting is slow for thousands of times; the zone's offset is not. It is looked up
+  // once per quarter hour of UTC (offsets only change on such boundaries) and applied by hand.
+  const offsets = new Map<number, number>();
+  const offsetAt = (ms: number): number => {
+    const bucket = Math.floor(ms / 900_000);
+    let known = offsets.get(bucket);
+    if (known === undefined) {
+      const p: Record<string, string> = {};
+      for (const part of parts.formatToParts(bucket * 900_000)) p[part.type] = part.value;
+      const local = Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second));
+      known = local - bucket * 900_000;
+      offsets.set(bucket, known);
+    }
+    return known;
+  };
+  // A run's start is the reference of every step's time: remembered rather than worked out again.
+  const seen = new Map<string, { day: string; clock: string } | undefined>();
   const split = (value: string | Date): { day: string; clock: string } | undefined => {
+    if (typeof value === 'string') {
+      if (seen.has(value)) return seen.get(value);
+      if (seen.size > 20_000) seen.clear();
+    }
     const ms = typeof value === 'string' ? Date.parse(value) : value.getTime();
-    if (!Number.isFinite(ms)) return undefined;
-    const p: Record<string, string> = {};
-    for (const part of parts.formatToParts(ms)) p[part.type] = part.value;
-    return { day: `${p.year}-${p.month}-${p.day}`, clock: `${p.hour}:${p.minute}:${p.second}` };
+    const result = Number.isFinite(ms) ? local(ms) : undefined;
+    if (typeof value === 'string') seen.set(value, result);
+    return result;
+  };
+  const local = (ms: number) => {
+    const text = new Date(ms + offsetAt(ms)).toISOString();
+    return { day: text.slice(0, 10), clock: text.slice(11, 19) };
   };
   return {
     zone,

@@ -34,13 +34,14 @@ const REF = /#\u0000([^\u0000]*)\u0000/g;
 
 /** A writer for a document. */
 export function writerFor(clock: Clock, secrets: readonly string[], accountUrl?: string): Writer {
-  const known = [...new Set(secrets.filter((s) => s !== ''))];
+  // Longest first, so a secret that contains another is masked whole. Masked before escaping:
+  // escaping could split a secret's characters apart and hide it from a later search.
+  const known = [...new Set(secrets.filter((s) => s !== ''))].sort((a, b) => b.length - a.length);
   let masked = 0;
   const mask = (raw: string): string => {
-    if (known.length === 0) return raw;
-    const out = maskSecrets(raw, known);
-    if (out !== raw) masked++;
-    return out;
+    if (known.length === 0 || !known.some((secret) => raw.includes(secret))) return raw;
+    masked++;
+    return maskSecrets(raw, known);
   };
   const history = accountUrl ? accountUrl.replace(/\/+$/, '') : undefined;
   const taken = new Map<string, number>();

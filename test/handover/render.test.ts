@@ -94,6 +94,12 @@ describe('the document', () => {
 });
 
 describe('the HTML page', () => {
+  it('keeps a fenced block whole, even when a line in it looks like a heading', () => {
+    const html = renderHandoverHtml('## One\n\n````jil\n## not a heading\n```\n## still not\n````\n\n## Two\n', { title: 't', timelines: new Map() });
+    expect(html).toContain('<pre><code class="language-jil">## not a heading\n```\n## still not\n</code></pre>');
+    expect(html.match(/<h2 id="[^"]+">/g)).toEqual(['<h2 id="one">', '<h2 id="two">']);
+  });
+
   const run = fixtureRecords().find((r) => r.id.startsWith('20261120T090000'))!;
   const markdown = renderHandoverMarkdown(fixtureInput());
   const html = renderHandoverHtml(markdown, { title: handoverTitle('prod'), timelines: new Map([[run.id, timelineSvg(run, clockIn('UTC'))]]) });
