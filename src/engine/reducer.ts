@@ -94,8 +94,9 @@ export function reduce(state: RunState, event: RunEvent): RunState {
         status: 'running',
         attempts: [...a.attempts, event.attempt],
       }));
+      const { table: _table, ...rest } = next;
       return {
-        ...next,
+        ...rest,
         activity: event.interactive
           ? { kind: 'interactive', stepId: event.stepId, actionId: event.actionId, attempt: event.attempt.n, startedAt: event.attempt.startedAt }
           : {
@@ -134,7 +135,7 @@ export function reduce(state: RunState, event: RunEvent): RunState {
         ...a,
         attempts: a.attempts.map((t) => (t.n === event.n ? { ...t, ...event.ended, status: event.status } : t)),
       }));
-      return { ...next, activity: undefined };
+      return { ...next, activity: undefined, ...(event.table ? { table: event.table } : {}) };
     }
     case 'waiting':
       return { ...state, activity: { kind: 'waiting', stepId: event.stepId, actionId: event.actionId, until: event.until, why: event.why } };

@@ -1,0 +1,55 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { startRun } from '../../src/engine/runner.js';
+import { resultTable } from '../../src/engine/result-table.js';
+import { openStore } from '../../src/store/runs.js';
+import { tempDir, waitFor } from '../helpers/context.js';
+import { makeRunbook } from '../helpers/runbook.js';
+
+const sandbox = { name: 'sandbox', protected: false, variables: {} };
+
+describe('cancel intent', () => {
+  it('stops the running action, fails its step, and a retry runs it again', async () => {
+    const dir = tempDir();
+    const runbook = makeRunbook({
+      path: join(dir, 'demo.md'),
+      steps: [{ title: 'Wait', actions: ['if [ -f again ]; then echo second; else touch again; sleep 30; fi'] }],
+    });
+    const run = startRun({ runbook, environment: sandbox, operator: 'ana', store: openStore(join(dir, 'state')), mode: 'step' });
+    await waitFor(() => run.getState().phase === 'running');
+    expect(run.dispatch({ type: 'cancel' })).toEqual({ accepted: false, reason: 'nothing is running' });
+    run.dispatch({ type: 'run', stepId: 'wait' });
+    await waitFor(() => run.getState().output?.lines.length === 0 && run.getState().activity?.kind === 'attempt' && run.getState().record!.steps[0]!.actions[0]!.attempts[0]?.pid);
+    expect(run.dispatch({ type: 'cancel' })).toEqual({ accepted: true });
+    const failed = await waitFor(() => (run.getState().record!.steps[0]!.status === 'failed' ? run.getState() : undefined));
+    expect(failed.phase).toBe('running');
+    expect(failed.record!.steps[0]!.failure).toContain('cancelled by ana');
+    expect(run.dispatch({ type: 'retry', stepId: 'wait' })).toEqual({ accepted: true });
+    await waitFor(() => run.getState().record!.steps[0]!.status === 'done');
+    expect(run.getState().output?.lines.map((l) => l.text)).toEqual(['second']);
+    run.dispatch({ type: 'pause' });
+    await run.finished;
+  }, 30_000);
+});
+
+describe('resultTable', () => {
+  it('keeps columns and the first rows as masked text, and the total', () => {
+    const table = resultTable(
+      { columns: ['N', 'NAME', 'N'], row: [{ N: 1, NAME: 'hunter2 x', N_2: null }, { N: 2, NAME: { a: 1 }, N_2: 'b\nc' }], rows: 120 },
+      { stepId: 's', actionId: 's/1', attempt: 1 },
+      ['hunter2'],
+    );
+    expect(table).toEqual({
+      stepId: 's',
+      actionId: 's/1',
+      attempt: 1,
+      columns: ['N', 'NAME', 'N'],
+      rows: [['1', '•••••• x', 'NULL'], ['2', '{"a":1}', 'b⏎c']],
+      total: 120,
+    });
+  });
+
+  it('is absent for a result without columns (a shell command)', () => {
+    expect(resultTable({ exit: 0, stdout: 'x' }, { stepId: 's', actionId: 's/1', attempt: 1 }, [])).toBeUndefined();
+  });
+});
