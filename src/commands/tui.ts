@@ -68,7 +68,7 @@ async function startApp(options: TuiOptions & { runbooks: string }, runbook?: st
   stdout.write('\x1b[?1049h\x1b[H');
   let exitCode = 0;
   let instance: ReturnType<typeof mountApp> | undefined;
-  const model = new AppModel(realServices(paths, options.operator), {
+  const model = new AppModel(realServices(paths, { ...(options.operator ? { operator: options.operator } : {}) }), {
     library,
     ...(options.env ? { environment: options.env } : {}),
     ...(runbook ? { runbook } : {}),

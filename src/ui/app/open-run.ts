@@ -10,10 +10,10 @@ import { loadRunbook } from '../../runbook/library.js';
 import { formatProblem } from '../../runbook/problems.js';
 import { closestName } from '../../runbook/template.js';
 import { openStore } from '../../store/runs.js';
-import type { OpenRunRequest } from './services.js';
+import type { OpenRunRequest, ServiceOptions } from './services.js';
 
 /** Start or resume the run; a problem is one line naming the file and what to do. */
-export async function openRun(request: OpenRunRequest & { stateDir: string; operator?: string }): Promise<{ run: Run } | { problem: string }> {
+export async function openRun(request: OpenRunRequest & ServiceOptions & { stateDir: string }): Promise<{ run: Run } | { problem: string }> {
   const parsed = await loadRunbook(request.path);
   const errors = parsed.problems.filter((p) => p.severity === 'error');
   if (!parsed.runbook || errors.length > 0) {
@@ -44,6 +44,7 @@ export async function openRun(request: OpenRunRequest & { stateDir: string; oper
     vars,
     terminal: request.terminal,
     resolveRunbook: (id) => resolveSibling(runbook, id),
+    ...(request.executors ? { executors: request.executors } : {}),
   });
   return { run };
 }

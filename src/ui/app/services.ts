@@ -1,6 +1,6 @@
 // The app's only way to the outside: reading the library and the record, and opening runs. The
 // screens never touch files or processes; the app model calls these in response to intents.
-import type { Run, TerminalHandover } from '../../engine/runner.js';
+import type { Run, RunOptions, TerminalHandover } from '../../engine/runner.js';
 import type { LibrarySnapshot } from '../library/summaries.js';
 import type { Standing } from '../library/standing.js';
 
@@ -24,6 +24,13 @@ export interface OpenRunRequest {
   terminal: TerminalHandover;
 }
 
+/** Choices of the real services that tests (and only tests) change. */
+export interface ServiceOptions {
+  operator?: string;
+  /** The executor per kind of action; default the registry in src/executors. */
+  executors?: RunOptions['executors'];
+}
+
 /** Where the app reads and writes. */
 export interface AppPaths {
   runbooks: string;
@@ -31,7 +38,7 @@ export interface AppPaths {
 }
 
 /** The services over real files, the real record and the real runner (loaded on first use). */
-export function realServices(paths: AppPaths, operator?: string): AppServices {
+export function realServices(paths: AppPaths, options: ServiceOptions = {}): AppServices {
   return {
     async readLibrary() {
       const { readLibrary } = await import('../library/summaries.js');
@@ -43,7 +50,7 @@ export function realServices(paths: AppPaths, operator?: string): AppServices {
     },
     async openRun(request) {
       const { openRun } = await import('./open-run.js');
-      return openRun({ ...request, stateDir: paths.stateDir, ...(operator ? { operator } : {}) });
+      return openRun({ ...request, ...options, stateDir: paths.stateDir });
     },
   };
 }

@@ -51,7 +51,7 @@ export function LibraryScreen({ app, send, isActive }: LibraryScreenProps) {
       {app.library.problems.map((problem) => (
         <Text key={problem} color="red">{cut(problem, columns)}</Text>
       ))}
-      {app.notice ? <Text color="red">{cut(app.notice, columns)}</Text> : null}
+      {app.notice ? <Text color="red" wrap="wrap">{app.notice}</Text> : null}
       <Box flexDirection="column" marginTop={1}>
         {listed.length === 0 ? <Text dimColor>{app.library.runbooks.length === 0 ? `no runbooks in ${app.library.folder}` : `nothing matches "${state.filter}" (esc clears the filter)`}</Text> : null}
         {listed.slice(from, to).map((runbook, i) => (
@@ -90,7 +90,7 @@ function Row({ runbook, app, chosen, width, byId }: { runbook: RunbookSummary; a
       <Box justifyContent="space-between" width={width}>
         <Text bold={chosen} {...(chosen ? { color: 'cyan' } : {})}>
           {chosen ? '› ' : '  '}
-          {cut(runbook.title, titleWidth)} <Text dimColor>{runbook.id}</Text>
+          {cut(runbook.title, titleWidth)} <Text dimColor>{runbook.title === runbook.id ? '' : runbook.id}</Text>
         </Text>
         <Text color={invalid ? 'red' : standing.color}>{right}</Text>
       </Box>

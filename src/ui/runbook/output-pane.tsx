@@ -37,9 +37,7 @@ export function OutputPane({ state, width, height, scroll, now }: OutputPaneProp
         <Text dimColor>
           ── {cut(header, width - 30)} {above > 0 ? `(${above} earlier lines in the log)` : ''}
         </Text>
-        <Text>
-          {running ? <Spinner label={status} /> : <Text color="yellow">{status}</Text>}
-        </Text>
+        {running ? <Spinner label={status} /> : <Text color="yellow">{status}</Text>}
       </Box>
       {lines.length === 0 ? <Text dimColor>{tail ? '(no output yet)' : '(nothing has run yet)'}</Text> : null}
       {lines.map((line, i) => (
