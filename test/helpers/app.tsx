@@ -68,6 +68,9 @@ export async function startApp(ws: Workspace, options: { environment?: string; r
     frame,
     async press(...keys) {
       for (const key of keys) {
+        // A real terminal keeps keys until they are read; the test's stdin drops keys sent before a
+        // new frame's key hooks are attached (React attaches them a macrotask after the frame shows).
+        await new Promise((resolve) => setTimeout(resolve, 40));
         instance.stdin.write(key);
         await new Promise((resolve) => setTimeout(resolve, 15));
       }

@@ -137,7 +137,7 @@ export class AppModel {
     if (run) {
       const state = run.getState();
       if (state.activity) return;
-      if (state.phase !== 'ended') run.dispatch({ type: 'pause' });
+      if (state.phase !== 'ended' && !run.dispatch({ type: 'pause' }).accepted) return;
       await run.finished;
     }
     this.#set({ run: undefined, screen: 'library' });
@@ -151,7 +151,9 @@ export class AppModel {
     let code = 0;
     if (run) {
       const state = run.getState();
-      if (state.phase !== 'ended') run.dispatch(state.activity || abort ? { type: 'abort', reason: `${state.operator} quit baton` } : { type: 'pause' });
+      // An idle run is paused (resumable); one that cannot pause — something runs — is stopped.
+      const paused = !abort && !state.activity && run.dispatch({ type: 'pause' }).accepted;
+      if (!paused && state.phase !== 'ended') run.dispatch({ type: 'abort', reason: `${state.operator} quit baton` });
       const final = await run.finished;
       code = final.ended?.status === 'failed' ? 1 : final.ended?.status === 'aborted' ? 130 : 0;
     }

@@ -39,7 +39,7 @@ export function RunbookScreen({ run, send, isActive }: RunbookScreenProps) {
   const listWidth = Math.max(24, Math.min(40, Math.floor(columns * 0.32)));
   const detailWidth = columns - listWidth - 2;
   const intent = (i: Parameters<Run['dispatch']>[0]) => run.dispatch(i);
-  useRunbookKeys({ state, view, viewed, dispatch, send: intent, app: send, outputHeight, isActive: isActive && !view.prompt && !question, interruptActive: isActive });
+  useRunbookKeys({ state, view, viewed, dispatch, send: intent, live: () => run.getState(), app: send, outputHeight, isActive: isActive && !view.prompt && !question, interruptActive: isActive });
   const record = state.record;
   const done = record ? record.steps.filter((s) => s.status === 'done' || s.status === 'skipped').length : 0;
   const total = state.runbook.steps.length;

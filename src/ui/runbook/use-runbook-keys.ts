@@ -15,6 +15,8 @@ export interface RunbookKeysArgs {
   viewed: number;
   dispatch: Dispatch<RunbookAction>;
   send: (intent: Intent) => IntentResult;
+  /** The run's state now, for decisions that must not use a frame that is already old (quit, ctrl-c). */
+  live: () => RunState;
   app: (intent: AppIntent) => void;
   outputHeight: number;
   /** Keys of the screen itself (off while a prompt or a question has the keyboard). */
@@ -32,7 +34,7 @@ export function useRunbookKeys(args: RunbookKeysArgs): void {
   useInput(
     (input, key) => {
       if (!(key.ctrl && input === 'c')) return;
-      const activity = state.activity;
+      const activity = args.live().activity;
       if (activity?.kind === 'attempt' || activity?.kind === 'waiting') report(send({ type: 'cancel' }));
       else if (activity) report(send({ type: 'abort', reason: `${state.operator} pressed ctrl-c` }));
       else app({ type: 'quit' });
@@ -50,12 +52,12 @@ export function useRunbookKeys(args: RunbookKeysArgs): void {
       if (key.pageUp) return dispatch({ type: 'scroll-output', by: args.outputHeight, max: Math.max(0, tail - 1) });
       if (key.pageDown) return dispatch({ type: 'scroll-output', by: -args.outputHeight, max: Math.max(0, tail - 1) });
       if (key.escape) {
-        if (state.activity) return dispatch({ type: 'flash', text: 'something is running: wait for it, or ctrl-c to cancel it' });
+        if (args.live().activity) return dispatch({ type: 'flash', text: 'something is running: wait for it, or ctrl-c to cancel it' });
         return app({ type: 'back' });
       }
       if (input === '?') return app({ type: 'help', show: true });
       if (input === 'q') {
-        if (state.activity) return dispatch({ type: 'open-prompt', prompt: { kind: 'quit' } });
+        if (args.live().activity) return dispatch({ type: 'open-prompt', prompt: { kind: 'quit' } });
         return app({ type: 'quit' });
       }
       if (state.phase !== 'running' || !current) return;
