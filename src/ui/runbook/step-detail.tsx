@@ -76,7 +76,7 @@ function ActionView({ state, action, record, width }: { state: RunState; action:
   return (
     <Box flexDirection="column">
       <Text>
-        <Text color={look.color}>{look.icon}</Text> <Text bold>{action.attrs.name ?? action.id}</Text> <Text dimColor>{action.lang}</Text>{' '}
+        <Text color={look.color}>{look.icon}</Text> <Text bold>{cut(action.attrs.name ?? action.id, Math.max(8, width - about.length - action.lang.length - 6))}</Text> <Text dimColor>{action.lang}</Text>{' '}
         <Text color={look.color}>{about}</Text>
       </Text>
       {shown.map((line, i) => (
