@@ -151,3 +151,8 @@ export function findStep(runbook: Runbook, ref: string): Step | undefined {
     runbook.steps.find((s) => s.title.toLowerCase() === lowered)
   );
 }
+
+/** The log file name (without `.log`) of an attempt: `03-load.insert-2`. Sorts by step, then attempt. */
+export function attemptLogName(stepIndex: number, actionId: string, n: number): string {
+  return `${String(stepIndex + 1).padStart(2, '0')}-${actionId.replace(/[^A-Za-z0-9_-]+/g, '.')}-${n}`;
+}

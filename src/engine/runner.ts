@@ -2,6 +2,7 @@
 // loops — read the state, do what `nextWork` says, fold the events in — and writes the record
 // before every process it starts, so a crash at any point leaves a record that tells the truth.
 // Faces (the TUI, `baton exec`) only read the state, subscribe to events and dispatch intents.
+import { closeSync, existsSync, openSync, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -22,7 +23,7 @@ import { OVERRIDE_FLAG, decideGuard } from './guard.js';
 import { refusal, type Intent, type IntentResult } from './intents.js';
 import { nextWork } from './next.js';
 import { initialState, isFinishedAction, isFinishedStep, reduce } from './reducer.js';
-import { changedSteps, findStep, firstUnfinished, newRecord, realign, runnableActions, unknownOutcomes } from './resume.js';
+import { attemptLogName, changedSteps, findStep, firstUnfinished, newRecord, realign, runnableActions, unknownOutcomes } from './resume.js';
 import type { Question, Refusal, RunMode, RunState } from './state.js';
 import { lookupIn, resolveVariables, shownVariables, unknownVars, valueProblem, type VariableValue } from './variables.js';
 
@@ -83,6 +84,9 @@ interface Answer {
 
 type StepOutcome = 'next' | 'stop' | 'halt';
 
+/** How long changes are gathered before the record is written (durable points write at once). */
+const SAVE_DELAY_MS = 200;
+
 /** Question ids are unique in the process, so an answer can never reach another run's question. */
 let questionCount = 0;
 
@@ -118,6 +122,7 @@ export class Run {
   readonly #scope: RunScopeImpl;
   #lastSaved?: RunRecord;
   #saveLoop?: Promise<void>;
+  #saveTimer?: NodeJS.Timeout;
   #dirty = false;
   #saveError?: StateError;
 
@@ -310,8 +315,8 @@ export class Run {
 
   async #crash(error: unknown): Promise<void> {
     const message = error instanceof StateError ? error.message : `internal error: ${(error as Error)?.stack ?? String(error)}`;
-    this.#message('error', message);
     if (this.#state.phase === 'running') {
+      this.#message('error', message);
       this.#attemptController?.abort();
       await this.#end('failed', message);
     } else if (this.#state.phase === 'preparing') {
@@ -569,6 +574,7 @@ export class Run {
     const o = this.#options;
     let state = scratch;
     for (const entry of this.#pendingTimeline.splice(0)) state = reduce(state, { type: 'timeline', entry });
+    state = await this.#attemptsFromLogs(state);
     for (const { step, action } of unknownOutcomes(state.record!)) {
       const last = action.attempts.at(-1);
       const still = last?.pid !== undefined && processAlive(last.pid) ? [`its process ${last.pid} still runs on this host`] : [];
@@ -608,6 +614,29 @@ export class Run {
       if (current.status === 'failed') state = reduce(state, { type: 'step-reopened', stepId: step.id, actionIds: reopenable(current), at: this.#iso() });
     }
     return state;
+  }
+
+  /** Attempts that began (their log file exists) after the record was last written, as running ones. */
+  async #attemptsFromLogs(scratch: RunState): Promise<RunState> {
+    let state = scratch;
+    const record = state.record!;
+    const logDir = await this.#options.store.logDir(record.id);
+    const operator = record.sessions.at(-2)?.operator ?? record.operator;
+    for (const step of record.steps) {
+      for (const action of step.actions) {
+        const n = action.attempts.length + 1;
+        const log = join(logDir, `${attemptLogName(step.index, action.id, n)}.log`);
+        if (!existsSync(log)) continue;
+        state = reduce(state, {
+          type: 'attempt-started',
+          stepId: step.id,
+          actionId: action.id,
+          interactive: false,
+          attempt: { n, status: 'running', operator, startedAt: statSync(log).mtime.toISOString(), log: this.#options.store.relativePath(log) },
+        });
+      }
+    }
+    return { ...state, activity: undefined, output: undefined };
   }
 
   async #resolveAllVariables(record: RunRecord, decisions: Decision[]): Promise<boolean> {
@@ -741,13 +770,12 @@ export class Run {
     if (!prepared.ok) return this.#failStep(step, action, prepared.message);
     const { executor } = prepared;
     const classification = executor.classify(prepared.code);
-    this.#apply({ type: 'action-prepared', stepId: step.id, actionId: action.id, code: prepared.shown, classification });
+    const guard = decideGuard({ classification, attrs: action.attrs, environment: env, override: Boolean(this.#options.override) });
+    this.#apply({ type: 'action-prepared', stepId: step.id, actionId: action.id, code: prepared.shown, classification: { level: guard.level, reasons: guard.reasons } });
     if (this.#state.dryRun) {
       this.#apply({ type: 'action-previewed', stepId: step.id, actionId: action.id, code: prepared.shown, at });
       return this.#state.record!.practice ? 'next' : 'halt';
     }
-
-    const guard = decideGuard({ classification, attrs: action.attrs, environment: env, override: Boolean(this.#options.override) });
     const needsTarget = env.protected && guard.level !== 'read' && !this.#targets.has(action.kind);
     const target = needsTarget ? await this.#describeTarget(executor, step, action, prepared) : undefined;
     if (guard.overridden) {
@@ -864,10 +892,12 @@ export class Run {
     const record = this.#state.record!;
     const n = (this.#actionRecord(step.id, action.id)?.attempts.length ?? 0) + 1;
     const logDir = await this.#options.store.logDir(record.id);
-    const base = `${String(step.index + 1).padStart(2, '0')}-${action.id.replace(/[^A-Za-z0-9_-]+/g, '.')}-${n}`;
+    const base = attemptLogName(step.index, action.id, n);
     const logFile = join(logDir, `${base}.log`);
+    // The log file is created before the process starts and is the durable sign that this attempt
+    // began: if baton dies before the record says so, the next start finds the file and asks.
     try {
-      await writeFile(logFile, '', 'utf8');
+      closeSync(openSync(logFile, 'a'));
     } catch (error) {
       throw new StateError(`cannot write ${logFile}: ${(error as Error).message}`, 'unwritable');
     }
@@ -886,8 +916,8 @@ export class Run {
         log: this.#options.store.relativePath(logFile),
       },
     });
-    // On disk before the process starts: if baton dies now, the next start knows what was running.
-    await this.#flush();
+    // Stop here if the record could not be written; otherwise it follows within a moment.
+    if (this.#saveError) await this.#flush();
     const controller = new AbortController();
     this.#attemptController = controller;
     if (this.#stop) controller.abort();
@@ -1056,7 +1086,7 @@ export class Run {
       this.#asks.set(question.id, resolve);
       this.#apply({ type: 'question-asked', question });
       // Save before waiting on a person: the record shows where the run stands while it waits.
-      this.#requestSave();
+      this.#saveNow();
     });
   }
 
@@ -1118,14 +1148,33 @@ export class Run {
     this.#apply({ type: 'message', message: { at: this.#iso(), level, text } });
   }
 
+  /**
+   * Save soon. Changes are gathered for a moment and written together; the points where
+   * durability matters (before a process starts, before waiting on the operator, at the end)
+   * write at once. A crash inside that moment errs safe: an attempt still reads as running, so
+   * the next start asks about it instead of assuming.
+   */
   #requestSave(): void {
+    this.#dirty = true;
+    this.#saveTimer ??= setTimeout(() => {
+      this.#saveTimer = undefined;
+      this.#saveNow();
+    }, SAVE_DELAY_MS);
+  }
+
+  /** Start writing the latest record now, without waiting for it. */
+  #saveNow(): void {
+    if (this.#saveTimer) {
+      clearTimeout(this.#saveTimer);
+      this.#saveTimer = undefined;
+    }
     this.#dirty = true;
     this.#saveLoop ??= this.#runSaves();
   }
 
   async #runSaves(): Promise<void> {
-    // Events of the same tick go out in one write.
-    await new Promise((resolve) => setImmediate(resolve));
+    // Settle the `??=` above before the loop can end.
+    await Promise.resolve();
     try {
       while (this.#dirty) {
         this.#dirty = false;
@@ -1145,7 +1194,7 @@ export class Run {
 
   /** Wait until the latest record is on disk; throws when it cannot be written. */
   async #flush(): Promise<void> {
-    if (this.#state.record && this.#state.record !== this.#lastSaved) this.#requestSave();
+    if (this.#saveTimer || (this.#state.record && this.#state.record !== this.#lastSaved)) this.#saveNow();
     while (this.#saveLoop) await this.#saveLoop;
     if (this.#saveError) {
       const error = this.#saveError;

@@ -2,12 +2,12 @@
 // or a cancel stops the whole tree (grandchildren too). Output goes to the log file in full and to
 // the runner line by line, in batches; only a bounded tail stays in memory, so a step printing
 // millions of lines costs the same memory as one printing ten.
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { closeSync, createWriteStream, openSync, statSync, writeSync, type WriteStream } from 'node:fs';
 import { constants } from 'node:os';
-import type { Readable } from 'node:stream';
-import { execa, type ResultPromise } from 'execa';
+import { execa } from 'execa';
 import { maskSecrets } from '../runbook/template.js';
 import { classifyShell } from './shell-classify.js';
+import { ShellLauncher, type LaunchOutcome } from './shell-launcher.js';
 import type { ActionResult, ExecutionContext, Executor, ExecutorEvent } from './types.js';
 
 /** How long a process group gets between SIGTERM and SIGKILL. */
@@ -17,8 +17,6 @@ const STDOUT_KEPT = 1024 * 1024;
 const STDERR_KEPT = 64 * 1024;
 /** Events waiting for the runner before the child's output is paused. */
 const QUEUE_HIGH = 64;
-/** After the main process exits, how long background children may keep its output open. */
-const STREAM_LINGER_MS = 2000;
 
 /** The shell executor. */
 export const shellExecutor: Executor = {
@@ -86,12 +84,30 @@ class Tail {
 }
 
 async function* runPiped(context: ExecutionContext): AsyncGenerator<ExecutorEvent> {
+  if (!isFolder(context.cwd)) {
+    yield { type: 'result', result: { ok: false, fields: { exit: -1, exitCode: -1, stdout: '', stderr: '', lines: 0 }, excerpt: '', error: { message: `cannot start in ${context.cwd}: no such folder` } } };
+    return;
+  }
   const secrets = context.secrets.filter((s) => s.length > 0);
   const mask = secrets.length > 0 ? (line: string) => maskSecrets(line, secrets) : undefined;
-  const log = createWriteStream(context.logFile, { flags: 'a' });
+  // Written synchronously: a chunk at a time into the page cache is cheaper than queueing it.
+  let logFd: number | undefined;
   let logFailure: Error | undefined;
-  log.on('error', (error) => (logFailure ??= error));
+  try {
+    logFd = openSync(context.logFile, 'a');
+  } catch (error) {
+    logFailure = error as Error;
+  }
+  const writeLog = (text: string) => {
+    if (logFd === undefined) return;
+    try {
+      writeSync(logFd, text);
+    } catch (error) {
+      logFailure ??= error as Error;
+    }
+  };
   const tails = { stdout: new Tail(STDOUT_KEPT), stderr: new Tail(STDERR_KEPT) };
+  const carry = { stdout: '', stderr: '' };
   const queue: ExecutorEvent[] = [];
   let wake: (() => void) | undefined;
   const push = (event: ExecutorEvent) => {
@@ -99,121 +115,64 @@ async function* runPiped(context: ExecutionContext): AsyncGenerator<ExecutorEven
     wake?.();
   };
 
-  let child: ResultPromise | undefined;
-  let spawnError: Error | undefined;
-  try {
-    child = execa('bash', ['-eo', 'pipefail', '-c', context.code], {
-      cwd: context.cwd,
-      env: shellEnvironment(context),
-      extendEnv: true,
-      stdin: 'ignore',
-      stdout: 'pipe',
-      stderr: 'pipe',
-      buffer: false,
-      reject: false,
-      detached: true,
-      cleanup: false,
-      encoding: 'utf8',
-      stripFinalNewline: false,
-    });
-    child.catch(() => undefined);
-  } catch (error) {
-    spawnError = error as Error;
-  }
+  const launcher = launcherFor(context);
+  let paused = false;
+  const flow = () => {
+    const shouldPause = queue.length > QUEUE_HIGH;
+    if (shouldPause === paused) return;
+    paused = shouldPause;
+    if (paused) launcher.pause();
+    else launcher.resume();
+  };
+  const lines = (stream: 'stdout' | 'stderr', parts: string[]) => {
+    for (let i = 0; i < parts.length; i++) if (parts[i]!.endsWith('\r')) parts[i] = parts[i]!.slice(0, -1);
+    const shown = mask ? parts.map(mask) : parts;
+    tails[stream].add(shown);
+    writeLog(shown.join('\n') + '\n');
+    push({ type: 'lines', stream, lines: shown });
+    flow();
+  };
 
-  const pid = child?.pid;
+  let pid: number | undefined;
   let interruptedBy: 'aborted' | undefined;
   let killTimer: NodeJS.Timeout | undefined;
   const stopGroup = () => {
-    if (pid === undefined) return;
     interruptedBy = 'aborted';
+    if (pid === undefined) return;
     signalGroup(pid, 'SIGTERM');
-    killTimer ??= setTimeout(() => signalGroup(pid, 'SIGKILL'), KILL_GRACE_MS);
+    killTimer ??= setTimeout(() => signalGroup(pid!, 'SIGKILL'), KILL_GRACE_MS);
   };
   context.signal.addEventListener('abort', stopGroup, { once: true });
 
-  const streams: Readable[] = [];
-  let paused = false;
-  let logBlocked = false;
-  const flow = () => {
-    const shouldPause = queue.length > QUEUE_HIGH || logBlocked;
-    if (shouldPause !== paused) {
-      paused = shouldPause;
-      for (const stream of streams) {
-        if (shouldPause) stream.pause();
-        else stream.resume();
-      }
-    }
-  };
-  log.on('drain', () => {
-    logBlocked = false;
-    flow();
-  });
-
-  const ended: Promise<void>[] = [];
-  if (child && pid !== undefined) {
-    push({ type: 'process', pid });
-    for (const name of ['stdout', 'stderr'] as const) {
-      const stream = child[name] as Readable | null;
-      if (!stream) continue;
-      streams.push(stream);
-      stream.setEncoding('utf8');
-      let carry = '';
-      stream.on('data', (chunk: string) => {
-        const parts = (carry + chunk).split('\n');
-        carry = parts.pop()!;
-        if (parts.length === 0) return;
-        for (let i = 0; i < parts.length; i++) if (parts[i]!.endsWith('\r')) parts[i] = parts[i]!.slice(0, -1);
-        const lines = mask ? parts.map(mask) : parts;
-        tails[name].add(lines);
-        if (!log.write(mask ? lines.join('\n') + '\n' : chunkWithoutCarry(chunk, carry))) logBlocked = true;
-        push({ type: 'lines', stream: name, lines });
-        flow();
-      });
-      ended.push(
-        new Promise<void>((resolve) => {
-          const finish = () => {
-            if (carry !== '') {
-              const line = mask ? mask(carry) : carry;
-              tails[name].add([line]);
-              log.write(line + '\n');
-              push({ type: 'lines', stream: name, lines: [line] });
-              carry = '';
-            }
-            resolve();
-          };
-          stream.once('end', finish);
-          stream.once('close', finish);
-          stream.once('error', finish);
-        }),
-      );
-    }
-  }
-
-  // The child's own end: exit code or signal, or a failure to start at all.
-  const exited = child
-    ? new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: Error }>((resolve) => {
-        child!.once('exit', (code, signal) => resolve({ code, signal }));
-        child!.once('error', (error) => resolve({ code: null, signal: null, error }));
-      })
-    : Promise.resolve({ code: null, signal: null, error: spawnError });
-
   let finished = false;
-  const done = (async () => {
-    const exit = await exited;
-    // Background children may hold the output open after bash exits; read on for a moment, then let go.
-    const linger = setTimeout(() => {
-      for (const stream of streams) stream.destroy();
-    }, STREAM_LINGER_MS);
-    await Promise.all(ended);
-    clearTimeout(linger);
-    if (killTimer) clearTimeout(killTimer);
-    await new Promise<void>((resolve) => log.end(resolve));
-    finished = true;
-    const result = buildResult(exit, tails, interruptedBy, context);
-    if (logFailure) result.details = { ...result.details, logError: `the log file could not be written: ${logFailure.message}` };
-    push({ type: 'result', result });
-  })();
+  const done = launcher
+    .run(
+      { cwd: context.cwd, env: shellEnvironment(context), code: context.code },
+      {
+        started: (started) => {
+          pid = started;
+          push({ type: 'process', pid: started });
+          if (interruptedBy) stopGroup();
+        },
+        output: (stream, chunk) => {
+          const parts = (carry[stream] + chunk).split('\n');
+          carry[stream] = parts.pop()!;
+          if (parts.length > 0) lines(stream, parts);
+        },
+      },
+    )
+    .then((outcome) => {
+      for (const stream of ['stdout', 'stderr'] as const) {
+        if (carry[stream] !== '') lines(stream, [carry[stream]]);
+        carry[stream] = '';
+      }
+      if (killTimer) clearTimeout(killTimer);
+      if (logFd !== undefined) closeSync(logFd);
+      finished = true;
+      const result = buildResult(outcome, tails, interruptedBy, context);
+      if (logFailure) result.details = { ...result.details, logError: `the log file could not be written: ${logFailure.message}` };
+      push({ type: 'result', result });
+    });
 
   try {
     for (;;) {
@@ -230,29 +189,42 @@ async function* runPiped(context: ExecutionContext): AsyncGenerator<ExecutorEven
     await done;
   } finally {
     context.signal.removeEventListener('abort', stopGroup);
+    if (paused) launcher.resume();
     // The runner stopped listening early: do not leave the process tree behind.
-    if (!finished) {
-      stopGroup();
-      for (const stream of streams) stream.destroy();
-    }
+    if (!finished) stopGroup();
   }
 }
 
-/** The raw chunk minus the unfinished last line (already written lines only). */
-function chunkWithoutCarry(chunk: string, carry: string): string {
-  return carry.length === 0 ? chunk : chunk.slice(0, chunk.length - carry.length);
+/** The run's launcher, started on first use and closed with the run. */
+function launcherFor(context: ExecutionContext): ShellLauncher {
+  const holder = context.scope.get('shell-launcher', () => {
+    const box: { launcher?: ShellLauncher } = {};
+    context.scope.onClose(() => box.launcher?.close());
+    return box;
+  });
+  if (!holder.launcher?.alive) holder.launcher = ShellLauncher.start();
+  return holder.launcher;
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 function buildResult(
-  exit: { code: number | null; signal: NodeJS.Signals | null; error?: Error },
+  outcome: LaunchOutcome | { code: number | null; signal: NodeJS.Signals | null; error?: Error },
   tails: { stdout: Tail; stderr: Tail },
   interruptedBy: 'aborted' | undefined,
   context: ExecutionContext,
 ): ActionResult {
-  const code = exit.code ?? (exit.signal ? 128 + (constants.signals[exit.signal] ?? 0) : -1);
+  const startError = 'error' in outcome && outcome.error !== undefined ? (typeof outcome.error === 'string' ? outcome.error : `cannot start bash in ${context.cwd}: ${outcome.error.message}`) : undefined;
+  const code = 'status' in outcome ? outcome.status : 'code' in outcome && outcome.code !== null ? outcome.code : 'signal' in outcome && outcome.signal ? 128 + (constants.signals[outcome.signal] ?? 0) : -1;
   const stdout = tails.stdout.text();
   const stderr = tails.stderr.text();
-  const ok = !exit.error && exit.code === 0 && !interruptedBy;
+  const ok = !startError && code === 0 && !interruptedBy;
   const fields: Record<string, unknown> = {
     exit: code,
     exitCode: code,
@@ -264,11 +236,11 @@ function buildResult(
   const lastLines = !ok && tails.stderr.lastLines.length > 0 ? tails.stderr.lastLines : tails.stdout.lastLines;
   const excerpt = lastLines.slice(ok ? -5 : -10).join('\n').slice(-2000);
   let error: ActionResult['error'];
-  if (exit.error) {
-    error = { message: `cannot start bash in ${context.cwd}: ${exit.error.message}` };
+  if (startError) {
+    error = { message: startError };
   } else if (!ok && !interruptedBy) {
     const last = tails.stderr.lastLines.at(-1) ?? tails.stdout.lastLines.at(-1);
-    error = { message: exit.signal ? `killed by ${exit.signal}` : `exit ${code}${last ? `: ${last.slice(0, 300)}` : ''}`, code: String(code) };
+    error = { message: `${describeStatus(code)}${last ? `: ${last.slice(0, 300)}` : ''}`, code: String(code) };
   }
   return {
     ok,
@@ -314,6 +286,15 @@ async function* runInteractive(context: ExecutionContext): AsyncGenerator<Execut
 async function writeLogNote(path: string, text: string): Promise<void> {
   const stream: WriteStream = createWriteStream(path, { flags: 'a' });
   await new Promise<void>((resolve) => stream.end(text, () => resolve()));
+}
+
+/** `exit 3`, or `killed by SIGKILL` for a status above 128 that names a signal. */
+function describeStatus(code: number): string {
+  if (code > 128) {
+    const name = Object.entries(constants.signals).find(([, n]) => n === code - 128)?.[0];
+    if (name) return `killed by ${name}`;
+  }
+  return `exit ${code}`;
 }
 
 /** Send a signal to a whole process group; a group that is already gone is fine. */

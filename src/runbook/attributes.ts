@@ -28,6 +28,7 @@ export const ATTRIBUTE_NAMES = [
   'name', 'timeout', 'retries', 'retry-delay', 'expect', 'capture', 'confirm', 'danger', 'env',
   'on-fail', 'watch', 'interactive', 'cwd', 'csv',
 ];
+const KNOWN = new Set(ATTRIBUTE_NAMES);
 
 // Runme writes these for its own use; they are kept (in `extra`) without a warning.
 const RUNME_ATTRIBUTES = [
@@ -35,11 +36,11 @@ const RUNME_ATTRIBUTES = [
   'mime-type', 'category', 'interpreter', 'skip-prompts', 'promptenv',
 ];
 
-const ONLY_FOR: Record<string, ActionKind[]> = {
-  interactive: ['shell'],
-  cwd: ['shell'],
-  csv: ['sql'],
-};
+const ONLY_FOR: [key: 'interactive' | 'cwd' | 'csv', kinds: ActionKind[]][] = [
+  ['interactive', ['shell']],
+  ['cwd', ['shell']],
+  ['csv', ['sql']],
+];
 
 /** A fenced block's info string, read. */
 export interface InfoString {
@@ -92,7 +93,7 @@ export function readInfoString(info: string, pos: SourcePos, problems: ProblemLi
     if (Object.hasOwn(attrPos, key)) problems.warning(at(attr.offset), `attribute ${key} is given twice; the last one counts`);
     put(attrPos, key, at(attr.offset));
     put(valuePos, key, at(attr.valueOffset));
-    if (!ATTRIBUTE_NAMES.includes(key)) {
+    if (!KNOWN.has(key)) {
       put(attrs.extra, key, value);
       if (kind !== 'display' && !RUNME_ATTRIBUTES.includes(key)) {
         problems.warning(
@@ -108,14 +109,15 @@ export function readInfoString(info: string, pos: SourcePos, problems: ProblemLi
   return { lang, kind, attrs, attrPos, valuePos };
 }
 
+/** The value as text, or a problem when the attribute was written bare (`timeout`) or empty. */
+function textOf(key: string, value: string | true, pos: SourcePos, problems: ProblemList): string | undefined {
+  const text = value === true ? '' : value.trim();
+  if (text === '') problems.error(pos, `attribute ${key} needs a value, e.g. ${EXAMPLES[key]}`);
+  return text === '' ? undefined : text;
+}
+
 function setAttribute(attrs: ActionAttributes, key: string, value: string | true, pos: SourcePos, problems: ProblemList): void {
-  const needText = (): string | undefined => {
-    if (value === true || value.trim() === '') {
-      problems.error(pos, `attribute ${key} needs a value, e.g. ${EXAMPLES[key]}`);
-      return undefined;
-    }
-    return value.trim();
-  };
+  const needText = (): string | undefined => textOf(key, value, pos, problems);
   switch (key) {
     case 'name':
     case 'cwd':
@@ -222,8 +224,8 @@ function checkFit(
     }
     return;
   }
-  for (const [key, kinds] of Object.entries(ONLY_FOR)) {
-    if (attrPos[key] && attrs[key as keyof ActionAttributes] !== undefined && !kinds.includes(kind)) {
+  for (const [key, kinds] of ONLY_FOR) {
+    if (attrs[key] !== undefined && attrPos[key] && !kinds.includes(kind)) {
       problems.warning(attrPos[key]!, `${key} applies to ${kinds.join(', ')} actions only; it has no effect on a ${kind} action`);
     }
   }
@@ -231,10 +233,12 @@ function checkFit(
 
 /** Set an own property even for names like `__proto__`, which plain assignment would not store. */
 function put<T>(target: Record<string, T>, key: string, value: T): void {
-  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
 }
 
 function kebab(key: string): string {
+  if (/^[a-z-]*$/.test(key)) return key;
   return key
     .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
     .replace(/_/g, '-')
@@ -299,7 +303,7 @@ function readPairs(info: string, from: number, to: number, at: (offset: number) 
   let i = skipSpaces(info, from);
   while (i < to) {
     const keyStart = i;
-    while (i < to && !/[\s=]/.test(info[i]!)) i++;
+    while (i < to && info[i] !== '=' && !isSpace(info.charCodeAt(i))) i++;
     const key = info.slice(keyStart, i);
     if (info[i] !== '=') {
       if (key !== '') attrs.push({ key, value: true, offset: keyStart, valueOffset: keyStart });
@@ -310,8 +314,14 @@ function readPairs(info: string, from: number, to: number, at: (offset: number) 
     i++;
     let value = '';
     const valueOffset = info[i] === '"' || info[i] === "'" ? i + 1 : i;
-    if (info[i] === '"' || info[i] === "'") {
-      const quoteMark = info[i]!;
+    const quoteMark = info[i];
+    const close = quoteMark === '"' || quoteMark === "'" ? info.indexOf(quoteMark, i + 1) : -1;
+    const quoted = close >= 0 && close < to ? info.slice(i + 1, close) : undefined;
+    if (quoted !== undefined && !quoted.includes('\\')) {
+      // The usual case, a quoted value without escapes, in one slice.
+      value = quoted;
+      i = close + 1;
+    } else if (quoteMark === '"' || quoteMark === "'") {
       i++;
       let closed = false;
       while (i < to) {
@@ -332,7 +342,7 @@ function readPairs(info: string, from: number, to: number, at: (offset: number) 
       if (!closed) problems.error(at(valueOffset - 1), `the value of ${key} opens a quote ${quoteMark} that is never closed`);
     } else {
       const valueStart = i;
-      while (i < to && !/\s/.test(info[i]!)) i++;
+      while (i < to && !isSpace(info.charCodeAt(i))) i++;
       value = info.slice(valueStart, i);
     }
     if (key === '') problems.error(at(keyStart), 'an attribute value without a name (write name=value)');
@@ -340,6 +350,10 @@ function readPairs(info: string, from: number, to: number, at: (offset: number) 
     i = skipSpaces(info, i);
   }
   return attrs;
+}
+
+function isSpace(code: number): boolean {
+  return code === 32 || code === 9 || code === 10 || code === 13 || code === 12 || code === 11 || code === 0xa0;
 }
 
 function skipSpaces(text: string, from: number): number {

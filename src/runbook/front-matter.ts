@@ -125,7 +125,8 @@ export function readFrontMatter(yaml: string, firstLine: number, problems: Probl
     const result = type.safeParse((data as Record<string, unknown>)[key]);
     return result.success ? result.data : undefined;
   };
-  const requires = field('requires', textList) ?? [];
+  // Authors often name the file (`01-setup.md`); the id is the name without `.md`.
+  const requires = (field('requires', textList) ?? []).map((id) => id.trim().replace(/\.md$/i, ''));
   const front: FrontMatter = {
     title: field('title', z.string()),
     summary: field('summary', z.string()),
@@ -159,30 +160,21 @@ function reportUnquotedTemplates(doc: Document, yaml: string, posAt: (offset: nu
 }
 
 function reportUnknownKeys(doc: Document, nodePos: (node: Node | null | undefined) => SourcePos, problems: ProblemList): void {
-  const known: readonly string[] = FRONT_MATTER_KEYS;
-  if (!isMap(doc.contents)) return;
-  for (const pair of doc.contents.items) {
-    const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
-    if (key === undefined || known.includes(key)) continue;
-    problems.warning(
-      nodePos(pair.key as Node),
-      `unknown front matter key ${quote(key)}${didYouMean(key, known)}; it is ignored (known: ${known.join(', ')})`,
-    );
-  }
-  const variables = doc.get('variables', true);
-  if (!isMap(variables)) return;
-  const settings: readonly string[] = VARIABLE_KEYS;
-  for (const pair of variables.items) {
-    if (!isMap(pair.value)) continue;
-    for (const setting of pair.value.items) {
-      const key = isScalar(setting.key) ? String(setting.key.value) : undefined;
-      if (key === undefined || settings.includes(key)) continue;
+  // The same check at both levels: the front matter's keys, then each variable's settings.
+  const check = (map: unknown, known: readonly string[], what: string): void => {
+    if (!isMap(map)) return;
+    for (const pair of map.items) {
+      const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
+      if (key === undefined || known.includes(key)) continue;
       problems.warning(
-        nodePos(setting.key as Node),
-        `unknown variable setting ${quote(key)}${didYouMean(key, settings)}; it is ignored (known: ${settings.join(', ')})`,
+        nodePos(pair.key as Node),
+        `unknown ${what} ${quote(key)}${didYouMean(key, known)}; it is ignored (known: ${known.join(', ')})`,
       );
     }
-  }
+  };
+  check(doc.contents, FRONT_MATTER_KEYS, 'front matter key');
+  const variables = doc.get('variables', true);
+  if (isMap(variables)) for (const pair of variables.items) check(pair.value, VARIABLE_KEYS, 'variable setting');
 }
 
 function readVariables(

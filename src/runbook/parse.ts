@@ -1,7 +1,7 @@
 // Markdown → Runbook. markdown-it finds the structure (headings, fences, task items) and the
 // lines each spans; everything else is read from the source lines themselves, so every problem
 // points at the exact line and column an author must change.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import markdownit, { type MarkdownIt, type Token } from 'markdown-it';
 import { readInfoString } from './attributes.js';
 import { readFrontMatter, type FrontMatter } from './front-matter.js';
@@ -72,8 +72,9 @@ function read(source: string | Uint8Array, path: string, problems: ProblemList):
     }
   }
   // Blank lines in place of the front matter keep markdown-it's line numbers equal to the file's.
-  parser ??= markdownit({ html: true });
-  const tokens = parser.parse('\n'.repeat(bodyStart) + lines.slice(bodyStart).join('\n'), {});
+  parser ??= blockParser();
+  const bodyOffset = offsetOfLine(text, bodyStart);
+  const tokens = parser.parse(bodyStart === 0 ? text : '\n'.repeat(bodyStart) + text.slice(bodyOffset), {});
 
   const drafts: StepDraft[] = [];
   const introRemoved: Lines[] = [];
@@ -160,10 +161,16 @@ function decode(source: string | Uint8Array, problems: ProblemList): string {
     }
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  text = text.replace(/\r\n?/g, '\n');
+  if (text.includes('\r')) text = text.replace(/\r\n?/g, '\n');
   const nul = text.indexOf('\0');
   if (nul >= 0) problems.error(positionOf(text, nul), 'this file contains a NUL byte: it looks like a binary file, not a Markdown runbook');
   return text;
+}
+
+function offsetOfLine(text: string, line: number): number {
+  let offset = 0;
+  for (let i = 0; i < line && offset >= 0; i++) offset = text.indexOf('\n', offset) + 1;
+  return offset <= 0 && line > 0 ? text.length : offset;
 }
 
 function positionOf(text: string, offset: number): SourcePos {
@@ -188,10 +195,27 @@ function startStep(inline: Token, pos: SourcePos, heading: Lines, problems: Prob
   return { title, explicitId, pos, heading, actions: [], sources: [], checks: [], removed: [heading], fences: [] };
 }
 
+/**
+ * markdown-it with only its block rules: the structure is all the model needs, and inline parsing
+ * of every paragraph would cost more than the rest of reading a runbook. Headings are parsed
+ * inline one at a time for their text.
+ */
+function blockParser(): MarkdownIt {
+  const md = markdownit({ html: true });
+  md.core.ruler.disable(['inline', 'linkify', 'replacements', 'smartquotes', 'text_join']);
+  // Tables and link definitions hold no steps, blocks or checks; their lines stay prose either way.
+  md.block.ruler.disable(['table', 'reference']);
+  return md;
+}
+
 /** A heading's text as the operator reads it: Markdown markers dropped, code spans kept. */
 function plainText(inline: Token | undefined): string {
-  if (!inline || inline.type !== 'inline') return '';
-  const parts = (inline.children ?? []).map((child) => {
+  if (!inline || inline.type !== 'inline' || !parser) return '';
+  // Most headings are plain words: no need to run the inline parser over them.
+  if (!/[\\`*_[\]<>!&~]/.test(inline.content)) return inline.content.replace(/\s+/g, ' ').trim();
+  const children: Token[] = [];
+  parser.inline.parse(inline.content, parser, {}, children);
+  const parts = children.map((child) => {
     if (child.type === 'text' || child.type === 'code_inline' || child.type === 'html_inline') return child.content;
     if (child.type === 'softbreak' || child.type === 'hardbreak') return ' ';
     return '';
@@ -260,12 +284,16 @@ function finishSteps(drafts: StepDraft[], lines: string[], problems: ProblemList
     else explicit.set(draft.explicitId, draft);
   }
   const used = new Set(explicit.keys());
+  // Where to go on counting for each slug, so a thousand steps called "Check" stay linear.
+  const nextSuffix = new Map<string, number>();
   return drafts.map((draft, index) => {
     let id = draft.explicitId;
     if (id === undefined) {
       const base = slug(draft.title) || 'step';
       id = base;
-      for (let n = 2; used.has(id); n++) id = `${base}-${n}`;
+      let n = nextSuffix.get(base) ?? 2;
+      while (used.has(id)) id = `${base}-${n++}`;
+      nextSuffix.set(base, n);
       used.add(id);
     }
     const end = drafts[index + 1]?.heading[0] ?? lines.length;
@@ -279,7 +307,7 @@ function finishSteps(drafts: StepDraft[], lines: string[], problems: ProblemList
       actions: draft.actions,
       checks: draft.checks,
       pos: draft.pos,
-      hash: sha256(trimBlankEnd(lines.slice(draft.heading[0], end)).join('\n')),
+      hash: sha256(lines.slice(draft.heading[0], lastTextLine(lines, draft.heading[0], end)).join('\n')),
     };
   });
 }
@@ -301,8 +329,8 @@ function nameActions(stepId: string, draft: StepDraft, problems: ProblemList): v
 
 /** A heading as an id: lower case ASCII letters and digits joined by `-`. */
 export function slug(text: string): string {
-  return text
-    .normalize('NFKD')
+  // Accents are taken off only when there are any: normalising every heading costs time.
+  return (/^[\x00-\x7f]*$/.test(text) ? text : text.normalize('NFKD'))
     .replace(/[\u0300-\u036f]/g, '')
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
@@ -313,10 +341,13 @@ export function slug(text: string): string {
 /** Lines `from`..`to` without the `removed` ranges; blank runs left where something was taken out become one. */
 function keptText(lines: string[], from: number, to: number, removed: Lines[]): string {
   const kept: string[] = [];
+  const ranges = removed.length > 1 ? [...removed].sort((a, b) => a[0] - b[0]) : removed;
+  let next = 0;
   let gap = false;
   for (let i = from; i < to; i++) {
-    const range = removed.find(([start, end]) => i >= start && i < end);
-    if (range) {
+    while (next < ranges.length && ranges[next]![1] <= i) next++;
+    const range = ranges[next];
+    if (range && i >= range[0]) {
       gap = true;
       i = range[1] - 1;
       continue;
@@ -330,6 +361,13 @@ function keptText(lines: string[], from: number, to: number, removed: Lines[]): 
     kept.push(line);
   }
   return trimBlankEnd(kept).join('\n').replace(/^\s*\n/, '');
+}
+
+/** The end (exclusive) of `from`..`to` without its trailing blank lines: blank lines between steps are not content. */
+function lastTextLine(lines: string[], from: number, to: number): number {
+  let end = to;
+  while (end > from && lines[end - 1]!.trim() === '') end--;
+  return end;
 }
 
 function trimBlankEnd(lines: string[]): string[] {
@@ -369,5 +407,5 @@ function checkNames(
 }
 
 function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+  return hash('sha256', text, 'hex');
 }

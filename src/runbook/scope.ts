@@ -1,6 +1,6 @@
 // Which names a runbook may use where. Variables and built-ins are known everywhere; a capture
 // only after the action that sets it. Read in order, so a name used before it is captured is caught.
-import { expectNames, parseExpect } from './expect.js';
+import { expectNames, parseExpect, type ExpectTree } from './expect.js';
 import { BUILTIN_VARIABLES, RESULT_FIELDS, type Action, type Runbook, type SourcePos, type Step } from './model.js';
 import { didYouMean, quote, short, type ProblemList } from './problems.js';
 import { findReferences } from './template.js';
@@ -29,6 +29,8 @@ export class Scope {
   private readonly variables: Set<string>;
   private readonly visible = new Map<string, Capture>();
   private readonly captures = new Map<string, Capture>();
+  private readonly expressions = new Map<string, ReturnType<typeof parseExpect>>();
+  private readonly treeNames = new WeakMap<ExpectTree, string[]>();
 
   constructor(
     private readonly runbook: Runbook,
@@ -85,15 +87,19 @@ export class Scope {
 
   private checkLine(index: number, skip?: (column: number) => boolean): void {
     const line = this.lines[index]!;
-    if (!line.includes('{{')) return;
+    if (line.indexOf('{{') < 0) return;
     for (const ref of findReferences(line)) {
-      if (!skip?.(ref.offset + 1)) this.checkReference(ref.name, { line: index + 1, column: ref.offset + 1 });
+      if (!skip?.(ref.offset + 1)) this.checkReference(ref.name, index + 1, ref.offset + 1);
     }
   }
 
-  private checkReference(fullName: string, at: SourcePos): void {
-    const [base, field] = fullName.split('.') as [string, string | undefined];
+  private checkReference(fullName: string, line: number, column: number): void {
+    const dot = fullName.indexOf('.');
+    const base = dot < 0 ? fullName : fullName.slice(0, dot);
+    if (this.variables.has(base) && dot < 0) return;
+    const field = dot < 0 ? undefined : fullName.slice(dot + 1).split('.')[0];
     const name = short(fullName);
+    const at = { line, column };
     if (this.variables.has(base)) {
       if (field !== undefined) this.problems.error(at, `{{${name}}}: ${short(base)} is a variable, not a captured result: write {{${short(base)}}}`);
       return;
@@ -139,13 +145,18 @@ export class Scope {
       this.problems.error(column(braces.index), `expect reads variables by name: write ${braces[1]}, not {{${braces[1]}}}`);
       return;
     }
-    const parsed = parseExpect(expression);
+    // The same few conditions (`exit == 0`, `rows == 1`) recur all through a runbook: parse each once.
+    let parsed = this.expressions.get(expression);
+    if (!parsed) {
+      parsed = parseExpect(expression);
+      this.expressions.set(expression, parsed);
+    }
     if ('error' in parsed) {
       this.problems.error(column(parsed.error.offset), `${parsed.error.message} in ${quote(expression)}`);
       return;
     }
     const fields = RESULT_FIELDS[action.kind];
-    for (const name of expectNames(parsed.tree)) {
+    for (const name of this.namesOf(parsed.tree)) {
       if (LITERALS.has(name) || fields.includes(name) || this.variables.has(name) || this.visible.has(name)) continue;
       const offset = Math.max(0, expression.indexOf(name));
       this.problems.error(
@@ -153,6 +164,15 @@ export class Scope {
         `expect: unknown name ${quote(name)}${didYouMean(name, [...fields, ...this.known()])}; a ${action.kind} result has ${fields.join(', ')}`,
       );
     }
+  }
+
+  private namesOf(tree: ExpectTree): string[] {
+    let names = this.treeNames.get(tree);
+    if (!names) {
+      names = expectNames(tree);
+      this.treeNames.set(tree, names);
+    }
+    return names;
   }
 
   private checkEnvironments(action: Action): void {

@@ -5,10 +5,11 @@
 // The index is a cache. Listing heals it: a record missing from the index is read and added, an
 // index line whose record is gone is dropped, and runs the index still calls `running` are re-read
 // (their process may have died between writing the record and the index). The record is the truth.
-import { appendFile, mkdir, readFile, readdir, rename, stat, writeFile } from 'node:fs/promises';
+import { appendFileSync } from 'node:fs';
+import { mkdir, readFile, readdir, rename, stat, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { Low } from 'lowdb';
-import { DataFile } from 'lowdb/node';
+import { LowSync } from 'lowdb';
+import { DataFileSync } from 'lowdb/node';
 import { RECORD_VERSION, summarize, type RunRecord, type RunStatus, type RunSummary } from './record.js';
 import { isRunId, runIdTime } from './run-id.js';
 import { statePaths, type StatePaths } from './paths.js';
@@ -91,7 +92,7 @@ export async function latestRuns(stateDir: string, filter: RunFilter = {}): Prom
 }
 
 /** A filesystem error as a {@link StateError} naming the path and what to do. */
-export function stateError(error: unknown, path: string): StateError {
+export function stateError(error: unknown, path: string, verb: 'write' | 'read' = 'write'): StateError {
   const code = (error as NodeJS.ErrnoException)?.code;
   switch (code) {
     case 'EACCES':
@@ -101,21 +102,22 @@ export function stateError(error: unknown, path: string): StateError {
     case 'ENOTDIR':
     case 'EEXIST':
     case 'EISDIR':
-      return new StateError(`cannot write ${path}: part of that path is not a folder (use --state-dir or BATON_STATE_DIR to point elsewhere)`, 'unwritable');
+      return new StateError(`cannot ${verb} ${path}: part of that path is not a folder (use --state-dir or BATON_STATE_DIR to point elsewhere)`, 'unwritable');
     case 'ENOSPC':
     case 'EDQUOT':
       return new StateError(`cannot write ${path}: no space left on the device (free some space, or use --state-dir elsewhere)`, 'full');
     default:
-      return new StateError(`cannot write ${path}: ${(error as Error)?.message ?? String(error)}`, 'other');
+      return new StateError(`cannot ${verb} ${path}: ${(error as Error)?.message ?? String(error)}`, 'other');
   }
 }
 
 class FileStore implements RunStore {
   readonly stateDir: string;
   readonly #paths: StatePaths;
-  readonly #files = new Map<string, Low<RunRecord>>();
+  readonly #files = new Map<string, LowSync<RunRecord>>();
   /** What was last appended to the index per run, so unchanged summaries are not appended again. */
   readonly #indexed = new Map<string, string>();
+  readonly #logDirs = new Set<string>();
   #ready?: Promise<void>;
 
   constructor(paths: StatePaths) {
@@ -129,16 +131,18 @@ class FileStore implements RunStore {
     const path = this.#recordPath(record.id);
     let file = this.#files.get(record.id);
     if (!file) {
-      file = new Low<RunRecord>(new DataFile<RunRecord>(path, { parse: JSON.parse, stringify: stringifyRecord }), record);
+      file = new LowSync<RunRecord>(new DataFileSync<RunRecord>(path, { parse: JSON.parse, stringify: stringifyRecord }), record);
       this.#files.set(record.id, file);
     }
     file.data = record;
+    // Written synchronously (temp file, then rename): a record is small, and a write that goes
+    // through the thread pool costs more in waiting than in writing.
     try {
-      await file.write();
+      file.write();
     } catch (error) {
       throw stateError(error, path);
     }
-    await this.#index(record);
+    this.#index(record);
   }
 
   async read(id: string): Promise<ReadResult> {
@@ -163,7 +167,7 @@ class FileStore implements RunStore {
       names = await readdir(this.#paths.runs);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { runs: [], problems };
-      throw error;
+      throw stateError(error, this.#paths.runs, 'read');
     }
     const ids = names.filter((n) => n.endsWith('.json') && !n.startsWith('.')).map((n) => n.slice(0, -5));
     const sinceMs = filter.since?.getTime();
@@ -187,7 +191,13 @@ class FileStore implements RunStore {
       }
       summaries.push(summary);
     }
-    if (heal.length > 0) await this.#appendIndex(heal).catch(() => undefined);
+    if (heal.length > 0) {
+      try {
+        this.#appendIndex(heal);
+      } catch {
+        // A read-only state folder can still be listed.
+      }
+    }
     const runs = summaries
       .filter((s) => matches(s, filter))
       .sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
@@ -205,11 +215,13 @@ class FileStore implements RunStore {
 
   async logDir(runId: string): Promise<string> {
     const dir = join(this.#paths.logs, runId);
+    if (this.#logDirs.has(dir)) return dir;
     try {
       await mkdir(dir, { recursive: true });
     } catch (error) {
       throw stateError(error, dir);
     }
+    this.#logDirs.add(dir);
     return dir;
   }
 
@@ -235,7 +247,7 @@ class FileStore implements RunStore {
     return this.#ready;
   }
 
-  async #index(record: RunRecord): Promise<void> {
+  #index(record: RunRecord): void {
     const summary = summarize(record);
     // Only status changes (and the first write) go to the index: step progress is read from the
     // record while a run is live, so a 200-step run adds a handful of lines, not hundreds.
@@ -243,14 +255,14 @@ class FileStore implements RunStore {
     const last = this.#indexed.get(record.id);
     if (last !== undefined && (last === key || summary.status === 'running')) return;
     this.#indexed.set(record.id, key);
-    await this.#appendIndex([summary]);
+    this.#appendIndex([summary]);
   }
 
-  async #appendIndex(summaries: RunSummary[]): Promise<void> {
+  #appendIndex(summaries: RunSummary[]): void {
     const text = summaries.map((s) => JSON.stringify(s)).join('\n') + '\n';
     try {
       // Appends of one small line are atomic on local filesystems, so concurrent runs can share it.
-      await appendFile(this.#paths.index, text, 'utf8');
+      appendFileSync(this.#paths.index, text, 'utf8');
     } catch (error) {
       throw stateError(error, this.#paths.index);
     }
@@ -288,8 +300,10 @@ class FileStore implements RunStore {
   }
 }
 
+// Compact: the record is rewritten before every process a run starts, so its size is its cost.
+// `baton show` is the readable form.
 function stringifyRecord(record: RunRecord): string {
-  return JSON.stringify(record, null, 1) + '\n';
+  return JSON.stringify(record) + '\n';
 }
 
 /** Parse a record's text; a file that is not a record of a known version is reported, never guessed at. */

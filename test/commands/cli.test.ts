@@ -23,7 +23,8 @@ afterAll(async () => {
   await rm(folder, { recursive: true, force: true });
 });
 
-describe('baton validate', () => {
+// Each test starts node: allow for a busy machine.
+describe('baton validate', { timeout: 60_000 }, () => {
   it('exits 1 with one file:line:col line each for bad YAML, a bad duration and an unknown variable', async () => {
     const file = join(folder, 'broken.md');
     await writeFile(
@@ -78,7 +79,7 @@ describe('baton validate', () => {
   });
 });
 
-describe('baton list', () => {
+describe('baton list', { timeout: 60_000 }, () => {
   it('prints one line per bundled runbook', async () => {
     const result = await baton(['list']);
     expect(result.exitCode).toBe(0);
@@ -103,7 +104,7 @@ describe('baton list', () => {
   });
 });
 
-describe('bare baton', () => {
+describe('bare baton', { timeout: 60_000 }, () => {
   it('says the terminal app is coming and lists the bundled runbooks, from any folder', async () => {
     const result = await baton([], folder);
     expect(result.exitCode).toBe(0);

@@ -95,7 +95,7 @@ describe('shell executor', () => {
     const context = { ...shellContext(dir, { code: 'echo hi' }), cwd: join(dir, 'missing') };
     const { result } = await collect(shellExecutor.run(context));
     expect(result.ok).toBe(false);
-    expect(result.error?.message).toMatch(/cannot start bash in .*missing/);
+    expect(result.error?.message).toBe(`cannot start in ${join(dir, 'missing')}: no such folder`);
   });
 
   it('does not wait forever for background children that keep the output open', async () => {

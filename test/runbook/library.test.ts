@@ -37,7 +37,7 @@ describe('loadLibrary', () => {
     await write(
       '02-load.md',
       '---',
-      'requires: [01-setup, 01-stup]',
+      'requires: [01-setup.md, 01-stup]',
       '---',
       '# Load',
       '## Run',
@@ -50,7 +50,7 @@ describe('loadLibrary', () => {
     );
     const library = await loadLibrary(folder);
     expect(library.problems.map((p) => formatProblem(p).slice(folder.length + 1))).toEqual([
-      '02-load.md:2:22: error: requires 01-stup, but there is no runbook 01-stup.md (did you mean 01-setup?)',
+      '02-load.md:2:25: error: requires 01-stup, but there is no runbook 01-stup.md (did you mean 01-setup?)',
       '02-load.md:9:8: error: on-fail=runbook:recovr, but there is no runbook recovr.md (did you mean recover?)',
     ]);
     // The runbook itself is fine; the library is what is wrong.

@@ -110,7 +110,8 @@ const mutated = fc.tuple(fc.oneof(fc.constantFrom(...examples), document), fc.ar
   ([doc, edits]) => edits.reduce((text, edit) => edit(text), doc),
 );
 
-describe('parseRunbook on any input', () => {
+// Generous limits: these run a thousand parses and share the machine with the other test files.
+describe('parseRunbook on any input', { timeout: 120_000 }, () => {
   it('gives a model or file:line:col problems for 600 generated documents', () => {
     fc.assert(fc.property(document, holdsForAnyInput), { numRuns: 600 });
   });

@@ -131,7 +131,7 @@ describe('action problems', () => {
   });
 });
 
-describe('document problems', () => {
+describe('document problems', { timeout: 60_000 }, () => {
   it('warns about checks and runnable blocks before the first step', () => {
     expect(problems(['# T', '- [ ] early', '', `${F}sh`, 'ls', F, '## S'].join('\n'))).toEqual([
       '2:3: warning: a check before the first ## step is never asked: put it under a ## step heading',
