@@ -2,6 +2,7 @@
 // on one runbook). Without a terminal, `baton run` falls back to the headless `baton exec` and bare
 // `baton` prints the library as a list. Everything the first frame does not need is imported later.
 import { basename, dirname } from 'node:path';
+import { resolveStateDir } from '../store/paths.js';
 import type { ExecOptions } from './exec.js';
 
 /** Options of `baton` and `baton run`. */
@@ -54,7 +55,6 @@ export async function runRunbook(target: string, options: TuiOptions): Promise<n
 async function startApp(options: TuiOptions & { runbooks: string }, runbook?: string, vars?: Record<string, string>): Promise<number> {
   // chalk reads the colour level once, when Ink loads: NO_COLOR must be settled before that.
   if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '') process.env.FORCE_COLOR = '0';
-  const { resolveStateDir } = await import('../store/paths.js');
   const stateDir = resolveStateDir(options.stateDir);
   const paths = { runbooks: options.runbooks, stateDir };
   const [{ mountApp }, { AppModel }, { realServices }, library] = await Promise.all([

@@ -39,10 +39,7 @@ export function LibraryScreen({ app, send, isActive }: LibraryScreenProps) {
   const byId = new Map(app.library.runbooks.map((r) => [r.id, r]));
   return (
     <Box flexDirection="column" width={columns}>
-      <Box justifyContent="space-between">
-        <Text bold>baton · {count(app.library.runbooks.length, 'runbook')} in {app.library.folder}</Text>
-        <Environments app={app} />
-      </Box>
+      <Header app={app} width={columns} />
       <Text>
         <Text color="cyan">filter › </Text>
         {state.filter === '' ? <Text dimColor>type to filter</Text> : <Text>{state.filter}</Text>}
@@ -63,12 +60,17 @@ export function LibraryScreen({ app, send, isActive }: LibraryScreenProps) {
   );
 }
 
-function Environments({ app }: { app: AppState }) {
+function Header({ app, width }: { app: AppState; width: number }) {
+  const labels = app.library.environments.map((env) => `${env.protected ? '⚠ ' : ''}${env.name}${env.protected ? ' (protected)' : ''}`);
+  const switcher = labels.reduce((n, label) => n + label.length + 2, 0);
+  const title = cut(`baton · ${count(app.library.runbooks.length, 'runbook')} in ${app.library.folder}`, Math.max(10, width - switcher - 1));
   return (
     <Text>
-      {app.library.environments.map((env) => {
+      <Text bold>{title}</Text>
+      {' '.repeat(Math.max(1, width - title.length - switcher))}
+      {app.library.environments.map((env, i) => {
         const chosen = env.name === app.environment;
-        const label = `${env.protected ? '⚠ ' : ''}${env.name}${env.protected ? ' (protected)' : ''}`;
+        const label = labels[i]!;
         return (
           <Text key={env.name} {...(env.protected ? { color: 'red' } : {})} bold={chosen} inverse={chosen}>
             {chosen ? `[${label}]` : ` ${label} `}
@@ -83,17 +85,22 @@ function Row({ runbook, app, chosen, width, byId }: { runbook: RunbookSummary; a
   const standing = standingText(app.standings.get(runbook.id));
   const invalid = runbook.errors > 0;
   const right = invalid ? 'invalid' : `${count(runbook.steps, 'step')} · ${standing.text}`;
-  const titleWidth = Math.max(10, width - right.length - runbook.id.length - 6);
+  const id = runbook.title === runbook.id ? '' : runbook.id;
+  const title = cut(runbook.title, Math.max(10, width - right.length - id.length - 6));
+  // One text per row, padded here rather than laid out by flex: the list is most of the first
+  // frame, and every extra box is layout and output work before the operator sees anything.
+  const gap = Math.max(1, width - 2 - title.length - 1 - id.length - right.length);
   const elsewhere = runbook.environments && !runbook.environments.includes(app.environment);
   return (
-    <Box flexDirection="column">
-      <Box justifyContent="space-between" width={width}>
-        <Text bold={chosen} {...(chosen ? { color: 'cyan' } : {})}>
-          {chosen ? '› ' : '  '}
-          {cut(runbook.title, titleWidth)} <Text dimColor>{runbook.title === runbook.id ? '' : runbook.id}</Text>
+    <>
+      <Text bold={chosen} {...(chosen ? { color: 'cyan' } : {})}>
+        {chosen ? '› ' : '  '}
+        {title} <Text dimColor>{id}</Text>
+        {' '.repeat(gap)}
+        <Text color={invalid ? 'red' : standing.color} bold={false}>
+          {right}
         </Text>
-        <Text color={invalid ? 'red' : standing.color}>{right}</Text>
-      </Box>
+      </Text>
       {chosen ? (
         <Box flexDirection="column" paddingLeft={4}>
           {invalid ? <Text color="red">{cut(runbook.problem ?? 'has errors', width - 4)}</Text> : null}
@@ -115,6 +122,6 @@ function Row({ runbook, app, chosen, width, byId }: { runbook: RunbookSummary; a
           ) : null}
         </Box>
       ) : null}
-    </Box>
+    </>
   );
 }
