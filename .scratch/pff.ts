@@ -1,2 +1,2 @@
 import './prof-head.js';
-await import('../src/cli.js');
+await import('../src/main.js');
