@@ -30,7 +30,7 @@ export const KEYS: readonly KeyBinding[] = [
   { label: 'd', does: 'dry run on/off (show actions, run nothing)', scope: 'runbook' },
   { label: 'g', does: 'go to a step (by number)', scope: 'runbook' },
   { label: '↑ ↓', does: 'look at another step', scope: 'runbook' },
-  { label: 'pgup pgdn', does: 'scroll the output; end follows it again', scope: 'runbook' },
+  { label: 'pgup pgdn', does: 'scroll the output; e (or end) follows it again', scope: 'runbook' },
   { label: 'w', does: 'stop watching (a watched action)', scope: 'runbook' },
   { label: 'esc', does: 'back to the library (the run stays resumable)', scope: 'runbook' },
   { label: 'ctrl-c', does: 'cancel the running action; when idle, quit', scope: 'everywhere' },
