@@ -12,6 +12,10 @@ export const entries = {
   cli: 'src/cli.ts',
   // What bin/baton.js starts: the terminal app's fast lane, else cli.
   main: 'src/main.ts',
+  // The AutoSys CLI fakes (sandbox/bin/sendevent, autorep, jil, autostatus, autosyslog).
+  'autosys-cli': 'src/sandbox/scheduler/autosys/cli.ts',
+  // sandbox/bin/scheduler-fakes: the AutoSys and Control-M fakes alone.
+  'scheduler-fakes': 'src/sandbox/scheduler/standalone.ts',
 };
 
 await rm(new URL('../dist', import.meta.url), { recursive: true, force: true });

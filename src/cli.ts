@@ -37,7 +37,7 @@ program
 program
   .command('validate')
   .description('check runbooks and report every problem as file:line:col (exit 1 on errors)')
-  .argument('[paths...]', 'runbook files or folders', [])
+  .argument('[paths...]', 'runbook files or folders (default ./runbooks)', [])
   .option('--json', 'print the result as JSON, for tools')
   .action(async (paths: string[], options: { json?: boolean }) => {
     const { validate } = await import('./commands/validate.js');
@@ -53,6 +53,94 @@ program
   .action(async (folder: string | undefined, _options: unknown, command: Command) => {
     const { list } = await import('./commands/list.js');
     process.exitCode = await list(folder, command.optsWithGlobals());
+  });
+
+const connections = program.command('connections').description('Snowflake connections baton finds (connections.toml, config.toml, SNOWFLAKE_* variables)');
+
+connections
+  .command('list')
+  .description('every connection: account, user, login method, role, which environments use it; never a credential')
+  .option('--json', 'print the list as JSON, for tools')
+  .action(async (_options: unknown, command: Command) => {
+    const { listConnections } = await import('./commands/connections.js');
+    process.exitCode = await listConnections(command.optsWithGlobals());
+  });
+
+connections
+  .command('test')
+  .description('log in and print CURRENT_ACCOUNT(), CURRENT_USER(), CURRENT_ROLE(), CURRENT_WAREHOUSE()')
+  .argument('[name]', 'connection name (default: the default connection)')
+  .option('--env <name>', "test the connection of this baton.yaml environment")
+  .option('--json', 'print the answer as JSON')
+  .action(async (name: string | undefined, _options: unknown, command: Command) => {
+    const { testConnection } = await import('./commands/connections.js');
+    process.exitCode = await testConnection(name, command.optsWithGlobals());
+  });
+
+program
+  .command('sql')
+  .description('run SQL on an environment or connection, like snowsql (exit 1 on a SQL error)')
+  .option('--env <name>', "baton.yaml environment (default: baton.yaml's default)")
+  .option('-c, --connection <name>', 'a connection from connections.toml instead of an environment')
+  .option('-q, --query <sql>', 'the SQL to run')
+  .option('-f, --file <file>', 'a file of SQL to run (or give it on standard input)')
+  .option('-o, --format <format>', 'table, csv or json', 'table')
+  .option('--var <name=value>', 'value for {{NAME}} in the SQL (repeatable)', (value: string, all: string[] = []) => [...all, value])
+  .option('--timeout <duration>', 'cancel on the server after this long, e.g. 90s or 5m')
+  .option('--i-know-what-i-am-doing', 'in a protected environment, run writes and destructive statements without asking')
+  .action(async (_options: unknown, command: Command) => {
+    const { sql } = await import('./commands/sql.js');
+    process.exitCode = await sql(command.optsWithGlobals());
+  });
+
+const sandbox = program
+  .command('sandbox')
+  .description('The local Snowflake sandbox (with the scheduler fakes) that runbooks and tests run against');
+
+/** Global options merged into a sandbox subcommand's own. */
+function sandboxOptions<T extends object>(options: T, command: Command): T & { stateDir?: string } {
+  return { ...options, stateDir: command.optsWithGlobals<{ stateDir?: string }>().stateDir };
+}
+
+sandbox
+  .command('start')
+  .description('serve the sandbox on 127.0.0.1 until Ctrl-C (or in the background with --detach)')
+  .option('--port <n>', 'port on 127.0.0.1 (0 picks a free one)', '8085')
+  .option('--data <dir>', 'data folder (default <state dir>/sandbox)')
+  .option('--detach', 'run in the background and return once it answers')
+  .action(async (options: { port: string; data?: string; detach?: boolean }, command: Command) => {
+    const { sandboxStart } = await import('./commands/sandbox.js');
+    process.exitCode = await sandboxStart(sandboxOptions(options, command));
+  });
+
+sandbox
+  .command('status')
+  .description('say whether the sandbox runs, where, and which services are up (exit 1 when not running)')
+  .option('--port <n>', 'port to look at when no sandbox holds the data folder', '8085')
+  .option('--data <dir>', 'data folder (default <state dir>/sandbox)')
+  .option('--json', 'print the status as JSON')
+  .action(async (options: { port: string; data?: string; json?: boolean }, command: Command) => {
+    const { sandboxStatus } = await import('./commands/sandbox.js');
+    process.exitCode = await sandboxStatus(sandboxOptions(options, command));
+  });
+
+sandbox
+  .command('stop')
+  .description('stop the sandbox running in the background on this data folder')
+  .option('--data <dir>', 'data folder (default <state dir>/sandbox)')
+  .action(async (options: { data?: string }, command: Command) => {
+    const { sandboxStop } = await import('./commands/sandbox.js');
+    process.exitCode = await sandboxStop(sandboxOptions(options, command));
+  });
+
+sandbox
+  .command('reset')
+  .description('delete the sandbox data folder, so the next start begins fresh')
+  .option('--data <dir>', 'data folder (default <state dir>/sandbox)')
+  .option('--yes', 'do not ask for confirmation')
+  .action(async (options: { data?: string; yes?: boolean }, command: Command) => {
+    const { sandboxReset } = await import('./commands/sandbox.js');
+    process.exitCode = await sandboxReset(sandboxOptions(options, command));
   });
 
 program

@@ -54,10 +54,8 @@ export async function exec(target: string, options: ExecOptions): Promise<number
   const runbook = parsed.runbook;
 
   const config = await loadEnvironments(dirname(path));
-  if (config.problems.length > 0) {
-    for (const problem of config.problems) process.stderr.write(`${formatProblem(problem)}\n`);
-    return fail(EXIT.invalid, 'the environments are not valid; nothing ran');
-  }
+  for (const problem of config.problems) process.stderr.write(`${formatProblem(problem)}\n`);
+  if (config.problems.some((p) => p.severity === 'error')) return fail(EXIT.invalid, 'the environments are not valid; nothing ran');
   const envName = options.env ?? config.default;
   const environment = config.environments.find((e) => e.name === envName);
   if (!environment) {

@@ -118,12 +118,15 @@ export function reduce(state: RunState, event: RunEvent): RunState {
     case 'output': {
       const tail = state.output;
       if (!tail || tail.stepId !== event.stepId || tail.actionId !== event.actionId) return state;
-      const added = event.lines.map((text) => ({ stream: event.stream, text }));
+      // Only what can stay in the tail is turned into objects: a batch may hold thousands of lines.
+      const kept = event.lines.length > TAIL_LINES ? event.lines.slice(-TAIL_LINES) : event.lines;
+      const added = kept.map((text) => ({ stream: event.stream, text }));
       const all = tail.lines.length + added.length > TAIL_LINES ? [...tail.lines, ...added] : tail.lines.concat(added);
       const overflow = Math.max(0, all.length - TAIL_LINES);
+      const skipped = event.lines.length - kept.length;
       return {
         ...state,
-        output: { ...tail, lines: overflow > 0 ? all.slice(overflow) : all, dropped: tail.dropped + overflow },
+        output: { ...tail, lines: overflow > 0 ? all.slice(overflow) : all, dropped: tail.dropped + overflow + skipped },
       };
     }
     case 'progress':
@@ -292,9 +295,18 @@ function withRecord(state: RunState, change: (record: RunRecord) => RunRecord): 
 }
 
 function withStep(state: RunState, stepId: string, change: (step: StepRecord) => StepRecord): RunState {
-  return withRecord(state, (r) => ({ ...r, steps: r.steps.map((s) => (s.id === stepId ? change(s) : s)) }));
+  return withRecord(state, (r) => ({ ...r, steps: replaceWhere(r.steps, (s) => s.id === stepId, change) }));
 }
 
 function withAction(state: RunState, stepId: string, actionId: string, change: (action: ActionRecord) => ActionRecord): RunState {
-  return withStep(state, stepId, (s) => ({ ...s, actions: s.actions.map((a) => (a.id === actionId ? change(a) : a)) }));
+  return withStep(state, stepId, (s) => ({ ...s, actions: replaceWhere(s.actions, (a) => a.id === actionId, change) }));
+}
+
+/** A copy of `items` with the first match changed; the same array when nothing matches. */
+function replaceWhere<T>(items: T[], match: (item: T) => boolean, change: (item: T) => T): T[] {
+  const index = items.findIndex(match);
+  if (index < 0) return items;
+  const copy = items.slice();
+  copy[index] = change(items[index]!);
+  return copy;
 }

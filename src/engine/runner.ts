@@ -123,6 +123,7 @@ export class Run {
   #lastSaved?: RunRecord;
   #saveLoop?: Promise<void>;
   #saveTimer?: NodeJS.Timeout;
+  #logDir?: string;
   #dirty = false;
   #saveError?: StateError;
 
@@ -751,7 +752,14 @@ export class Run {
   ): Promise<{ ok: true; executor: Executor; code: string; shown: string } | { ok: false; message: string }> {
     const executor = await (this.#options.executors ?? executorFor)(action.kind);
     if (!executor) return { ok: false, message: `no executor for ${action.kind} actions in this build of baton` };
-    const filled = fillTemplate(action.code, (name) => lookupIn(this.#values, name, this.#captured));
+    const lookup = (name: string) => lookupIn(this.#values, name, this.#captured);
+    let filled: ReturnType<typeof fillTemplate>;
+    try {
+      filled = executor.fill ? executor.fill(action.code, lookup) : fillTemplate(action.code, lookup);
+    } catch (error) {
+      // A value the executor will not place (e.g. `x; DROP TABLE y` where SQL wants a name): refuse, run nothing.
+      return { ok: false, message: `${this.#options.runbook.path}:${action.pos.line}: refused, nothing ran: ${(error as Error).message}` };
+    }
     for (const secret of filled.secrets) this.#secrets.add(secret);
     if (filled.missing.length > 0) {
       return { ok: false, message: `${this.#options.runbook.path}:${action.pos.line}: no value for ${filled.missing.map((m) => `{{${m}}}`).join(', ')} in step "${step.title}"` };
@@ -859,6 +867,11 @@ export class Run {
           break;
         }
         wait = attrs.watch!;
+      } else if (retriesLeft > 0 && outcome.retryUnsafe) {
+        // The executor cannot tell whether the failed attempt changed anything (a write cut off by
+        // the network): running it again could do it twice, so the retries stop here.
+        last = `${last} (not retried: it may have run on the server)`;
+        break;
       } else if (retriesLeft > 0) {
         retriesLeft--;
         wait = delay;
@@ -888,10 +901,11 @@ export class Run {
     code: string,
     shown: string,
     watch: boolean,
-  ): Promise<{ status: 'succeeded' | 'failed' | 'timeout' | 'aborted'; fields: Record<string, unknown>; error?: string }> {
+  ): Promise<{ status: 'succeeded' | 'failed' | 'timeout' | 'aborted'; fields: Record<string, unknown>; error?: string; retryUnsafe?: boolean }> {
     const record = this.#state.record!;
     const n = (this.#actionRecord(step.id, action.id)?.attempts.length ?? 0) + 1;
-    const logDir = await this.#options.store.logDir(record.id);
+    this.#logDir ??= await this.#options.store.logDir(record.id);
+    const logDir = this.#logDir;
     const base = attemptLogName(step.index, action.id, n);
     const logFile = join(logDir, `${base}.log`);
     // The log file is created before the process starts and is the durable sign that this attempt
@@ -944,7 +958,12 @@ export class Run {
     }
     const table = resultTable(outcome.result.fields, { stepId: step.id, actionId: action.id, attempt: n }, [...this.#secrets]);
     this.#apply({ type: 'attempt-ended', stepId: step.id, actionId: action.id, n, status: outcome.status, ended: outcome.ended, ...(table ? { table } : {}) });
-    return { status: outcome.status, fields: outcome.result.fields, ...(outcome.ended.error ? { error: outcome.ended.error.message } : {}) };
+    return {
+      status: outcome.status,
+      fields: outcome.result.fields,
+      ...(outcome.ended.error ? { error: outcome.ended.error.message } : {}),
+      ...(outcome.result.retrySafe === false ? { retryUnsafe: true } : {}),
+    };
   }
 
   /** The operator cancelled the action: its step fails, and waits for retry or skip. */
@@ -1056,6 +1075,7 @@ export class Run {
       logFile,
       artefactDir,
       operator: o.operator,
+      stateDir: o.store.stateDir,
       ...(action.attrs.timeout !== undefined ? { timeoutMs: action.attrs.timeout } : {}),
       attempt,
       scope: this.#scope.forRun(this.#state.record!.id),

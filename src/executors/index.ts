@@ -8,6 +8,10 @@ type Loader = () => Promise<Executor>;
 const loaders: Partial<Record<ActionKind, Loader>> = {
   // One line per executor module.
   shell: async () => (await import('./shell.js')).shellExecutor,
+  sql: async () => (await import('./sql.js')).sqlExecutor,
+  autosys: async () => (await import('./autosys.js')).autosysExecutor,
+  jil: async () => (await import('./autosys.js')).jilExecutor,
+  controlm: async () => (await import('./controlm.js')).controlmExecutor,
 };
 
 const loaded = new Map<ActionKind, Promise<Executor>>();

@@ -3,12 +3,13 @@
 // running the commands from a script would. Each action still runs as its own
 // `bash -eo pipefail -c <code>`, in its own process group (job control is on), so a timeout or a
 // cancel can stop its whole tree. Its output reaches us through the launcher's stdout and stderr,
-// framed by start and end markers; its pid and exit status through a control pipe.
+// framed by start markers (the one on stdout carries its pid) and end markers (the one on stdout
+// carries its exit status).
 import type { Readable, Writable } from 'node:stream';
 import { execa } from 'execa';
 
 const OPTIONS = {
-  stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
+  stdio: ['pipe', 'pipe', 'pipe'],
   buffer: false,
   reject: false,
   // Its own session: a Ctrl-C meant for baton must not reach the launcher or the actions.
@@ -18,22 +19,27 @@ const OPTIONS = {
   stripFinalNewline: false,
 } as const;
 
-// Read one action as NUL-separated fields: sequence, folder, variable count, NAME=value…, code.
+// One action is a header line — its sequence number, then the byte length of each field — and
+// the fields: folder, code, then NAME=value for each variable. Each field is read in one call
+// (`read -N`, bytes under LC_ALL=C); a delimiter-based read would cost a system call per byte.
+// The job announces itself (with its pid) on both streams before it becomes the command, so the
+// marker is in order with its output; the launcher closes it with its exit status once it ends.
 const SCRIPT = String.raw`
 set -m
-while IFS= read -r -d '' seq && IFS= read -r -d '' dir && IFS= read -r -d '' count; do
-  vars=()
-  for ((i = 0; i < count; i++)); do IFS= read -r -d '' kv; vars+=("$kv"); done
-  IFS= read -r -d '' code
-  printf '\0BATON:S:%s\0' "$seq"; printf '\0BATON:S:%s\0' "$seq" >&2
-  ( cd -- "$dir" || exit 126
-    for kv in "${"$"}{vars[@]}"; do export "$kv"; done
-    exec bash -eo pipefail -c "$code" ) </dev/null &
-  pid=$!
-  printf 'pid %s %s\n' "$seq" "$pid" >&3
-  wait "$pid" 2>/dev/null; rc=$?
-  printf '\0BATON:E:%s\0' "$seq"; printf '\0BATON:E:%s\0' "$seq" >&2
-  printf 'exit %s %s\n' "$seq" "$rc" >&3
+while IFS=' ' read -r -a head; do
+  fields=()
+  for ((i = 1; i < ${"$"}{#head[@]}; i++)); do
+    f=''
+    if [ "${"$"}{head[$i]}" -gt 0 ]; then LC_ALL=C IFS= read -r -N "${"$"}{head[$i]}" f; fi
+    fields+=("$f")
+  done
+  seq=${"$"}{head[0]}
+  ( printf '\0BATON:S:%s:%s\0' "$seq" "$BASHPID"; printf '\0BATON:S:%s\0' "$seq" >&2
+    cd -- "${"$"}{fields[0]}" || exit 126
+    for ((i = 2; i < ${"$"}{#fields[@]}; i++)); do export "${"$"}{fields[$i]}"; done
+    exec bash -eo pipefail -c "${"$"}{fields[1]}" ) </dev/null &
+  wait "$!" 2>/dev/null; rc=$?
+  printf '\0BATON:E:%s\0' "$seq" >&2; printf '\0BATON:E:%s:%s\0' "$seq" "$rc"
 done
 `;
 
@@ -72,7 +78,7 @@ export class ShellLauncher {
   readonly #stdin: Writable;
   readonly #jobs = new Map<number, Job>();
   readonly #current: { stdout?: Job; stderr?: Job } = {};
-  readonly #carry = { stdout: '', stderr: '', control: '' };
+  readonly #carry = { stdout: '', stderr: '' };
   #seq = 0;
   #dead?: string;
 
@@ -86,9 +92,6 @@ export class ShellLauncher {
       stream.setEncoding('utf8');
       stream.on('data', (chunk: string) => this.#onData(name, chunk));
     }
-    const control = this.#process.stdio[3] as Readable;
-    control.setEncoding('utf8');
-    control.on('data', (chunk: string) => this.#onControl(chunk));
     this.#process.once('exit', (code, signal) => this.#die(`the shell launcher stopped (${signal ?? `exit ${code}`})`));
     this.#process.once('error', (error) => this.#die(`cannot start bash: ${error.message}`));
   }
@@ -109,13 +112,13 @@ export class ShellLauncher {
     const seq = ++this.#seq;
     return new Promise((resolve) => {
       this.#jobs.set(seq, { seq, handlers, ended: { stdout: false, stderr: false }, resolve });
-      const vars = Object.entries(request.env).map(([k, v]) => `${k}=${v}`);
-      const fields = [String(seq), request.cwd, String(vars.length), ...vars, request.code];
+      const fields = [request.cwd, request.code, ...Object.entries(request.env).map(([k, v]) => `${k}=${v}`)];
       if (fields.some((f) => f.includes('\0'))) {
         this.#finish(seq, { error: 'the command or a variable contains a NUL character' });
         return;
       }
-      this.#stdin.write(fields.join('\0') + '\0');
+      const header = [seq, ...fields.map((f) => Buffer.byteLength(f))].join(' ');
+      this.#stdin.write(`${header}\n${fields.join('')}`);
     });
   }
 
@@ -159,14 +162,19 @@ export class ShellLauncher {
         this.#carry[stream] = text.slice(at);
         return;
       }
-      const [kind, seqText] = text.slice(at + MARKER.length, close).split(':');
+      const [kind, seqText, value] = text.slice(at + MARKER.length, close).split(':');
       const job = this.#jobs.get(Number(seqText));
       if (kind === 'S') {
         this.#current[stream] = job;
+        if (job && value !== undefined) {
+          job.pid = Number(value);
+          job.handlers.started(job.pid);
+        }
       } else {
         this.#current[stream] = undefined;
         if (job) {
           job.ended[stream] = true;
+          if (value !== undefined) job.status = Number(value);
           this.#maybeFinish(job);
         }
       }
@@ -178,23 +186,6 @@ export class ShellLauncher {
     // Output outside any action comes from background processes an action left behind: dropped,
     // as it would be lost to a closed pipe anyway.
     if (text.length > 0) this.#current[stream]?.handlers.output(stream, text);
-  }
-
-  #onControl(chunk: string): void {
-    const lines = (this.#carry.control + chunk).split('\n');
-    this.#carry.control = lines.pop()!;
-    for (const line of lines) {
-      const [kind, seqText, value] = line.split(' ');
-      const job = this.#jobs.get(Number(seqText));
-      if (!job) continue;
-      if (kind === 'pid') {
-        job.pid = Number(value);
-        job.handlers.started(job.pid);
-      } else if (kind === 'exit') {
-        job.status = Number(value);
-        this.#maybeFinish(job);
-      }
-    }
   }
 
   #maybeFinish(job: Job): void {

@@ -60,17 +60,21 @@ async function* runShell(context: ExecutionContext): AsyncGenerator<ExecutorEven
 
 /** Bounded keeping of the end of a stream's text, plus its last lines for the excerpt. */
 class Tail {
-  #text = '';
+  // Pieces, not one growing string: appending to a string and cutting it down would copy the
+  // whole tail for every piece, and those copies pile up faster than the collector frees them.
+  readonly #pieces: string[] = [];
+  #length = 0;
   truncated = false;
   readonly lastLines: string[] = [];
   lines = 0;
   constructor(readonly limit: number) {}
-  add(lines: string[]): void {
+  /** Take complete lines: their text (ending in a line break) and the same split into lines. */
+  add(text: string, lines: string[]): void {
     this.lines += lines.length;
-    const joined = lines.join('\n') + '\n';
-    this.#text += joined;
-    if (this.#text.length > this.limit * 2) {
-      this.#text = this.#text.slice(-this.limit);
+    this.#pieces.push(text);
+    this.#length += text.length;
+    while (this.#pieces.length > 1 && this.#length - this.#pieces[0]!.length >= this.limit) {
+      this.#length -= this.#pieces.shift()!.length;
       this.truncated = true;
     }
     const start = Math.max(0, lines.length - 20);
@@ -78,7 +82,9 @@ class Tail {
     if (this.lastLines.length > 20) this.lastLines.splice(0, this.lastLines.length - 20);
   }
   text(): string {
-    const text = this.#text.length > this.limit ? this.#text.slice(-this.limit) : this.#text;
+    const all = this.#pieces.join('');
+    const text = all.length > this.limit ? all.slice(-this.limit) : all;
+    if (text.length < all.length) this.truncated = true;
     return text.endsWith('\n') ? text.slice(0, -1) : text;
   }
 }
@@ -89,7 +95,7 @@ async function* runPiped(context: ExecutionContext): AsyncGenerator<ExecutorEven
     return;
   }
   const secrets = context.secrets.filter((s) => s.length > 0);
-  const mask = secrets.length > 0 ? (line: string) => maskSecrets(line, secrets) : undefined;
+  const mask = secrets.length > 0 ? (text: string) => maskSecrets(text, secrets) : undefined;
   // Written synchronously: a chunk at a time into the page cache is cheaper than queueing it.
   let logFd: number | undefined;
   let logFailure: Error | undefined;
@@ -124,12 +130,16 @@ async function* runPiped(context: ExecutionContext): AsyncGenerator<ExecutorEven
     if (paused) launcher.pause();
     else launcher.resume();
   };
-  const lines = (stream: 'stdout' | 'stderr', parts: string[]) => {
-    for (let i = 0; i < parts.length; i++) if (parts[i]!.endsWith('\r')) parts[i] = parts[i]!.slice(0, -1);
-    const shown = mask ? parts.map(mask) : parts;
-    tails[stream].add(shown);
-    writeLog(shown.join('\n') + '\n');
-    push({ type: 'lines', stream, lines: shown });
+  // `complete` is whole lines ending in a line break: the log gets it as it is (masked), the
+  // runner gets it split into lines.
+  const lines = (stream: 'stdout' | 'stderr', complete: string) => {
+    const shown = mask ? mask(complete) : complete;
+    writeLog(shown);
+    const parts = shown.split('\n');
+    parts.pop();
+    if (shown.includes('\r')) for (let i = 0; i < parts.length; i++) if (parts[i]!.endsWith('\r')) parts[i] = parts[i]!.slice(0, -1);
+    tails[stream].add(shown, parts);
+    push({ type: 'lines', stream, lines: parts });
     flow();
   };
 
@@ -155,15 +165,20 @@ async function* runPiped(context: ExecutionContext): AsyncGenerator<ExecutorEven
           if (interruptedBy) stopGroup();
         },
         output: (stream, chunk) => {
-          const parts = (carry[stream] + chunk).split('\n');
-          carry[stream] = parts.pop()!;
-          if (parts.length > 0) lines(stream, parts);
+          const text = carry[stream] + chunk;
+          const end = text.lastIndexOf('\n');
+          if (end < 0) {
+            carry[stream] = text;
+            return;
+          }
+          carry[stream] = text.slice(end + 1);
+          lines(stream, text.slice(0, end + 1));
         },
       },
     )
     .then((outcome) => {
       for (const stream of ['stdout', 'stderr'] as const) {
-        if (carry[stream] !== '') lines(stream, [carry[stream]]);
+        if (carry[stream] !== '') lines(stream, `${carry[stream]}\n`);
         carry[stream] = '';
       }
       if (killTimer) clearTimeout(killTimer);

@@ -3,6 +3,7 @@
 // ends with exactly one `result` event. Cancellation (operator, timeout, signal) is the AbortSignal.
 import type { Environment } from '../config/environment.js';
 import type { Action, ActionKind, Runbook, Step } from '../runbook/model.js';
+import type { Filled, TemplateValue } from '../runbook/template.js';
 
 /** Resources that live as long as one run and are shared by its actions (a Snowflake session, a token). */
 export interface RunScope {
@@ -35,6 +36,8 @@ export interface ExecutionContext {
   /** Folder for extra artefacts of this attempt (CSV results, job output). */
   artefactDir: string;
   operator: string;
+  /** baton's state folder (records, logs, the sandbox's data); $BATON_STATE_DIR or ./state when absent. */
+  stateDir?: string;
   /** Time limit of this attempt in milliseconds, when the action has one. */
   timeoutMs?: number;
   /** The attempt number, from 1. */
@@ -101,4 +104,10 @@ export interface Executor {
    * environment and shown in the confirmation: "account XY12345, user SVC_ETL, role SYSADMIN".
    */
   describeTarget?(context: ExecutionContext): Promise<string>;
+  /**
+   * Fill `{{NAME}}` references the way this kind of code needs (SQL: escaped inside strings,
+   * checked as a name elsewhere). Throws an Error saying which value was refused. The engine
+   * falls back to plain filling when absent.
+   */
+  fill?(template: string, lookup: (name: string) => TemplateValue | undefined): Filled;
 }

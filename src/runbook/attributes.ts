@@ -50,8 +50,8 @@ export interface InfoString {
   attrs: ActionAttributes;
   /** Where each attribute is written, by its kebab-case name. */
   attrPos: Record<string, SourcePos>;
-  /** Where each attribute's value starts (inside any quotes), by its kebab-case name. */
-  valuePos: Record<string, SourcePos>;
+  /** Where the `expect` value starts (inside its quotes), to point into the expression. */
+  expectPos?: SourcePos;
 }
 
 interface RawAttribute {
@@ -85,14 +85,13 @@ export function readInfoString(info: string, pos: SourcePos, problems: ProblemLi
   const kind: ActionKind = Object.hasOwn(RUNNABLE_LANGUAGES, lowered) ? RUNNABLE_LANGUAGES[lowered]! : 'display';
   const attrs: ActionAttributes = { extra: {} };
   const attrPos: Record<string, SourcePos> = {};
-  const valuePos: Record<string, SourcePos> = {};
+  let expectPos: SourcePos | undefined;
   for (const attr of raw) {
     if (attr.key.startsWith('.')) continue;
     const key = attr.key.startsWith('#') ? 'name' : kebab(attr.key);
     const value = attr.key.startsWith('#') ? attr.key.slice(1) : attr.value;
     if (Object.hasOwn(attrPos, key)) problems.warning(at(attr.offset), `attribute ${key} is given twice; the last one counts`);
     put(attrPos, key, at(attr.offset));
-    put(valuePos, key, at(attr.valueOffset));
     if (!KNOWN.has(key)) {
       put(attrs.extra, key, value);
       if (kind !== 'display' && !RUNME_ATTRIBUTES.includes(key)) {
@@ -103,10 +102,12 @@ export function readInfoString(info: string, pos: SourcePos, problems: ProblemLi
       }
       continue;
     }
-    setAttribute(attrs, key, value, valuePos[key]!, problems);
+    const valuePos = at(attr.valueOffset);
+    if (key === 'expect') expectPos = valuePos;
+    setAttribute(attrs, key, value, valuePos, problems);
   }
   checkFit(lang, kind, attrs, attrPos, pos, problems);
-  return { lang, kind, attrs, attrPos, valuePos };
+  return { lang, kind, attrs, attrPos, expectPos };
 }
 
 /** The value as text, or a problem when the attribute was written bare (`timeout`) or empty. */

@@ -5,7 +5,9 @@ import { hash } from 'node:crypto';
 import markdownit, { type MarkdownIt, type Token } from 'markdown-it';
 import { readInfoString } from './attributes.js';
 import { readFrontMatter, type FrontMatter } from './front-matter.js';
-import { Scope, type ActionSource, type Lines } from './scope.js';
+import { schedulerCodeProblems } from '../scheduler/action-code.js';
+import { Scope, type ActionSource } from './scope.js';
+import { SourceLines, type LineRange as Lines } from './source-lines.js';
 import type { Action, Check, Problem, Runbook, SourcePos, Step } from './model.js';
 import { ProblemList, quote, sortProblems } from './problems.js';
 
@@ -56,73 +58,26 @@ export function runbookId(path: string): string {
 
 function read(source: string | Uint8Array, path: string, problems: ProblemList): Runbook {
   const text = decode(source, problems);
-  const lines = text.split('\n');
+  const lines = new SourceLines(text);
   const id = runbookId(path);
 
   let bodyStart = 0;
   let front: FrontMatter = { tags: [], requires: [], requiresPos: [], variables: [] };
-  if (/^---[ \t]*$/.test(lines[0]!)) {
-    const end = lines.findIndex((line, i) => i > 0 && /^(---|\.\.\.)[ \t]*$/.test(line));
+  if (/^---[ \t]*$/.test(lines.line(0))) {
+    let end = 1;
+    while (end < lines.count && !/^(---|\.\.\.)[ \t]*$/.test(lines.line(end))) end++;
+    if (end === lines.count) end = -1;
     if (end < 0) {
       problems.error({ line: 1, column: 1 }, 'the front matter opened by --- on line 1 is never closed: end it with a line of ---');
       bodyStart = 1;
     } else {
-      front = readFrontMatter(lines.slice(1, end).join('\n'), 2, problems);
+      front = readFrontMatter(lines.slice(1, end), 2, problems);
       bodyStart = end + 1;
     }
   }
-  // Blank lines in place of the front matter keep markdown-it's line numbers equal to the file's.
-  parser ??= blockParser();
-  const bodyOffset = offsetOfLine(text, bodyStart);
-  const tokens = parser.parse(bodyStart === 0 ? text : '\n'.repeat(bodyStart) + text.slice(bodyOffset), {});
-
-  const drafts: StepDraft[] = [];
-  const introRemoved: Lines[] = [];
-  const introFences: Lines[] = [];
-  let heading: { title: string; pos: SourcePos } | undefined;
-  let checkEnd = -1;
-  for (let i = 0; i < tokens.length; i++) {
-    const token = tokens[i]!;
-    const map = token.map;
-    if (!map) continue;
-    const step = drafts.at(-1);
-    if (token.type === 'heading_open' && token.level === 0 && (token.tag === 'h1' || token.tag === 'h2')) {
-      const inline = tokens[i + 1]!;
-      const pos = { line: map[0] + 1, column: 1 };
-      if (token.tag === 'h2') {
-        drafts.push(startStep(inline, pos, map as Lines, problems));
-      } else if (!heading && !step) {
-        heading = { title: plainText(inline), pos };
-        introRemoved.push(map as Lines);
-      } else {
-        problems.warning(pos, 'only the first # heading is the runbook title; this one is kept as text (use ## for a step)');
-      }
-    } else if (token.type === 'fence') {
-      const fence = readFence(token, lines, step, problems);
-      (step?.fences ?? introFences).push(map as Lines);
-      const action = fence?.action;
-      if (action && step) {
-        step.actions.push(action);
-        step.sources.push(fence.source);
-        step.removed.push(map as Lines);
-      } else if (action) {
-        problems.warning(action.pos, `a ${action.lang} block before the first ## step is shown, not run: put it under a ## step heading`);
-      }
-    } else if (token.type === 'list_item_open' && map[0] >= checkEnd) {
-      const check = readCheck(tokens, i, lines, step);
-      if (!check) continue;
-      checkEnd = map[1];
-      if (step) {
-        step.checks.push(check);
-        step.removed.push(map as Lines);
-      } else {
-        problems.warning(check.pos, 'a check before the first ## step is never asked: put it under a ## step heading');
-      }
-    }
-  }
-
+  const { drafts, heading, introRemoved, introFences } = readStructure(outline(text, lines, bodyStart), lines, problems);
   const steps = finishSteps(drafts, lines, problems);
-  const firstStepLine = drafts[0]?.heading[0] ?? lines.length;
+  const firstStepLine = drafts[0]?.heading[0] ?? lines.count;
   const intro = keptText(lines, bodyStart, firstStepLine, introRemoved);
   const title = chooseTitle(heading, front, id, problems);
   if (steps.length === 0) problems.warning({ line: bodyStart + 1, column: 1 }, 'no ## steps: add a ## heading for each step the operator walks through');
@@ -147,6 +102,95 @@ function read(source: string | Uint8Array, path: string, problems: ProblemList):
   return runbook;
 }
 
+/** What the Markdown structure gives: steps in draft, the title heading, and what the introduction leaves out. */
+interface Structure {
+  drafts: StepDraft[];
+  heading?: { title: string; pos: SourcePos };
+  introRemoved: Lines[];
+  introFences: Lines[];
+}
+
+/** A heading, fenced block or check, as markdown-it found it: all the rest of the reading needs. */
+interface Mark {
+  kind: 'h1' | 'h2' | 'fence' | 'check';
+  map: Lines;
+  /** A heading's text, a block's content, a check's paragraph. */
+  content: string;
+  /** A fence's opening characters. */
+  markup: string;
+}
+
+/**
+ * The document's structure in order. Only what matters is kept from markdown-it's tokens, so they
+ * are garbage before the real work allocates: otherwise every collection would copy all of them.
+ */
+function outline(text: string, lines: SourceLines, bodyStart: number): Mark[] {
+  // Blank lines in place of the front matter keep markdown-it's line numbers equal to the file's.
+  parser ??= blockParser();
+  const tokens = parser.parse(bodyStart === 0 ? text : '\n'.repeat(bodyStart) + text.slice(lines.offset(bodyStart)), {});
+  const marks: Mark[] = [];
+  let checkEnd = -1;
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]!;
+    const map = token.map as Lines | null;
+    if (!map) continue;
+    if (token.type === 'heading_open' && token.level === 0 && (token.tag === 'h1' || token.tag === 'h2')) {
+      marks.push({ kind: token.tag, map, content: tokens[i + 1]?.type === 'inline' ? tokens[i + 1]!.content : '', markup: '' });
+    } else if (token.type === 'fence') {
+      marks.push({ kind: 'fence', map, content: token.content, markup: token.markup });
+    } else if (token.type === 'list_item_open' && map[0] >= checkEnd) {
+      // A list item whose text starts with `[ ]` or `[x]` is a check; anything else is prose.
+      const inline = tokens[i + 2];
+      if (tokens[i + 1]?.type !== 'paragraph_open' || inline?.type !== 'inline' || !/^\[[ xX]\](?:[ \t]|$)/.test(inline.content)) continue;
+      checkEnd = map[1];
+      marks.push({ kind: 'check', map, content: inline.content, markup: '' });
+    }
+  }
+  return marks;
+}
+
+/** Steps in draft from the outline: actions, checks, and what the prose leaves out. */
+function readStructure(marks: Mark[], lines: SourceLines, problems: ProblemList): Structure {
+  const drafts: StepDraft[] = [];
+  const introRemoved: Lines[] = [];
+  const introFences: Lines[] = [];
+  let heading: { title: string; pos: SourcePos } | undefined;
+  for (const mark of marks) {
+    const step = drafts.at(-1);
+    const pos = { line: mark.map[0] + 1, column: 1 };
+    if (mark.kind === 'h2') {
+      drafts.push(startStep(mark.content, pos, mark.map, problems));
+    } else if (mark.kind === 'h1') {
+      if (!heading && !step) {
+        heading = { title: plainText(mark.content), pos };
+        introRemoved.push(mark.map);
+      } else {
+        problems.warning(pos, 'only the first # heading is the runbook title; this one is kept as text (use ## for a step)');
+      }
+    } else if (mark.kind === 'fence') {
+      const fence = readFence(mark, lines, step, problems);
+      (step?.fences ?? introFences).push(mark.map);
+      const action = fence?.action;
+      if (action && step) {
+        step.actions.push(action);
+        step.sources.push(fence.source);
+        step.removed.push(mark.map);
+      } else if (action) {
+        problems.warning(action.pos, `a ${action.lang} block before the first ## step is shown, not run: put it under a ## step heading`);
+      }
+    } else {
+      const check = readCheck(mark, lines, step);
+      if (step) {
+        step.checks.push(check);
+        step.removed.push(mark.map);
+      } else {
+        problems.warning(check.pos, 'a check before the first ## step is never asked: put it under a ## step heading');
+      }
+    }
+  }
+  return { drafts, heading, introRemoved, introFences };
+}
+
 /** Text from bytes or a string: BOM dropped, line ends made `\n`, non-text reported. */
 function decode(source: string | Uint8Array, problems: ProblemList): string {
   let text: string;
@@ -167,20 +211,14 @@ function decode(source: string | Uint8Array, problems: ProblemList): string {
   return text;
 }
 
-function offsetOfLine(text: string, line: number): number {
-  let offset = 0;
-  for (let i = 0; i < line && offset >= 0; i++) offset = text.indexOf('\n', offset) + 1;
-  return offset <= 0 && line > 0 ? text.length : offset;
-}
-
 function positionOf(text: string, offset: number): SourcePos {
   const before = text.slice(0, Math.max(0, offset));
   const lineStart = before.lastIndexOf('\n') + 1;
   return { line: before.split('\n').length, column: offset - lineStart + 1 };
 }
 
-function startStep(inline: Token, pos: SourcePos, heading: Lines, problems: ProblemList): StepDraft {
-  let title = plainText(inline);
+function startStep(content: string, pos: SourcePos, heading: Lines, problems: ProblemList): StepDraft {
+  let title = plainText(content);
   let explicitId: string | undefined;
   const idMatch = /\s*\{#([^}]*)\}\s*$/.exec(title);
   if (idMatch) {
@@ -209,12 +247,11 @@ function blockParser(): MarkdownIt {
 }
 
 /** A heading's text as the operator reads it: Markdown markers dropped, code spans kept. */
-function plainText(inline: Token | undefined): string {
-  if (!inline || inline.type !== 'inline' || !parser) return '';
+function plainText(content: string): string {
   // Most headings are plain words: no need to run the inline parser over them.
-  if (!/[\\`*_[\]<>!&~]/.test(inline.content)) return inline.content.replace(/\s+/g, ' ').trim();
+  if (!parser || !/[\\`*_[\]<>!&~]/.test(content)) return content.replace(/\s+/g, ' ').trim();
   const children: Token[] = [];
-  parser.inline.parse(inline.content, parser, {}, children);
+  parser.inline.parse(content, parser, {}, children);
   const parts = children.map((child) => {
     if (child.type === 'text' || child.type === 'code_inline' || child.type === 'html_inline') return child.content;
     if (child.type === 'softbreak' || child.type === 'hardbreak') return ' ';
@@ -224,20 +261,20 @@ function plainText(inline: Token | undefined): string {
 }
 
 function readFence(
-  token: Token,
-  lines: string[],
+  fence: Mark,
+  lines: SourceLines,
   step: StepDraft | undefined,
   problems: ProblemList,
 ): { action: Action; source: ActionSource } | undefined {
-  const [start, end] = token.map as Lines;
-  const line = lines[start] ?? '';
-  const fenceAt = Math.max(0, line.indexOf(token.markup));
-  let infoAt = fenceAt + token.markup.length;
+  const [start, end] = fence.map;
+  const line = lines.line(start);
+  const fenceAt = Math.max(0, line.indexOf(fence.markup));
+  let infoAt = fenceAt + fence.markup.length;
   while (line[infoAt] === ' ' || line[infoAt] === '\t') infoAt++;
   const pos = { line: start + 1, column: fenceAt + 1 };
-  const closed = end - 1 > start && isClosingFence(lines[end - 1] ?? '', token.markup);
+  const closed = end - 1 > start && isClosingFence(lines.line(end - 1), fence.markup);
   if (!closed) {
-    problems.error(pos, `this code block is never closed: end it with a line of ${token.markup} (everything after it is inside the block)`);
+    problems.error(pos, `this code block is never closed: end it with a line of ${fence.markup} (everything after it is inside the block)`);
   }
   const info = readInfoString(line.slice(infoAt).trimEnd(), { line: start + 1, column: infoAt + 1 }, problems);
   if (info.kind === 'display') return undefined;
@@ -246,12 +283,12 @@ function readFence(
     id: '',
     kind: info.kind,
     lang: info.lang,
-    code: token.content.replace(/\n$/, ''),
+    code: fence.content.endsWith('\n') ? fence.content.slice(0, -1) : fence.content,
     attrs: info.attrs,
     pos,
     attrPos: info.attrPos,
   };
-  return { action, source: { lines: [start, end], valuePos: info.valuePos } };
+  return { action, source: { lines: fence.map, expectPos: info.expectPos } };
 }
 
 function isClosingFence(line: string, markup: string): boolean {
@@ -259,23 +296,20 @@ function isClosingFence(line: string, markup: string): boolean {
   return !!match && match[1]![0] === markup[0] && match[1]!.length >= markup.length;
 }
 
-/** A list item whose text starts with `[ ]` or `[x]` is a check; anything else is prose. */
-function readCheck(tokens: Token[], index: number, lines: string[], step: StepDraft | undefined): Check | undefined {
-  const inline = tokens[index + 2];
-  if (tokens[index + 1]?.type !== 'paragraph_open' || inline?.type !== 'inline') return undefined;
-  if (!/^\[[ xX]\](?:[ \t]|$)/.test(inline.content)) return undefined;
-  const [start, end] = tokens[index]!.map as Lines;
-  const first = lines[start] ?? '';
+/** A check's text: the item's lines without the marker and the box, indented lines under it included. */
+function readCheck(mark: Mark, lines: SourceLines, step: StepDraft | undefined): Check {
+  const [start, end] = mark.map;
+  const first = lines.line(start);
   const box = /\[[ xX]\][ \t]*/.exec(first);
   const column = box ? box.index + 1 : 1;
-  const rest = lines.slice(start + 1, end);
+  const rest = end - start > 1 ? lines.slice(start + 1, end).split('\n') : [];
   const indent = Math.min(...rest.filter((l) => l.trim() !== '').map((l) => /^[ \t]*/.exec(l)![0].length), Infinity);
   const body = [box ? first.slice(box.index + box[0].length) : first, ...rest.map((l) => l.slice(Number.isFinite(indent) ? indent : 0))];
   const n = (step?.checks.length ?? 0) + 1;
   return { index: n - 1, id: '', text: body.join('\n').trim(), pos: { line: start + 1, column } };
 }
 
-function finishSteps(drafts: StepDraft[], lines: string[], problems: ProblemList): Step[] {
+function finishSteps(drafts: StepDraft[], lines: SourceLines, problems: ProblemList): Step[] {
   const explicit = new Map<string, StepDraft>();
   for (const draft of drafts) {
     if (draft.explicitId === undefined) continue;
@@ -296,7 +330,7 @@ function finishSteps(drafts: StepDraft[], lines: string[], problems: ProblemList
       nextSuffix.set(base, n);
       used.add(id);
     }
-    const end = drafts[index + 1]?.heading[0] ?? lines.length;
+    const end = drafts[index + 1]?.heading[0] ?? lines.count;
     nameActions(id, draft, problems);
     draft.checks.forEach((check, i) => (check.id = `${id}/check-${i + 1}`));
     return {
@@ -307,7 +341,7 @@ function finishSteps(drafts: StepDraft[], lines: string[], problems: ProblemList
       actions: draft.actions,
       checks: draft.checks,
       pos: draft.pos,
-      hash: sha256(lines.slice(draft.heading[0], lastTextLine(lines, draft.heading[0], end)).join('\n')),
+      hash: sha256(lines.slice(draft.heading[0], lastTextLine(lines, draft.heading[0], end))),
     };
   });
 }
@@ -338,42 +372,36 @@ export function slug(text: string): string {
     .replace(/^-+|-+$/g, '');
 }
 
-/** Lines `from`..`to` without the `removed` ranges; blank runs left where something was taken out become one. */
-function keptText(lines: string[], from: number, to: number, removed: Lines[]): string {
-  const kept: string[] = [];
+/** Lines `from`..`to` without the `removed` ranges; blank lines where something was taken out become one. */
+function keptText(lines: SourceLines, from: number, to: number, removed: Lines[]): string {
   const ranges = removed.length > 1 ? [...removed].sort((a, b) => a[0] - b[0]) : removed;
-  let next = 0;
-  let gap = false;
-  for (let i = from; i < to; i++) {
-    while (next < ranges.length && ranges[next]![1] <= i) next++;
-    const range = ranges[next];
-    if (range && i >= range[0]) {
-      gap = true;
-      i = range[1] - 1;
-      continue;
-    }
-    const line = lines[i]!;
-    if (line.trim() === '') {
-      if (gap && kept.length > 0 && kept.at(-1)!.trim() === '') continue;
-    } else {
-      gap = false;
-    }
-    kept.push(line);
+  let text = '';
+  let blankBefore = false;
+  let start = from;
+  const keep = (end: number): void => {
+    let first = start;
+    while (first < end && lines.isBlank(first)) first++;
+    const last = lastTextLine(lines, first, end);
+    if (first > start) blankBefore = true;
+    if (first >= last) return;
+    if (text !== '') text += blankBefore ? '\n\n' : '\n';
+    text += lines.slice(first, last);
+    blankBefore = last < end;
+  };
+  for (const [removedStart, removedEnd] of ranges) {
+    if (removedEnd <= start || removedStart >= to) continue;
+    if (removedStart > start) keep(removedStart);
+    start = Math.max(start, removedEnd);
   }
-  return trimBlankEnd(kept).join('\n').replace(/^\s*\n/, '');
+  if (start < to) keep(to);
+  return text;
 }
 
 /** The end (exclusive) of `from`..`to` without its trailing blank lines: blank lines between steps are not content. */
-function lastTextLine(lines: string[], from: number, to: number): number {
+function lastTextLine(lines: SourceLines, from: number, to: number): number {
   let end = to;
-  while (end > from && lines[end - 1]!.trim() === '') end--;
+  while (end > from && lines.isBlank(end - 1)) end--;
   return end;
-}
-
-function trimBlankEnd(lines: string[]): string[] {
-  let end = lines.length;
-  while (end > 0 && lines[end - 1]!.trim() === '') end--;
-  return lines.slice(0, end);
 }
 
 function chooseTitle(heading: { title: string; pos: SourcePos } | undefined, front: FrontMatter, id: string, problems: ProblemList): string {
@@ -389,7 +417,7 @@ function chooseTitle(heading: { title: string; pos: SourcePos } | undefined, fro
 /** `{{NAME}}`, `expect` names, captures and `env=` names, checked in reading order so captures come into scope. */
 function checkNames(
   runbook: Runbook,
-  lines: string[],
+  lines: SourceLines,
   bodyStart: number,
   firstStepLine: number,
   introFences: Lines[],
@@ -400,8 +428,14 @@ function checkNames(
   scope.checkProse(bodyStart, firstStepLine, introFences);
   runbook.steps.forEach((step, index) => {
     const draft = drafts[index]!;
-    step.actions.forEach((action, i) => scope.checkAction(step, action, draft.sources[i]!));
-    const end = drafts[index + 1]?.heading[0] ?? lines.length;
+    step.actions.forEach((action, i) => {
+      scope.checkAction(step, action, draft.sources[i]!);
+      // Scheduler blocks are read now; their code starts on the line after the fence.
+      for (const problem of schedulerCodeProblems(action.kind, action.code)) {
+        problems.error({ line: action.pos.line + problem.line, column: problem.column }, problem.message);
+      }
+    });
+    const end = drafts[index + 1]?.heading[0] ?? lines.count;
     scope.checkProse(draft.heading[0], end, draft.fences);
   });
 }

@@ -5,13 +5,12 @@ import { BUILTIN_VARIABLES, RESULT_FIELDS, type Action, type Runbook, type Sourc
 import { didYouMean, quote, short, type ProblemList } from './problems.js';
 import { findReferences } from './template.js';
 
-/** A range of 0-based lines, end exclusive. */
-export type Lines = [start: number, end: number];
+import type { LineRange, SourceLines } from './source-lines.js';
 
-/** Where an action is written: its fence's lines and where each attribute's value starts. */
+/** Where an action is written: its fence's lines, and where its `expect` value starts. */
 export interface ActionSource {
-  lines: Lines;
-  valuePos: Record<string, SourcePos>;
+  lines: LineRange;
+  expectPos?: SourcePos;
 }
 
 interface Capture {
@@ -34,7 +33,7 @@ export class Scope {
 
   constructor(
     private readonly runbook: Runbook,
-    private readonly lines: string[],
+    private readonly lines: SourceLines,
     private readonly problems: ProblemList,
   ) {
     this.variables = new Set([...BUILTIN_VARIABLES, ...runbook.variables.map((v) => v.name)]);
@@ -47,28 +46,23 @@ export class Scope {
   }
 
   /** Check `{{NAME}}` in lines `from`..`to` outside the `skip` ranges (fenced blocks). */
-  checkProse(from: number, to: number, skip: Lines[]): void {
-    let next = 0;
-    const sorted = [...skip].sort((a, b) => a[0] - b[0]);
-    for (let i = from; i < to; i++) {
-      while (next < sorted.length && sorted[next]![1] <= i) next++;
-      const range = sorted[next];
-      if (range && i >= range[0]) {
-        i = range[1] - 1;
-        continue;
-      }
-      this.checkLine(i);
+  checkProse(from: number, to: number, skip: LineRange[]): void {
+    let start = from;
+    for (const [skipStart, skipEnd] of [...skip].sort((a, b) => a[0] - b[0])) {
+      if (skipEnd <= start || skipStart >= to) continue;
+      if (skipStart > start) this.checkText(start, skipStart);
+      start = Math.max(start, skipEnd);
     }
+    if (start < to) this.checkText(start, to);
   }
 
   /** Check an action's `{{NAME}}`s, `expect`, `env=` and `capture=`, then bring its capture into scope. */
   checkAction(step: Step, action: Action, source: ActionSource): void {
     // `{{NAME}}` inside expect gets its own message from checkExpect; the rest of the line is checked here.
-    const expectAt = source.valuePos.expect;
+    const expectAt = source.expectPos;
     const insideExpect = (column: number): boolean =>
       expectAt !== undefined && column >= expectAt.column && column < expectAt.column + (action.attrs.expect?.length ?? 0);
-    this.checkLine(source.lines[0], insideExpect);
-    for (let i = source.lines[0] + 1; i < source.lines[1]; i++) this.checkLine(i);
+    this.checkText(source.lines[0], source.lines[1], (line, column) => line === action.pos.line && insideExpect(column));
     this.checkExpect(action, source);
     this.checkEnvironments(action);
     const name = action.attrs.capture;
@@ -85,11 +79,15 @@ export class Scope {
     this.visible.set(name, { name, step, action });
   }
 
-  private checkLine(index: number, skip?: (column: number) => boolean): void {
-    const line = this.lines[index]!;
-    if (line.indexOf('{{') < 0) return;
-    for (const ref of findReferences(line)) {
-      if (!skip?.(ref.offset + 1)) this.checkReference(ref.name, index + 1, ref.offset + 1);
+  /** Check every `{{NAME}}` in lines `from`..`to`, except where `skip` says. */
+  private checkText(from: number, to: number, skip?: (line: number, column: number) => boolean): void {
+    const start = this.lines.offset(from);
+    const text = this.lines.slice(from, to);
+    if (!text.includes('{{')) return;
+    for (const ref of findReferences(text)) {
+      const line = this.lines.lineAt(start + ref.offset);
+      const column = start + ref.offset - this.lines.offset(line) + 1;
+      if (!skip?.(line + 1, column)) this.checkReference(ref.name, line + 1, column);
     }
   }
 
@@ -134,7 +132,7 @@ export class Scope {
   private checkExpect(action: Action, source: ActionSource): void {
     const expression = action.attrs.expect;
     if (expression === undefined || action.kind === 'display') return;
-    const at = source.valuePos.expect ?? action.attrPos?.expect ?? action.pos;
+    const at = source.expectPos ?? action.attrPos?.expect ?? action.pos;
     const column = (offset: number): SourcePos => ({ line: at.line, column: at.column + offset });
     if (expression.length > EXPECT_LIMIT) {
       this.problems.error(at, `expect is ${expression.length} characters long; keep it under ${EXPECT_LIMIT}`);

@@ -100,6 +100,11 @@ export interface EngineSession {
   readonly warehouse: string | null;
   readonly database: string | null;
   readonly schema: string | null;
+  /**
+   * Session parameters set with ALTER SESSION that shape how the driver renders values (TIMEZONE,
+   * DATE_OUTPUT_FORMAT, BINARY_OUTPUT_FORMAT, …); sent in every query answer over the defaults.
+   */
+  readonly parameters?: Readonly<Record<string, string>>;
 }
 
 /** One statement to run. */

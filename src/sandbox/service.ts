@@ -21,4 +21,6 @@ export interface SandboxServiceOptions {
   dataDir: string;
   /** The sandbox's own base URL once listening, e.g. `http://127.0.0.1:8085`. */
   baseUrl: () => string;
+  /** Where a service writes lines worth reading later (refused logins, internal errors, jobs). */
+  log?: (line: string) => void;
 }

@@ -316,11 +316,13 @@ describe('when the record cannot be written', () => {
       list: (f) => real.list(f),
       setAside: (id) => real.setAside(id),
       save: async (record) => {
-        if (++saves > 3) throw new StateError(`cannot write ${real.stateDir}/runs/${record.id}.json: no space left on the device (free some space, or use --state-dir elsewhere)`, 'full');
+        if (++saves > 1) throw new StateError(`cannot write ${real.stateDir}/runs/${record.id}.json: no space left on the device (free some space, or use --state-dir elsewhere)`, 'full');
         return real.save(record);
       },
     };
-    const runbook = makeRunbook({ path: join(dir, 'demo.md'), steps: [{ title: 'One', actions: ['echo 1 >> ran'] }, { title: 'Two', actions: ['echo 2 >> ran'] }, { title: 'Three', actions: ['echo 3 >> ran'] }] });
+    // Each step outlasts the moment changes are gathered for, so a write is attempted mid-run.
+    const steps = [1, 2, 3].map((n) => ({ title: `Step ${n}`, actions: [`echo ${n} >> ran; sleep 0.4`] }));
+    const runbook = makeRunbook({ path: join(dir, 'demo.md'), steps });
     const state = await drive(dir, { runbook, store: filling }).final;
     expect(state.ended?.status).toBe('failed');
     expect(state.ended?.reason).toMatch(/no space left on the device/);

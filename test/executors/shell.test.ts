@@ -27,6 +27,15 @@ describe('shell executor', () => {
     expect(readFileSync(join(dir, 'attempt.log'), 'utf8').split('\n')).toEqual(expect.arrayContaining(['line 1', 'line 3', 'oops', 'after-pipe']));
   });
 
+  it('runs multi-line code with quotes and non-ASCII text exactly as written, one action after another', async () => {
+    const dir = tempDir();
+    const code = 'printf "%s\\n" "Grüße, 東京" \'it\'"\'"\'s\'\ncat <<EOF\n  indented $((1 + 1))\nEOF';
+    const first = await collect(shellExecutor.run(shellContext(dir, { code })));
+    expect(first.lines).toEqual(['Grüße, 東京', "it's", '  indented 2']);
+    const second = await collect(shellExecutor.run(shellContext(dir, { code: 'echo second' })));
+    expect(second.lines).toEqual(['second']);
+  });
+
   it('fails on the first failing command, including inside a pipeline', async () => {
     const dir = tempDir();
     const { result } = await collect(shellExecutor.run(shellContext(dir, { code: 'false | cat; echo not-reached' })));

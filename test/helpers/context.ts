@@ -2,7 +2,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ExecutionContext, ExecutorEvent, ActionResult } from '../../src/executors/types.js';
+import type { ExecutionContext, ExecutorEvent, ActionResult, RunScope } from '../../src/executors/types.js';
 import { makeRunbook, type ActionSpec } from './runbook.js';
 
 /** A fresh temp folder for one test. */
@@ -39,6 +39,25 @@ export function shellContext(
     attempt: 1,
     scope: { runId: 'test-run', get: (_key, create) => create(), onClose: () => undefined },
     signal: extra.signal ?? new AbortController().signal,
+  };
+}
+
+/** A run scope like the engine's: shared values, and clean-ups that really run (last registered first) on `close()`. */
+export function testScope(runId = 'test-run'): RunScope & { close(): Promise<void> } {
+  const values = new Map<string, unknown>();
+  const cleanups: (() => Promise<void> | void)[] = [];
+  return {
+    runId,
+    get<T>(key: string, create: () => T): T {
+      if (!values.has(key)) values.set(key, create());
+      return values.get(key) as T;
+    },
+    onClose(cleanup) {
+      cleanups.push(cleanup);
+    },
+    async close() {
+      for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+    },
   };
 }
 

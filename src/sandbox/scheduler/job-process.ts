@@ -1,0 +1,139 @@
+// Fake scheduler jobs run their command for real: `/bin/sh -c COMMAND` in its own process group, so
+// a kill reaches everything the command started, with output written to files as an agent would.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, openSync, closeSync } from 'node:fs';
+import { delimiter, dirname } from 'node:path';
+import { sandboxBin } from '../../scheduler/sandbox-endpoints.js';
+
+/** How one job process ended. */
+export interface JobExit {
+  /** Exit code; 128 + signal number style codes are left to the caller. */
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** The process could not be started at all. */
+  error?: string;
+}
+
+/** A running job process. */
+export interface JobProcess {
+  pid: number | undefined;
+  /** Ask the process group to stop: SIGTERM, then SIGKILL after a grace period. */
+  kill(): void;
+  done: Promise<JobExit>;
+}
+
+/** What to run and where its output goes. */
+export interface JobCommand {
+  command: string;
+  cwd: string;
+  env: Record<string, string>;
+  stdoutFile: string;
+  /** Same as stdoutFile to merge both streams into one file. */
+  stderrFile: string;
+  /** Append instead of truncating (AutoSys `>>file`). */
+  append?: boolean;
+}
+
+const KILL_GRACE_MS = 2000;
+
+/** Start a job's command; never throws (a failed start resolves `done` with an error). */
+export function startJobProcess(job: JobCommand): JobProcess {
+  const flags = job.append ? 'a' : 'w';
+  let out: number | undefined;
+  let err: number | undefined;
+  try {
+    mkdirSync(dirname(job.stdoutFile), { recursive: true });
+    mkdirSync(dirname(job.stderrFile), { recursive: true });
+    out = openSync(job.stdoutFile, flags);
+    err = job.stderrFile === job.stdoutFile ? out : openSync(job.stderrFile, flags);
+  } catch (error) {
+    if (out !== undefined) closeSync(out);
+    return { pid: undefined, kill: () => {}, done: Promise.resolve({ code: null, signal: null, error: (error as Error).message }) };
+  }
+  const child = spawn('/bin/sh', ['-c', job.command], {
+    cwd: existsSync(job.cwd) ? job.cwd : process.cwd(),
+    env: job.env,
+    stdio: ['ignore', out, err],
+    detached: true,
+  });
+  closeSync(out);
+  if (err !== out) closeSync(err);
+  let timer: NodeJS.Timeout | undefined;
+  const done = new Promise<JobExit>((resolve) => {
+    child.once('error', (error) => resolve({ code: null, signal: null, error: error.message }));
+    child.once('exit', (code, signal) => {
+      if (timer) clearTimeout(timer);
+      resolve({ code, signal });
+    });
+  });
+  const signalGroup = (signal: NodeJS.Signals): void => {
+    if (child.pid === undefined) return;
+    try {
+      process.kill(-child.pid, signal);
+    } catch {
+      // already gone
+    }
+  };
+  return {
+    pid: child.pid,
+    kill() {
+      signalGroup('SIGTERM');
+      timer ??= setTimeout(() => signalGroup('SIGKILL'), KILL_GRACE_MS);
+      timer.unref();
+    },
+    done,
+  };
+}
+
+/**
+ * The environment job commands run with: the sandbox's own, plus `sandbox/bin` first on PATH so a
+ * job can call the scheduler CLIs and `baton` the way it would on a real agent.
+ */
+export function jobEnvironment(extra: Record<string, string | undefined>): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) if (value !== undefined) env[key] = value;
+  for (const [key, value] of Object.entries(extra)) if (value !== undefined) env[key] = value;
+  env.PATH = [sandboxBin(), env.PATH ?? ''].filter(Boolean).join(delimiter);
+  return env;
+}
+
+/** The timers and running job processes of a fake scheduler, stopped together when it closes. */
+export class BackgroundWork {
+  /** Set once closing starts: timers no longer fire and finished processes are not recorded. */
+  closed = false;
+  /** Running job processes by job key. */
+  readonly processes = new Map<string, JobProcess>();
+  /** Keys of jobs whose process was killed on purpose (their end is a kill, not a failure). */
+  readonly killed = new Set<string>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+
+  /** Run `work` after `ms`, unless closed by then. */
+  later(ms: number, work: () => void): void {
+    if (this.closed) return;
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      if (!this.closed) work();
+    }, ms);
+    this.timers.add(timer);
+  }
+
+  /** Kill a job's process on purpose; false when it has none. */
+  kill(key: string): boolean {
+    const process = this.processes.get(key);
+    if (!process) return false;
+    this.killed.add(key);
+    process.kill();
+    return true;
+  }
+
+  /** Cancel the timers, kill every process and wait for them; the keys of those that were running. */
+  async stop(): Promise<string[]> {
+    this.closed = true;
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    const running = [...this.processes.keys()];
+    for (const key of running) this.kill(key);
+    await Promise.all(running.map((key) => this.processes.get(key)?.done));
+    return running;
+  }
+}
