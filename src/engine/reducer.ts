@@ -94,9 +94,10 @@ export function reduce(state: RunState, event: RunEvent): RunState {
         status: 'running',
         attempts: [...a.attempts, event.attempt],
       }));
+      // A new attempt of the same action replaces its rows; another action's rows stay on screen.
       const { table: _table, ...rest } = next;
       return {
-        ...rest,
+        ...(state.table && state.table.actionId !== event.actionId ? next : rest),
         activity: event.interactive
           ? { kind: 'interactive', stepId: event.stepId, actionId: event.actionId, attempt: event.attempt.n, startedAt: event.attempt.startedAt }
           : {

@@ -150,7 +150,7 @@ export interface RunState {
   questions: Question[];
   variables: ShownVariable[];
   output?: OutputTail;
-  /** The rows the latest attempt returned (SQL results), until the next attempt starts. */
+  /** The rows the latest attempt that returned any (SQL results) returned, until that action runs again. */
   table?: ResultTable;
   messages: Message[];
   /** Set when the run could not start; `phase` is then `ended`. */

@@ -53,3 +53,20 @@ describe('resultTable', () => {
     expect(resultTable({ exit: 0, stdout: 'x' }, { stepId: 's', actionId: 's/1', attempt: 1 }, [])).toBeUndefined();
   });
 });
+
+describe('the result table in the run state', () => {
+  it('keeps an action\'s rows while a later action runs, and drops them when that action runs again', async () => {
+    const { reduce, initialState } = await import('../../src/engine/reducer.js');
+    const runbook = makeRunbook({ path: '/tmp/x.md', steps: [{ title: 'S', actions: ['a', 'b'] }] });
+    let state = initialState({ runbook, environment: { name: 'sandbox', protected: false }, operator: 'ana', mode: 'step', dryRun: false });
+    const attempt = (actionId: string) => ({ type: 'attempt-started' as const, stepId: 's', actionId, interactive: false, attempt: { n: 1, status: 'running' as const, operator: 'ana', startedAt: '2026-11-25T00:00:00.000Z' } });
+    const table = { stepId: 's', actionId: 's/1', attempt: 1, columns: ['N'], rows: [['3']], total: 1 };
+    state = reduce(state, attempt('s/1'));
+    state = reduce(state, { type: 'attempt-ended', stepId: 's', actionId: 's/1', n: 1, status: 'succeeded', ended: { endedAt: '2026-11-25T00:00:01.000Z' }, table });
+    expect(state.table).toEqual(table);
+    state = reduce(state, attempt('s/2'));
+    expect(state.table).toEqual(table);
+    state = reduce(state, attempt('s/1'));
+    expect(state.table).toBeUndefined();
+  });
+});
