@@ -19,13 +19,13 @@ describe('cancel intent', () => {
     await waitFor(() => run.getState().phase === 'running');
     expect(run.dispatch({ type: 'cancel' })).toEqual({ accepted: false, reason: 'nothing is running' });
     run.dispatch({ type: 'run', stepId: 'wait' });
-    await waitFor(() => run.getState().output?.lines.length === 0 && run.getState().activity?.kind === 'attempt' && run.getState().record!.steps[0]!.actions[0]!.attempts[0]?.pid);
+    await waitFor(() => run.getState().activity?.kind === 'attempt', 20_000, 'the attempt to start');
     expect(run.dispatch({ type: 'cancel' })).toEqual({ accepted: true });
-    const failed = await waitFor(() => (run.getState().record!.steps[0]!.status === 'failed' ? run.getState() : undefined));
+    const failed = await waitFor(() => (run.getState().record!.steps[0]!.status === 'failed' ? run.getState() : undefined), 20_000, 'the step to fail');
     expect(failed.phase).toBe('running');
     expect(failed.record!.steps[0]!.failure).toContain('cancelled by ana');
     expect(run.dispatch({ type: 'retry', stepId: 'wait' })).toEqual({ accepted: true });
-    await waitFor(() => run.getState().record!.steps[0]!.status === 'done');
+    await waitFor(() => run.getState().record!.steps[0]!.status === 'done', 20_000, 'the retry to pass');
     expect(run.getState().output?.lines.map((l) => l.text)).toEqual(['second']);
     run.dispatch({ type: 'pause' });
     await run.finished;
