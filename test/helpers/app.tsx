@@ -4,6 +4,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { render } from 'ink-testing-library';
+import type { RunRecord } from '../../src/store/record.js';
+import { listRuns, readRun } from '../../src/store/runs.js';
 import { AppModel } from '../../src/ui/app/app-model.js';
 import { realServices, type ServiceOptions } from '../../src/ui/app/services.js';
 import { App } from '../../src/ui/app.js';
@@ -86,4 +88,14 @@ export async function startApp(ws: Workspace, options: { environment?: string; r
     unmount: () => instance.unmount(),
   };
   return app;
+}
+
+/** The latest run's record once it satisfies `check` (the runner gathers changes before it writes them). */
+export async function latestRecord(ws: Workspace, check: (record: RunRecord) => boolean = () => true): Promise<RunRecord> {
+  return waitFor(async () => {
+    const { runs } = await listRuns(ws.stateDir);
+    if (!runs[0]) return undefined;
+    const read = await readRun(ws.stateDir, runs[0].id);
+    return read.ok && check(read.record) ? read.record : undefined;
+  }, 10_000, 'the record');
 }

@@ -10,9 +10,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startRun } from '../../src/engine/runner.js';
 import { loadRunbook } from '../../src/runbook/library.js';
 import { acquireLock } from '../../src/store/lock.js';
-import type { RunRecord } from '../../src/store/record.js';
 import { listRuns, openStore, readRun } from '../../src/store/runs.js';
-import { startApp, workspace, type AppUnderTest, type Workspace } from '../helpers/app.js';
+import { latestRecord, startApp, workspace, type AppUnderTest } from '../helpers/app.js';
 import { waitFor } from '../helpers/context.js';
 import { KEY } from '../helpers/keys.js';
 import { ENVIRONMENTS, runbookText, sh } from '../helpers/runbooks.js';
@@ -22,15 +21,6 @@ vi.setConfig({ testTimeout: 40_000 });
 let app: AppUnderTest | undefined;
 afterEach(() => app?.unmount());
 
-/** The latest run's record once it satisfies `check` (the runner gathers changes before it writes them). */
-async function latest(ws: Workspace, check: (r: RunRecord) => boolean = () => true) {
-  return waitFor(async () => {
-    const { runs } = await listRuns(ws.stateDir);
-    if (!runs[0]) return undefined;
-    const read = await readRun(ws.stateDir, runs[0].id);
-    return read.ok && check(read.record) ? read.record : undefined;
-  }, 10_000, 'the record');
-}
 
 describe('dialogs', () => {
   it('asks for variables as the runbook says: a pattern, choices, a secret that is never shown', async () => {
@@ -62,7 +52,7 @@ describe('dialogs', () => {
     await app.press(KEY.enter);
     const frame = await app.waitFor('date=2026-11-24 size=SMALL token=••••••');
     expect(frame).not.toContain('hunter2');
-    const record = await latest(ws, (r) => r.steps[0]!.status === 'done');
+    const record = await latestRecord(ws, (r) => r.steps[0]!.status === 'done');
     expect(JSON.stringify(record)).not.toContain('hunter2');
     expect(record.variables).toEqual(expect.arrayContaining([{ name: 'SIZE', value: 'SMALL', secret: false, source: 'prompt' }, { name: 'TOKEN', secret: true, source: 'prompt' }]));
   });
@@ -88,11 +78,11 @@ describe('dialogs', () => {
     expect(app.frame()).toContain('rm -rf scratch');
     await app.press('sandbox', KEY.enter);
     await app.waitFor('type prod exactly');
-    expect((await latest(ws)).steps[1]!.actions[0]!.attempts).toEqual([]);
+    expect((await latestRecord(ws)).steps[1]!.actions[0]!.attempts).toEqual([]);
     await app.press(...Array(7).fill(KEY.backspace), 'prod', KEY.enter);
     const frame = await app.waitFor('Run done');
     expect(frame).toContain('removed');
-    const record = await latest(ws, (r) => r.status === 'done');
+    const record = await latestRecord(ws, (r) => r.status === 'done');
     expect(record.decisions.map((d) => [d.kind, d.answer])).toEqual([['confirm', 'yes'], ['type-name', 'prod']]);
   });
 
@@ -122,7 +112,7 @@ describe('dialogs', () => {
     await app.waitFor((f) => /✔ 1\. Long load/.test(f) && /▸ 2\. Report/.test(f));
     await app.press(KEY.enter);
     await app.waitFor('Run done');
-    const after = await latest(ws, (r) => r.status === 'done');
+    const after = await latestRecord(ws, (r) => r.status === 'done');
     expect(after.steps[0]!.actions[0]!.status).toBe('marked-done');
     expect(after.decisions.map((d) => [d.kind, d.answer, d.by])).toEqual([['take-over', 'yes', 'ana'], ['unknown-outcome', 'mark-done', 'ana']]);
   });

@@ -2,10 +2,7 @@
 // runbooks, a temp state folder, frames read without colours.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { KEYS } from '../../src/ui/keys.js';
-import { readRun, listRuns } from '../../src/store/runs.js';
-import type { RunRecord } from '../../src/store/record.js';
-import { waitFor } from '../helpers/context.js';
-import { startApp, workspace, type AppUnderTest, type Workspace } from '../helpers/app.js';
+import { latestRecord, startApp, workspace, type AppUnderTest } from '../helpers/app.js';
 import { KEY } from '../helpers/keys.js';
 import { runbookText, sh } from '../helpers/runbooks.js';
 
@@ -14,15 +11,6 @@ vi.setConfig({ testTimeout: 30_000 });
 let app: AppUnderTest | undefined;
 afterEach(() => app?.unmount());
 
-/** The run's record once it satisfies `check` (the runner gathers changes before it writes them). */
-async function record(ws: Workspace, check: (r: RunRecord) => boolean = () => true) {
-  return waitFor(async () => {
-    const { runs } = await listRuns(ws.stateDir);
-    if (!runs[0]) return undefined;
-    const read = await readRun(ws.stateDir, runs[0].id);
-    return read.ok && check(read.record) ? read.record : undefined;
-  }, 10_000, 'the record');
-}
 
 describe('runbook screen', () => {
   it('runs a step that fails, retries it, and it passes; the run ends done', async () => {
@@ -48,7 +36,7 @@ describe('runbook screen', () => {
     await app.press(KEY.enter);
     frame = await app.waitFor('Run done');
     expect(frame).toContain('2/2');
-    const rec = await record(ws, (r) => r.status === 'done');
+    const rec = await latestRecord(ws, (r) => r.status === 'done');
     expect(rec.steps[0]!.actions[0]!.attempts.map((a) => a.status)).toEqual(['failed', 'succeeded']);
   });
 
@@ -67,7 +55,7 @@ describe('runbook screen', () => {
     const frame = await app.waitFor('failed by ana: two tiles are red');
     expect(frame).toContain('☒ The load dashboard is green.');
     expect(frame).toContain('check failed: The load dashboard is green. — two tiles are red');
-    const rec = await record(ws, (r) => r.steps[0]!.checks[0]!.status !== 'pending');
+    const rec = await latestRecord(ws, (r) => r.steps[0]!.checks[0]!.status !== 'pending');
     expect(rec.steps[0]!.checks[0]).toMatchObject({ status: 'failed', by: 'ana', note: 'two tiles are red' });
   });
 
@@ -82,7 +70,7 @@ describe('runbook screen', () => {
     await app.press('all 12 green');
     await app.press(KEY.enter);
     await app.waitFor('Run done');
-    expect((await record(ws, (r) => r.status === 'done')).steps[0]!.checks[0]).toMatchObject({ status: 'confirmed', note: 'all 12 green' });
+    expect((await latestRecord(ws, (r) => r.status === 'done')).steps[0]!.checks[0]).toMatchObject({ status: 'confirmed', note: 'all 12 green' });
   });
 
   it('skips with a reason, adds a note, goes to a step, toggles the dry run', async () => {
@@ -97,7 +85,7 @@ describe('runbook screen', () => {
     await app.waitFor('echo one');
     await app.press('d');
     await app.waitFor((f) => !f.includes('DRY RUN'));
-    expect((await record(ws, (r) => r.timeline.some((t) => t.kind === 'dry-run'))).steps[0]!.status).toBe('pending');
+    expect((await latestRecord(ws, (r) => r.timeline.some((t) => t.kind === 'dry-run'))).steps[0]!.status).toBe('pending');
     await app.press('g');
     await app.waitFor('Go to step (1-3):');
     await app.press('3', KEY.enter);
@@ -110,7 +98,7 @@ describe('runbook screen', () => {
     await app.waitFor('Note:');
     await app.press('paged the DBA', KEY.enter);
     await app.waitFor((f) => /▸ 1\. One/.test(f));
-    const rec = await record(ws, (r) => r.notes.length > 0 && r.steps[2]!.status === 'skipped');
+    const rec = await latestRecord(ws, (r) => r.notes.length > 0 && r.steps[2]!.status === 'skipped');
     expect(rec.steps[2]!.skip).toMatchObject({ reason: 'not needed tonight', by: 'ana' });
     expect(rec.notes).toEqual([expect.objectContaining({ text: 'paged the DBA', by: 'ana' })]);
     expect(rec.timeline.map((t) => t.kind)).toEqual(expect.arrayContaining(['dry-run', 'jumped']));
@@ -140,10 +128,10 @@ describe('runbook screen', () => {
     await app.press(KEY.ctrlC);
     const frame = await app.waitFor('cancelled by ana');
     expect(frame).toContain('✘ failed');
-    expect((await record(ws, (r) => r.steps[0]!.status === 'failed')).steps[0]!.failure).toContain('cancelled by ana');
+    expect((await latestRecord(ws, (r) => r.steps[0]!.status === 'failed')).steps[0]!.failure).toContain('cancelled by ana');
     await app.press('q');
     expect(await app.exitCode).toBe(0);
-    expect((await record(ws)).status).toBe('paused');
+    expect((await latestRecord(ws)).status).toBe('paused');
   });
 
   it('stops the run and quits when the operator says yes while something runs', async () => {
@@ -156,7 +144,7 @@ describe('runbook screen', () => {
     await app.waitFor('Something is running');
     await app.press('y');
     expect(await app.exitCode).toBe(130);
-    expect((await record(ws)).status).toBe('aborted');
+    expect((await latestRecord(ws)).status).toBe('aborted');
   });
 
   it('goes back to the library with esc, the run paused and shown in progress', async () => {
