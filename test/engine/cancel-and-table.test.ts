@@ -13,13 +13,13 @@ describe('cancel intent', () => {
     const dir = tempDir();
     const runbook = makeRunbook({
       path: join(dir, 'demo.md'),
-      steps: [{ title: 'Wait', actions: ['if [ -f again ]; then echo second; else touch again; sleep 30; fi'] }],
+      steps: [{ title: 'Wait', actions: ['if [ -f again ]; then echo second; else touch again; echo first; sleep 30; fi'] }],
     });
     const run = startRun({ runbook, environment: sandbox, operator: 'ana', store: openStore(join(dir, 'state')), mode: 'step' });
     await waitFor(() => run.getState().phase === 'running');
     expect(run.dispatch({ type: 'cancel' })).toEqual({ accepted: false, reason: 'nothing is running' });
     run.dispatch({ type: 'run', stepId: 'wait' });
-    await waitFor(() => run.getState().activity?.kind === 'attempt', 20_000, 'the attempt to start');
+    await waitFor(() => run.getState().output?.lines.some((l) => l.text === 'first'), 20_000, 'the attempt to print');
     expect(run.dispatch({ type: 'cancel' })).toEqual({ accepted: true });
     const failed = await waitFor(() => (run.getState().record!.steps[0]!.status === 'failed' ? run.getState() : undefined), 20_000, 'the step to fail');
     expect(failed.phase).toBe('running');
