@@ -13,12 +13,25 @@ const program = new Command()
   .option('--runbooks <dir>', 'the runbooks folder (default ./runbooks)')
   .showHelpAfterError('(run baton --help for usage)')
   .exitOverride()
-  // Until the terminal app exists, bare `baton` lists the bundled runbooks and says so.
+  .option('--env <name>', 'environment the app starts in (default: baton.yaml\'s default, else sandbox)')
+  // Bare `baton` opens the terminal app over the runbook library (a list when there is no terminal).
   .allowExcessArguments()
-  .action(async (options: { runbooks?: string }, command: Command) => {
+  .action(async (options: { runbooks?: string; stateDir?: string; env?: string }, command: Command) => {
     if (command.args.length > 0) command.error(`error: unknown command '${command.args[0]}'`, { exitCode: EXIT.usage });
-    const { showHome } = await import('./commands/list.js');
-    process.exitCode = await showHome(options);
+    const { openApp } = await import('./commands/tui.js');
+    process.exitCode = await openApp(options);
+  });
+
+program
+  .command('run')
+  .description('open the terminal app on one runbook (without a terminal: the same as baton exec)')
+  .argument('<runbook>', 'runbook file, or its id in the runbooks folder')
+  .option('--env <name>', 'environment to run in (default: baton.yaml\'s default, else sandbox)')
+  .option('--var <name=value>', 'set a variable (repeatable)', (value: string, all: string[] = []) => [...all, value])
+  .option('--operator <name>', 'who is running it (default $BATON_OPERATOR, else the OS user)')
+  .action(async (runbook: string, _options: unknown, command: Command) => {
+    const { runRunbook } = await import('./commands/tui.js');
+    process.exitCode = await runRunbook(runbook, command.optsWithGlobals());
   });
 
 program

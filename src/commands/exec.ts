@@ -190,12 +190,13 @@ export function exitCode(state: RunState, inputNeeded: boolean, signalled: boole
 }
 
 /** A runbook argument as a file path, or as an id in the runbooks folder. */
-function findRunbookFile(target: string, runbooksFolder = 'runbooks'): string | undefined {
+export function findRunbookFile(target: string, runbooksFolder = 'runbooks'): string | undefined {
   const candidates = [target, join(runbooksFolder, target), join(runbooksFolder, `${target}.md`)];
   return candidates.find((candidate) => existsSync(candidate) && statSync(candidate).isFile());
 }
 
-async function resolveSibling(runbook: Runbook, id: string): Promise<Runbook | { problem: string }> {
+/** A fallback runbook (`on-fail=runbook:<id>`) from the folder of the runbook that names it. */
+export async function resolveSibling(runbook: Runbook, id: string): Promise<Runbook | { problem: string }> {
   const path = join(dirname(resolve(runbook.path)), `${id}.md`);
   if (!existsSync(path)) return { problem: `no runbook ${id} beside ${runbook.path}` };
   const parsed = await loadRunbook(path);
@@ -203,7 +204,8 @@ async function resolveSibling(runbook: Runbook, id: string): Promise<Runbook | {
   return parsed.runbook;
 }
 
-function safeUser(): string {
+/** The operator's name from the OS, or $USER when the OS cannot say. */
+export function safeUser(): string {
   try {
     return userInfo().username;
   } catch {

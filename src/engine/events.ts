@@ -14,6 +14,7 @@ import type {
   RunStatus,
   TimelineEntry,
 } from '../store/record.js';
+import type { ResultTable } from './result-table.js';
 import type { Message, Question, Refusal, RunMode, RunState, ShownVariable } from './state.js';
 
 /** One thing that happened in a run. */
@@ -37,7 +38,16 @@ export type RunEvent =
   | { type: 'attempt-process'; stepId: string; actionId: string; n: number; pid: number }
   | { type: 'output'; stepId: string; actionId: string; stream: 'stdout' | 'stderr'; lines: string[] }
   | { type: 'progress'; stepId: string; actionId: string; message: string }
-  | { type: 'attempt-ended'; stepId: string; actionId: string; n: number; status: Exclude<AttemptStatus, 'running'>; ended: Partial<Attempt> & { endedAt: string } }
+  | {
+      type: 'attempt-ended';
+      stepId: string;
+      actionId: string;
+      n: number;
+      status: Exclude<AttemptStatus, 'running'>;
+      ended: Partial<Attempt> & { endedAt: string };
+      /** The rows the attempt returned, for the screen (SQL results). */
+      table?: ResultTable;
+    }
   | { type: 'waiting'; stepId: string; actionId: string; until: string; delayMs: number; why: 'retry' | 'watch' }
   | {
       type: 'action-ended';

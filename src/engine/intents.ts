@@ -22,6 +22,8 @@ export type Intent = (
   | { type: 'answer'; questionId: string; value: string; note?: string; via?: AnswerVia }
   /** End this session between steps; the run stays resumable. */
   | { type: 'pause' }
+  /** Stop the running action (or the wait before its next try) and fail its step; the run stays open for retry or skip. */
+  | { type: 'cancel' }
   /** Stop now: kill what runs, record it as aborted. */
   | { type: 'abort'; reason?: string }
 ) & { by?: string };
@@ -90,6 +92,11 @@ export function refusal(state: RunState, intent: Intent): string | undefined {
       }
       return activity.kind === 'waiting' && activity.why === 'watch' ? undefined
         : activity.kind === 'attempt' && activity.watch ? undefined : 'that action is not being watched';
+    }
+    case 'cancel': {
+      const activity = state.activity;
+      if (!activity) return 'nothing is running';
+      return activity.kind === 'attempt' || activity.kind === 'waiting' ? undefined : `a ${activity.kind} run cannot be cancelled on its own: abort the run`;
     }
     case 'pause':
       return busy ? 'something is running: wait for it or abort' : undefined;

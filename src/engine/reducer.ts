@@ -94,8 +94,10 @@ export function reduce(state: RunState, event: RunEvent): RunState {
         status: 'running',
         attempts: [...a.attempts, event.attempt],
       }));
+      // A new attempt of the same action replaces its rows; another action's rows stay on screen.
+      const { table: _table, ...rest } = next;
       return {
-        ...next,
+        ...(state.table && state.table.actionId !== event.actionId ? next : rest),
         activity: event.interactive
           ? { kind: 'interactive', stepId: event.stepId, actionId: event.actionId, attempt: event.attempt.n, startedAt: event.attempt.startedAt }
           : {
@@ -137,7 +139,7 @@ export function reduce(state: RunState, event: RunEvent): RunState {
         ...a,
         attempts: a.attempts.map((t) => (t.n === event.n ? { ...t, ...event.ended, status: event.status } : t)),
       }));
-      return { ...next, activity: undefined };
+      return { ...next, activity: undefined, ...(event.table ? { table: event.table } : {}) };
     }
     case 'waiting':
       return { ...state, activity: { kind: 'waiting', stepId: event.stepId, actionId: event.actionId, until: event.until, why: event.why } };

@@ -18,6 +18,7 @@ import { newRunId } from '../store/run-id.js';
 import { StateError, type RunStore } from '../store/runs.js';
 import { TIMEOUT, capturedFields, capturedValue, runAttempt, type AttemptOutcome } from './attempt.js';
 import type { RunEvent } from './events.js';
+import { resultTable } from './result-table.js';
 import { OVERRIDE_FLAG, decideGuard } from './guard.js';
 import { refusal, type Intent, type IntentResult } from './intents.js';
 import { nextWork } from './next.js';
@@ -110,6 +111,8 @@ export class Run {
   #attemptController?: AbortController;
   readonly #sleeps = new Set<() => void>();
   #stopWatch = false;
+  /** Set by a `cancel` intent: the running attempt was stopped by the operator, not the run. */
+  #cancelledBy?: string;
   readonly #values = new Map<string, VariableValue>();
   readonly #captured = new Map<string, Record<string, unknown>>();
   readonly #secrets = new Set<string>();
@@ -218,6 +221,11 @@ export class Run {
         this.#resolveAsk(question.id, { value, ...(intent.note ? { note: intent.note } : {}), by, via: intent.via ?? 'operator' });
         break;
       }
+      case 'cancel':
+        this.#cancelledBy = by;
+        this.#attemptController?.abort();
+        this.#cancelSleeps();
+        break;
       case 'pause':
         this.#stop = { status: 'paused', reason: `paused by ${by}` };
         this.#cancelAllAsks();
@@ -829,9 +837,11 @@ export class Run {
     let delay = attrs.retryDelay ?? this.#options.defaultRetryDelayMs ?? 2000;
     const watching = attrs.watch !== undefined && attrs.watch > 0;
     this.#stopWatch = false;
+    this.#cancelledBy = undefined;
     let last = '';
     for (;;) {
       const outcome = await this.#attempt(step, action, executor, code, shown, watching);
+      if (this.#cancelledBy !== undefined && !this.#stop) return this.#cancelled(step, action);
       if (outcome.status === 'aborted' || this.#stop) {
         this.#apply({ type: 'action-ended', stepId: step.id, actionId: action.id, status: 'aborted', message: 'stopped' });
         return 'halt';
@@ -871,6 +881,7 @@ export class Run {
       }
       this.#apply({ type: 'waiting', stepId: step.id, actionId: action.id, until: new Date(this.#now().getTime() + wait).toISOString(), delayMs: wait, why: watching ? 'watch' : 'retry' });
       await this.#sleep(wait);
+      if (this.#cancelledBy !== undefined && !this.#stop) return this.#cancelled(step, action);
       if (this.#stop) {
         this.#apply({ type: 'action-ended', stepId: step.id, actionId: action.id, status: 'aborted', message: 'stopped while waiting' });
         return 'halt';
@@ -945,13 +956,23 @@ export class Run {
       this.#attemptController = undefined;
       if (interactive) await this.#options.terminal?.reclaim();
     }
-    this.#apply({ type: 'attempt-ended', stepId: step.id, actionId: action.id, n, status: outcome.status, ended: outcome.ended });
+    const table = resultTable(outcome.result.fields, { stepId: step.id, actionId: action.id, attempt: n }, [...this.#secrets]);
+    this.#apply({ type: 'attempt-ended', stepId: step.id, actionId: action.id, n, status: outcome.status, ended: outcome.ended, ...(table ? { table } : {}) });
     return {
       status: outcome.status,
       fields: outcome.result.fields,
       ...(outcome.ended.error ? { error: outcome.ended.error.message } : {}),
       ...(outcome.result.retrySafe === false ? { retryUnsafe: true } : {}),
     };
+  }
+
+  /** The operator cancelled the action: its step fails, and waits for retry or skip. */
+  #cancelled(step: Step, action: Action): StepOutcome {
+    const by = this.#cancelledBy ?? this.#options.operator;
+    this.#cancelledBy = undefined;
+    this.#apply({ type: 'action-ended', stepId: step.id, actionId: action.id, status: 'aborted', message: `cancelled by ${by}` });
+    this.#apply({ type: 'step-ended', stepId: step.id, status: 'failed', at: this.#iso(), failure: `${action.attrs.name ?? action.id}: cancelled by ${by}` });
+    return 'stop';
   }
 
   async #onFail(step: Step, action: Action, message: string): Promise<StepOutcome> {

@@ -5,6 +5,7 @@ import type { Runbook } from '../runbook/model.js';
 import { fillTemplate } from '../runbook/template.js';
 import type { AnswerVia, RunRecord, RunStatus } from '../store/record.js';
 import type { LockHolder } from '../store/lock.js';
+import type { ResultTable } from './result-table.js';
 
 /** `auto` advances by itself (headless); `step` waits for a `run` intent on each step (TUI). */
 export type RunMode = 'auto' | 'step';
@@ -149,6 +150,8 @@ export interface RunState {
   questions: Question[];
   variables: ShownVariable[];
   output?: OutputTail;
+  /** The rows the latest attempt that returned any (SQL results) returned, until that action runs again. */
+  table?: ResultTable;
   messages: Message[];
   /** Set when the run could not start; `phase` is then `ended`. */
   refusal?: Refusal;

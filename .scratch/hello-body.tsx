@@ -1,0 +1,3 @@
+import { render, Text, useInput } from 'ink';
+function Hello() { useInput(() => undefined); return <Text>Hello from Ink</Text>; }
+render(<Hello />);

@@ -1,0 +1,2 @@
+import './prof-head.js';
+await import('../src/main.js');

@@ -1,0 +1,2 @@
+import './prof-head.js';
+await import('./hello-body.js');
