@@ -57,7 +57,7 @@ export interface HandoverResult {
   incidents: number;
   /** Records or runbooks left out, and inventory parts that could not be read: one line each. */
   warnings: string[];
-  /** The document's summary section, as Markdown, for a screen to show. */
+  /** The document's summary section as Markdown for a terminal: no table, no links within the page. */
   summary: string;
 }
 
@@ -215,10 +215,18 @@ function inventoryWarnings(inventory: Inventory | undefined): string[] {
   return lines;
 }
 
+/** The summary section for a terminal: its list without the standings table, links to the page's own headings as plain text. */
 function summaryOf(markdown: string): string {
   const start = markdown.indexOf('\n## Summary');
+  if (start < 0) return '';
   const end = markdown.indexOf('\n## ', start + 1);
-  return start < 0 ? '' : markdown.slice(start + 1, end < 0 ? undefined : end).trim();
+  return markdown
+    .slice(start + 1, end < 0 ? undefined : end)
+    .split('\n')
+    .filter((line) => !line.startsWith('|'))
+    .join('\n')
+    .replace(/\[([^\]]*)\]\(#[^)]*\)/g, '$1')
+    .trim();
 }
 
 /** A path as the operator would type it: relative when inside the working directory. */

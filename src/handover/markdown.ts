@@ -113,7 +113,7 @@ function openBreakdown(facts: HandoverFacts, input: HandoverInput): string {
 
 function inventoryText(input: HandoverInput): string {
   const inventory = input.inventory;
-  if (!inventory) return 'not read (`--no-inventory`)';
+  if (!inventory) return 'not read (turned off)';
   const parts: string[] = [];
   const snowflake = inventory.snowflake;
   if (snowflake && 'error' in snowflake) parts.push('Snowflake could not be read');
