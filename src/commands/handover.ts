@@ -1,10 +1,10 @@
 // `baton handover`: writes docs/handover/<env>-<date>.md and .html from the run records and the
 // live environment, and says where they went.
-import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { EXIT } from '../exit-codes.js';
 import { generateHandover } from '../handover/generate.js';
 import { resolveStateDir } from '../store/paths.js';
+import { safeUser } from './exec.js';
 import { parseSince } from './runs.js';
 
 /** Options of `baton handover`. */
@@ -35,7 +35,7 @@ export async function handover(options: HandoverCommandOptions, now = new Date()
     outDir: resolve(options.out ?? 'docs/handover'),
     stateDir: resolveStateDir(options.stateDir),
     inventory: options.inventory !== false,
-    operator: options.operator ?? (process.env.BATON_OPERATOR || undefined) ?? currentUser(),
+    operator: options.operator ?? (process.env.BATON_OPERATOR || undefined) ?? safeUser(),
     now,
     progress: (line) => {
       if (!quiet) process.stderr.write(`… ${line}\n`);
@@ -52,12 +52,4 @@ export async function handover(options: HandoverCommandOptions, now = new Date()
     ].join('\n'),
   );
   return EXIT.ok;
-}
-
-function currentUser(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return process.env.USER ?? 'operator';
-  }
 }
