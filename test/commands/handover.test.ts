@@ -78,4 +78,12 @@ describe('baton handover', () => {
     expect(result.stderr).toMatch(/^baton handover: cannot write the handover into .*\/docs\/handover: ENOTDIR/m);
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
+
+  it('has every option documented in docs/handover.md', async () => {
+    const help = await execa('node', [bin, 'handover', '--help'], { reject: false, stdin: 'ignore' });
+    const options = [...help.stdout.matchAll(/^\s+(--[a-z-]+)/gm)].map((m) => m[1]!).filter((o) => o !== '--help');
+    expect(options).toEqual(['--env', '--since', '--runbooks', '--out', '--no-inventory', '--operator']);
+    const page = readFileSync(fileURLToPath(new URL('../../docs/handover.md', import.meta.url)), 'utf8');
+    for (const option of options) expect(page, option).toMatch(new RegExp(`^\\| \`${option}[ \`]`, 'm'));
+  });
 });
