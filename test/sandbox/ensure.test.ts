@@ -79,4 +79,19 @@ describe('ensureSandbox', () => {
       await once(child, 'exit');
     }
   });
+
+  it('starts the whole sandbox on demand: Snowflake on DuckDB and the scheduler fakes', { timeout: 60_000 }, async () => {
+    const sandbox = await ensureSandbox({ stateDir, port: 0 });
+    try {
+      expect(sandbox.startedHere).toBe(true);
+      const status = await probeSandbox(sandbox.url);
+      expect(status?.services.map(({ name, state }) => `${name} ${state}`)).toEqual(['snowflake up', 'autosys up', 'controlm up']);
+      const connection = await connect(sandbox.url, sandboxConnectionOptions(sandbox.url));
+      const { rows } = await run(connection, 'SELECT CURRENT_ACCOUNT() AS ACCOUNT, CURRENT_ROLE() AS ROLE');
+      expect(rows).toEqual([{ ACCOUNT: 'SANDBOX', ROLE: 'ACCOUNTADMIN' }]);
+      await destroy(connection);
+    } finally {
+      await sandbox.stop();
+    }
+  });
 });

@@ -42,11 +42,9 @@ describe('the real engine behind the wire', () => {
               TO_BINARY('DEADBEEF', 'HEX') AS BIN, NULL AS N`,
     );
     expect(error).toBeUndefined();
-    // The engine reports OBJECT/ARRAY values as variant and TIMESTAMP_TZ as LTZ (the memory-engine
-    // tests carry those wire types through the driver); the values below are right either way.
     expect(wireTypes(statement)).toMatchObject({
       I: 'fixed', D: 'fixed', F: 'real', T: 'text', B: 'boolean', DT: 'date', TM: 'time', NTZ: 'timestamp_ntz',
-      LTZ: 'timestamp_ltz', V: 'variant', BIN: 'binary',
+      LTZ: 'timestamp_ltz', TZ: 'timestamp_tz', V: 'variant', O: 'object', A: 'array', BIN: 'binary',
     });
     const row = rows[0]!;
     expect(row).toMatchObject({ I: 12345678901, D: 12.5, F: 1.5, T: 'héllo', B: true, TM: '12:34:56', N: null });
@@ -108,6 +106,16 @@ describe('the real engine behind the wire', () => {
     expect(error).toMatchObject({ code: '000604', sqlState: '57014' });
     // The session goes on.
     expect((await run(connection, 'SELECT 1 AS ONE')).rows).toEqual([{ ONE: 1 }]);
+  });
+
+  it("cancels a statement that outlives the session's statement timeout", async () => {
+    expect((await run(connection, 'ALTER SESSION SET STATEMENT_TIMEOUT_IN_SECONDS = 1')).error).toBeUndefined();
+    try {
+      const { error } = await run(connection, 'SELECT SYSTEM$WAIT(30)');
+      expect(error).toMatchObject({ code: '000630', sqlState: '57014' });
+    } finally {
+      await run(connection, 'ALTER SESSION UNSET STATEMENT_TIMEOUT_IN_SECONDS');
+    }
   });
 
   it('runs a query asynchronously and gives its result by query id', { timeout: 30_000 }, async () => {

@@ -174,7 +174,8 @@ export function createSnowflakeService(options: SnowflakeServiceOptions): Sandbo
   }
 
   async function runQuery(session: WireSession, record: QueryRecord, query: QueryRequest): Promise<void> {
-    const timeoutSeconds = Number(query.parameters.STATEMENT_TIMEOUT_IN_SECONDS ?? 0);
+    // The statement's own setting, else the session's (ALTER SESSION SET STATEMENT_TIMEOUT_IN_SECONDS).
+    const timeoutSeconds = Number(query.parameters.STATEMENT_TIMEOUT_IN_SECONDS ?? session.engine.parameters?.STATEMENT_TIMEOUT_IN_SECONDS ?? 0);
     const timer =
       timeoutSeconds > 0
         ? setTimeout(() => {
