@@ -349,18 +349,17 @@ function finishSteps(drafts: StepDraft[], lines: SourceLines, problems: ProblemL
 }
 
 function nameActions(stepId: string, draft: StepDraft, problems: ProblemList): void {
-  const seen = new Map<string, Action>();
-  for (const action of draft.actions) {
+  draft.actions.forEach((action, index) => {
     action.id = `${stepId}/${action.attrs.name === undefined ? action.index + 1 : slug(action.attrs.name) || action.index + 1}`;
-    const earlier = seen.get(action.id);
+    // A step has a handful of actions: looking back is cheaper than a map per step.
+    const earlier = draft.actions.slice(0, index).find((other) => other.id === action.id);
     if (earlier) {
       problems.error(
         action.attrPos?.name ?? action.pos,
         `action id ${action.id} is already used by the action on line ${earlier.pos.line}: give this action another name`,
       );
     }
-    seen.set(action.id, action);
-  }
+  });
 }
 
 /** A heading as an id: lower case ASCII letters and digits joined by `-`. */
@@ -374,9 +373,11 @@ export function slug(text: string): string {
     .replace(/^-+|-+$/g, '');
 }
 
-/** Lines `from`..`to` without the `removed` ranges; blank lines where something was taken out become one. */
+/**
+ * Lines `from`..`to` without the `removed` ranges (in document order, as they are found); blank
+ * lines where something was taken out become one.
+ */
 function keptText(lines: SourceLines, from: number, to: number, removed: Lines[]): string {
-  const ranges = removed.length > 1 ? [...removed].sort((a, b) => a[0] - b[0]) : removed;
   let text = '';
   let blankBefore = false;
   let start = from;
@@ -390,7 +391,7 @@ function keptText(lines: SourceLines, from: number, to: number, removed: Lines[]
     text += lines.slice(first, last);
     blankBefore = last < end;
   };
-  for (const [removedStart, removedEnd] of ranges) {
+  for (const [removedStart, removedEnd] of removed) {
     if (removedEnd <= start || removedStart >= to) continue;
     if (removedStart > start) keep(removedStart);
     start = Math.max(start, removedEnd);

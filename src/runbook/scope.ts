@@ -45,10 +45,10 @@ export class Scope {
     }
   }
 
-  /** Check `{{NAME}}` in lines `from`..`to` outside the `skip` ranges (fenced blocks). */
+  /** Check `{{NAME}}` in lines `from`..`to` outside the `skip` ranges (fenced blocks, in document order). */
   checkProse(from: number, to: number, skip: LineRange[]): void {
     let start = from;
-    for (const [skipStart, skipEnd] of [...skip].sort((a, b) => a[0] - b[0])) {
+    for (const [skipStart, skipEnd] of skip) {
       if (skipEnd <= start || skipStart >= to) continue;
       if (skipStart > start) this.checkText(start, skipStart);
       start = Math.max(start, skipEnd);
