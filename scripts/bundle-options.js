@@ -1,6 +1,9 @@
 // The esbuild options baton ships with, shared by the build and by the benches that compare a
 // bundle of baton with another bundle "built the same way".
 import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+
+const fastStringWidth = fileURLToPath(new URL('./shims/string-width.js', import.meta.url));
 
 /** Packages that must stay outside the bundle: native code, or heavy and loaded lazily by path. */
 export const external = ['snowflake-sdk', '@duckdb/node-api', 'playwright-core', 'react-devtools-core'];
@@ -40,6 +43,14 @@ const YOGA_PATCHES = [
 export const inkStartup = {
   name: 'ink-startup',
   setup(build) {
+    // Ink's string-width (8.x, at the top of node_modules) answered through a per-character cache:
+    // see scripts/shims/string-width.js. Other copies (wrap-ansi keeps its own 7.x) are left alone.
+    build.onResolve({ filter: /^string-width$/ }, async (args) => {
+      if (args.importer === fastStringWidth || args.pluginData?.real) return undefined;
+      const real = await build.resolve('string-width', { kind: args.kind, resolveDir: args.resolveDir, pluginData: { real: true } });
+      const keep = { path: real.path, namespace: real.namespace, ...(real.sideEffects === false ? { sideEffects: false } : {}) };
+      return /[\\/]node_modules[\\/]string-width[\\/]index\.js$/.test(real.path) && !/node_modules[\\/].*node_modules[\\/]string-width/.test(real.path) ? { path: fastStringWidth } : keep;
+    });
     build.onLoad({ filter: /yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/ }, async (args) => {
       let text = await readFile(args.path, 'utf8');
       for (const [from, to] of YOGA_PATCHES) {
