@@ -56,16 +56,21 @@ export interface RoleItem {
   grantsNote?: string;
 }
 
-/** A task. */
-export interface TaskItem {
+/** What tasks and alerts share: a schema object run on a schedule by a warehouse when a condition holds. */
+export interface ScheduledItem {
   database: string;
   schema: string;
   name: string;
   warehouse: string;
   schedule: string;
+  /** `started` or `suspended`. */
   state: string;
-  predecessors: string;
   condition: string;
+}
+
+/** A task. */
+export interface TaskItem extends ScheduledItem {
+  predecessors: string;
   definition: string;
 }
 
@@ -93,14 +98,7 @@ export interface MonitorItem {
 }
 
 /** An alert. */
-export interface AlertItem {
-  database: string;
-  schema: string;
-  name: string;
-  warehouse: string;
-  schedule: string;
-  state: string;
-  condition: string;
+export interface AlertItem extends ScheduledItem {
   action: string;
 }
 
@@ -200,17 +198,7 @@ export async function readSnowflakeInventory(run: RunShow, source: string, now: 
     }
     await readGrants(run, role);
   }
-  inventory.tasks = await read('tasks', 'SHOW TASKS IN ACCOUNT', (r) => ({
-    database: r('database_name'),
-    schema: r('schema_name'),
-    name: r('name'),
-    warehouse: r('warehouse'),
-    schedule: r('schedule'),
-    state: r('state'),
-    predecessors: predecessorsText(r('predecessors')),
-    condition: r('condition'),
-    definition: r('definition'),
-  }));
+  inventory.tasks = await read('tasks', 'SHOW TASKS IN ACCOUNT', (r) => ({ ...scheduled(r), predecessors: predecessorsText(r('predecessors')), definition: r('definition') }));
   inventory.streams = await read('streams', 'SHOW STREAMS IN ACCOUNT', (r) => ({
     database: r('database_name'),
     schema: r('schema_name'),
@@ -230,16 +218,7 @@ export async function readSnowflakeInventory(run: RunShow, source: string, now: 
     suspendAt: r('suspend_at'),
     suspendImmediatelyAt: r('suspend_immediately_at'),
   }));
-  inventory.alerts = await read('alerts', 'SHOW ALERTS IN ACCOUNT', (r) => ({
-    database: r('database_name'),
-    schema: r('schema_name'),
-    name: r('name'),
-    warehouse: r('warehouse'),
-    schedule: r('schedule'),
-    state: r('state'),
-    condition: r('condition'),
-    action: r('action'),
-  }));
+  inventory.alerts = await read('alerts', 'SHOW ALERTS IN ACCOUNT', (r) => ({ ...scheduled(r), action: r('action') }));
   return inventory;
 }
 
@@ -270,6 +249,11 @@ async function readGrants(run: RunShow, role: RoleItem): Promise<void> {
 
 /** One row read by column name (case-insensitive); absent columns and nulls read as ''. */
 type Row = (column: string) => string;
+
+/** The columns SHOW TASKS and SHOW ALERTS have in common. */
+function scheduled(r: Row): ScheduledItem {
+  return { database: r('database_name'), schema: r('schema_name'), name: r('name'), warehouse: r('warehouse'), schedule: r('schedule'), state: r('state'), condition: r('condition') };
+}
 
 function rowsOf(result: { columns: string[]; rows: unknown[][] }): Row[] {
   const index = new Map(result.columns.map((name, i) => [name.toLowerCase(), i]));
