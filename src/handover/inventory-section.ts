@@ -2,7 +2,7 @@
 // not what the runbooks meant to create.
 import type { InventoryJob, SchedulerReport } from '../executors/scheduler-inventory.js';
 import type { Inventory } from './input.js';
-import { plural, table } from './markdown-text.js';
+import { clip, plural, table } from './markdown-text.js';
 import type { GrantItem, SnowflakeInventory, SnowflakeSection } from './snowflake-inventory.js';
 import type { Writer } from './writer.js';
 
@@ -204,9 +204,8 @@ function jilText(job: InventoryJob): string {
 }
 
 function sql(text: string, w: Writer): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  if (flat === '') return '—';
-  return w.code(flat.length > SQL_CHARS ? `${flat.slice(0, SQL_CHARS - 1)}…` : flat);
+  const flat = clip(text, SQL_CHARS);
+  return flat === '' ? '—' : w.code(flat);
 }
 
 function none(value: string): string {

@@ -67,6 +67,15 @@ export function headingSlug(text: string, taken: Map<string, number>): string {
   return seen === undefined ? base : `${base}-${seen}`;
 }
 
+/** Longest error or failure text quoted in the document; the run's log has the rest. */
+const QUOTED_CHARS = 300;
+
+/** A long text on one line, cut with an ellipsis: error messages and stack traces stay readable. */
+export function clip(text: string, chars = QUOTED_CHARS): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > chars ? `${flat.slice(0, chars - 1)}…` : flat;
+}
+
 /** A count with its noun: `1 run`, `3 runs`. */
 export function plural(n: number, noun: string, many = `${noun}s`): string {
   return `${n} ${n === 1 ? noun : many}`;

@@ -2,12 +2,9 @@
 // receiving team must still finish, confirm or decide.
 import type { Attempt } from '../store/record.js';
 import type { HandoverFacts, Incident, OpenItem } from './facts.js';
-import { plural, table } from './markdown-text.js';
+import { clip, plural, table } from './markdown-text.js';
 import { checkText, runResult, viaText } from './runs-section.js';
 import type { Writer } from './writer.js';
-
-/** Longest error text quoted in a table cell; the run's log has the rest. */
-const ERROR_CHARS = 300;
 
 /** The problems section. */
 export function problemsSection(facts: HandoverFacts, w: Writer): string[] {
@@ -119,11 +116,6 @@ function errorText(attempt: Attempt, w: Writer): string {
   if (attempt.error) return w.say(clip(attempt.error.message));
   if (attempt.expect && !attempt.expect.passed) return `${w.code(`expect ${attempt.expect.source}`)} did not hold`;
   return attempt.exitCode !== undefined ? `exit ${attempt.exitCode}` : w.say(attempt.status);
-}
-
-function clip(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > ERROR_CHARS ? `${flat.slice(0, ERROR_CHARS - 1)}…` : flat;
 }
 
 /** The open items section. */

@@ -4,7 +4,7 @@
 import type { Attempt, CheckRecord, Note, RunRecord, StepRecord } from '../store/record.js';
 import type { JobChange } from '../executors/scheduler-action.js';
 import type { HandoverFacts, RunbookStanding } from './facts.js';
-import { table } from './markdown-text.js';
+import { clip, table } from './markdown-text.js';
 import { between, duration } from './times.js';
 import type { Writer } from './writer.js';
 
@@ -96,7 +96,7 @@ function runPart(run: RunRecord, n: number, of: number, facts: HandoverFacts, w:
 function stepDetails(run: RunRecord, step: StepRecord, notes: Note[], w: Writer): string[] {
   const items: string[] = [];
   if (step.skip) items.push(`Skipped: ${w.say(step.skip.reason)} (${w.say(step.skip.by)}${step.skip.via === 'operator' ? '' : `, ${viaText(step.skip.via)}`})`);
-  if (step.status === 'failed' && step.failure) items.push(`Failed: ${w.say(step.failure)}`);
+  if (step.status === 'failed' && step.failure) items.push(`Failed: ${w.say(clip(step.failure))}`);
   const queries = new Set<string>();
   for (const action of step.actions) for (const attempt of action.attempts) for (const id of queryIdsOf(attempt)) queries.add(id);
   if (queries.size > 0) items.push(`Queries: ${[...queries].map((id) => w.query(id)).join(', ')}`);
@@ -107,7 +107,7 @@ function stepDetails(run: RunRecord, step: StepRecord, notes: Note[], w: Writer)
     const last = action.attempts.at(-1);
     const repeated = step.status === 'failed' && last?.error && step.failure?.includes(last.error.message);
     if (last?.error && !repeated && (action.status === 'failed' || action.status === 'aborted' || action.status === 'unknown')) {
-      items.push(`${w.code(action.name ?? action.id)} ${action.tolerated ? `failed (${action.tolerated === 'continue' ? 'went on: on-fail=continue' : 'recovered by a fallback run'})` : action.status}: ${w.say(last.error.message)}`);
+      items.push(`${w.code(action.name ?? action.id)} ${action.tolerated ? `failed (${action.tolerated === 'continue' ? 'went on: on-fail=continue' : 'recovered by a fallback run'})` : action.status}: ${w.say(clip(last.error.message))}`);
     }
   }
   for (const check of step.checks) items.push(`Check: ${w.say(check.text)} — ${checkText(check, run, w)}`);
