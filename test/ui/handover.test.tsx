@@ -8,6 +8,7 @@ import { startRun } from '../../src/engine/runner.js';
 import { loadRunbook } from '../../src/runbook/library.js';
 import { openStore } from '../../src/store/runs.js';
 import { handoverReducer, READY, type HandoverState } from '../../src/ui/handover/handover-model.js';
+import { KEYS } from '../../src/ui/keys.js';
 import { startApp, workspace, type AppUnderTest, type Workspace } from '../helpers/app.js';
 import { KEY } from '../helpers/keys.js';
 import { ENVIRONMENTS, runbookText, sh } from '../helpers/runbooks.js';
@@ -69,7 +70,10 @@ describe('handover screen', () => {
     await app.press('o');
     await app.waitFor('opened ');
     expect(readFileSync(opened, 'utf8')).toMatch(/docs\/handover\/sandbox-\d{4}-\d{2}-\d{2}\.html$/);
-    await app.press(KEY.escape);
+    await app.press('?');
+    const help = await app.waitFor('Keys — handover');
+    for (const key of KEYS.filter((k) => k.scope === 'handover' || k.scope === 'everywhere')) expect(help).toContain(key.does.slice(0, 40));
+    await app.press('x', KEY.escape);
     await app.waitFor('filter ›');
   });
 
