@@ -1,7 +1,7 @@
 // Shared by the terminal app's benches: a library of runbooks to open, the built app, and timing
 // a program under a real pseudo-terminal (`script`) from its start to a text on its screen.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -30,8 +30,37 @@ export function library(count: number): { runbooks: string; stateDir: string } {
   return { runbooks, stateDir: join(base, 'state') };
 }
 
+/** CPU time (user + system, ms) a node process below `pid` has used so far, from /proc (Linux). */
+function nodeCpuMs(pid: number): number | undefined {
+  const read = (path: string) => {
+    try {
+      return readFileSync(path, 'utf8');
+    } catch {
+      return '';
+    }
+  };
+  const queue = [pid];
+  while (queue.length > 0) {
+    const current = queue.shift()!;
+    if (read(`/proc/${current}/comm`).trim() === 'node') {
+      const fields = read(`/proc/${current}/stat`).replace(/^.*\) /, '').split(' ');
+      // Fields 14 and 15 of stat (utime, stime) are the 12th and 13th after the command name.
+      return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+    }
+    queue.push(...read(`/proc/${current}/task/${current}/children`).split(' ').filter(Boolean).map(Number));
+  }
+  return undefined;
+}
+
+/** A time to the screen: wall-clock, and the CPU time the node process used to get there. */
+export interface ScreenTime {
+  ms: number;
+  /** In 10 ms steps (the kernel's clock ticks); undefined where /proc cannot tell. */
+  cpuMs?: number;
+}
+
 /** Milliseconds from starting `command` in a 100×30 pseudo-terminal until `marker` shows on it. */
-export function timeToScreen(command: string, marker: string, env: NodeJS.ProcessEnv = {}): Promise<number> {
+export function timeToScreen(command: string, marker: string, env: NodeJS.ProcessEnv = {}): Promise<ScreenTime> {
   const childEnv: NodeJS.ProcessEnv = { ...process.env, TERM: 'xterm-256color', ...env };
   delete childEnv.CI;
   return new Promise((resolve, reject) => {
@@ -46,9 +75,10 @@ export function timeToScreen(command: string, marker: string, env: NodeJS.Proces
       seen += chunk.toString('utf8');
       if (seen.includes(marker)) {
         const ms = performance.now() - started;
+        const cpuMs = nodeCpuMs(child.pid!);
         clearTimeout(timer);
         child.kill('SIGKILL');
-        resolve(ms);
+        resolve(cpuMs === undefined ? { ms } : { ms, cpuMs });
       }
     });
   });

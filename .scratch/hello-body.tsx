@@ -1,3 +1,0 @@
-import { render, Text, useInput } from 'ink';
-function Hello() { useInput(() => undefined); return <Text>Hello from Ink</Text>; }
-render(<Hello />);

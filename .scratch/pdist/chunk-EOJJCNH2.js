@@ -1,3 +1,0 @@
-import { createRequire as __batonCreateRequire } from 'node:module'; const require = __batonCreateRequire(import.meta.url);
-import{Session as n}from"node:inspector";import{writeFileSync as i}from"node:fs";var s=new n;s.connect();s.post("Profiler.enable");s.post("Profiler.setSamplingInterval",{interval:100});s.post("Profiler.start");var p=process.stdout.write.bind(process.stdout);process.stdout.write=(e,...r)=>{let t=p(e,...r);return String(e).includes(process.env.MARK)&&s.post("Profiler.stop",(c,o)=>{i(process.env.PROF_OUT,JSON.stringify(o.profile)),process.exit(0)}),t};
-//# sourceMappingURL=chunk-EOJJCNH2.js.map

@@ -1,5 +1,0 @@
-import { createRequire as __batonCreateRequire } from 'node:module'; const require = __batonCreateRequire(import.meta.url);
-import{a as i}from"./chunk-462BTH2S.js";import{a as p,e as m}from"./chunk-OJVM7QGR.js";var a="runbooks";async function d(r,o={}){let e=await m(r.length>0?r:[a]),t=o.json?JSON.stringify(f(e),null,2):u(e).join(`
-`);return process.stdout.write(`${t}
-`),e.problems.some(n=>n.severity==="error")?i.failed:i.ok}function u(r){let o=r.problems.filter(s=>s.severity==="error").length,e=r.problems.length-o,t=r.entries.length,n=r.problems.length===0?"no problems":[l(o,"error"),l(e,"warning")].filter(s=>!s.startsWith("0 ")).join(", ");return[...r.problems.map(p),`checked ${l(t,"runbook")}: ${n}`]}function f(r){return{runbooks:r.entries.map(o=>({path:o.path,id:o.id,valid:o.runbook!==void 0,title:o.runbook?.title,problems:r.problems.filter(e=>e.file===o.path)})),problems:r.problems,errors:r.problems.filter(o=>o.severity==="error").length,warnings:r.problems.filter(o=>o.severity==="warning").length}}function l(r,o){return`${r} ${o}${r===1?"":"s"}`}export{a,d as b,u as c,l as d};
-//# sourceMappingURL=chunk-JVC6TKJE.js.map

@@ -1,3 +1,0 @@
-import { createRequire as __batonCreateRequire } from 'node:module'; const require = __batonCreateRequire(import.meta.url);
-import{d as a,e as b,f as c,g as d,h as e}from"./chunk-XF5HBHWP.js";import"./chunk-LHQSHPLY.js";import"./chunk-2EIXSNKZ.js";import"./chunk-XRQ2KNF2.js";import"./chunk-462BTH2S.js";import"./chunk-OJVM7QGR.js";import"./chunk-D5DXLWMU.js";import"./chunk-2IMT3GZC.js";import"./chunk-52ELQRQK.js";import"./chunk-HYVLEQ4M.js";import"./chunk-6BIUP7OM.js";import"./chunk-XED3GMBD.js";import"./chunk-JRJFCKEQ.js";export{a as exec,b as exitCode,c as findRunbookFile,d as resolveSibling,e as safeUser};
-//# sourceMappingURL=exec-ZCPOJPUS.js.map

@@ -1,3 +1,0 @@
-import { createRequire as __batonCreateRequire } from 'node:module'; const require = __batonCreateRequire(import.meta.url);
-import"./chunk-JRJFCKEQ.js";function c(n){let a={"--runbooks":"runbooks","--state-dir":"stateDir","--env":"env"},r={};for(let e=0;e<n.length;e++){let t=n[e],s=t.indexOf("="),o=a[s>0?t.slice(0,s):t];if(!o||r[o]!==void 0)return;let i=s>0?t.slice(s+1):n[++e];if(i===void 0||i===""||i.startsWith("-"))return;r[o]=i}return r}var d=process.stdout.isTTY&&process.stdin.isTTY?c(process.argv.slice(2)):void 0;if(d){let{openApp:n}=await import("./tui-VC6AFP7N.js");process.exitCode=await n(d)}else await import("./cli-G4YVBEE2.js");export{c as bareAppOptions};
-//# sourceMappingURL=main-PQD5BAYY.js.map

@@ -1,3 +1,0 @@
-import { createRequire as __batonCreateRequire } from 'node:module'; const require = __batonCreateRequire(import.meta.url);
-import{d as a,e as b,f as c,g as d,h as e}from"./chunk-DOWX2EXA.js";import"./chunk-LHQSHPLY.js";import"./chunk-YC7OLV6O.js";import"./chunk-FEHGGDYO.js";import"./chunk-AITXTQ3L.js";import"./chunk-462BTH2S.js";import"./chunk-OJVM7QGR.js";import"./chunk-D5DXLWMU.js";import"./chunk-2IMT3GZC.js";import"./chunk-52ELQRQK.js";import"./chunk-HYVLEQ4M.js";import"./chunk-6BIUP7OM.js";import"./chunk-JRJFCKEQ.js";export{a as exec,b as exitCode,c as findRunbookFile,d as resolveSibling,e as safeUser};
-//# sourceMappingURL=exec-C4OCRB3V.js.map

@@ -1,3 +1,0 @@
-import { createRequire as __batonCreateRequire } from 'node:module'; const require = __batonCreateRequire(import.meta.url);
-import{Session as i}from"node:inspector";import{writeFileSync as n}from"node:fs";var r=new i;r.connect();r.post("Profiler.enable");r.post("Profiler.setSamplingInterval",{interval:100});r.post("Profiler.start");var p=process.stdout.write.bind(process.stdout);process.stdout.write=(s,...t)=>{let e=p(s,...t);return String(s).includes(process.env.MARK)&&r.post("Profiler.stop",(a,o)=>{n(process.env.PROF_OUT,JSON.stringify(o.profile)),process.exit(0)}),e};await import("./main-Y3QUZFTY.js");
-//# sourceMappingURL=pff.js.map

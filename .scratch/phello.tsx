@@ -1,2 +1,0 @@
-import './prof-head.js';
-await import('./hello-body.js');
