@@ -16,8 +16,9 @@ import { handoverFacts } from './facts.js';
 import type { HandoverInput, Inventory, RunbookEntry } from './input.js';
 import { handoverTitle, renderHandoverMarkdown } from './markdown.js';
 import { liveSnowflakeInventory } from './snowflake-inventory.js';
+import { markedRuns } from './runs-section.js';
 import { timelineSvg } from './timeline-svg.js';
-import { clockIn } from './times.js';
+import { clockIn, type Clock } from './times.js';
 
 /** What to generate. */
 export interface HandoverOptions {
@@ -74,7 +75,7 @@ export async function generateHandover(options: HandoverOptions): Promise<Handov
   const say = options.progress ?? (() => {});
   const cwd = options.cwd ?? process.cwd();
   const now = options.now ?? new Date();
-  let clock;
+  let clock: Clock;
   try {
     clock = clockIn(options.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'UTC');
   } catch {
@@ -147,8 +148,8 @@ export async function generateHandover(options: HandoverOptions): Promise<Handov
   const markdown = renderHandoverMarkdown(input, facts);
   const byId = new Map(runs.map((run) => [run.id, run]));
   const timelines = new Map<string, string>();
-  for (const match of markdown.matchAll(/^<!-- baton:timeline ([A-Za-z0-9_-]+) -->$/gm)) {
-    const run = byId.get(match[1]!);
+  for (const id of markedRuns(markdown)) {
+    const run = byId.get(id);
     if (run) timelines.set(run.id, timelineSvg(run, clock));
   }
   const title = handoverTitle(environment.name);

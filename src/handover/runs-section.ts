@@ -16,6 +16,11 @@ export function timelineMarker(runId: string): string {
 /** The pattern of {@link timelineMarker}, for the HTML renderer. */
 export const TIMELINE_MARKER = /^<!-- baton:timeline ([A-Za-z0-9_-]+) -->$/;
 
+/** The ids of the runs whose timeline the document places, in order. */
+export function markedRuns(markdown: string): string[] {
+  return [...markdown.matchAll(new RegExp(TIMELINE_MARKER.source, 'gm'))].map((match) => match[1]!);
+}
+
 /** The section, one sub-section per runbook with runs. */
 export function runsSection(facts: HandoverFacts, w: Writer, logsDir: string): string[] {
   const lines = [w.heading(2, 'Runbooks and runs', 'runs'), ''];
