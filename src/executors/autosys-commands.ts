@@ -32,9 +32,9 @@ export class AutosysCommands {
     private readonly env: Record<string, string>,
   ) {}
 
-  /** The programs of an environment, or a message saying how to configure them. */
-  static of(environment: Environment): AutosysCommands | { error: string } {
-    const settings = autosysSettingsOf(environment);
+  /** The programs of an environment (its sandbox at `sandbox`), or a message saying how to configure them. */
+  static of(environment: Environment, sandbox?: string): AutosysCommands | { error: string } {
+    const settings = autosysSettingsOf(environment, sandbox);
     if (!settings) {
       return { error: `environment "${environment.name}" has no AutoSys settings: add "autosys:" (instance, and bin when the CLIs are not on PATH) to it in baton.yaml` };
     }

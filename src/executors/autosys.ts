@@ -1,16 +1,16 @@
 // `autosys` and `jil` actions: the verb language run through the real AutoSys programs (sendevent,
 // autorep, jil), with each job's state read from autorep before and after, waits that poll until
 // the job ends, and the job's own output attached when it ends badly.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { formatDuration } from '../runbook/duration.js';
 import { parseAutorep, type AutorepRow } from '../scheduler/autorep.js';
 import { parseJil } from '../scheduler/jil.js';
-import { autosysSettingsOf } from '../scheduler/sandbox-endpoints.js';
+import { autosysSettingsOf, usesSandboxAutosys } from '../scheduler/sandbox-endpoints.js';
 import { AutosysCommands, type AutosysProgramName, type CommandOutput } from './autosys-commands.js';
 import { classifyAutosys, classifyJil, flagValue, parseAutosysScript, VERB_EVENTS, type AutosysCommand } from '../scheduler/autosys-script.js';
 import {
-  actionStream, interruptedResult, JobChanges, lastLines, pause, type ActionLog, type JobSnapshot,
+  actionStream, interruptedResult, JobChanges, keptDefinitions, lastLines, pause, readDefinitionsFile, runSandbox, type ActionLog, type JobSnapshot,
 } from './scheduler-action.js';
 import type { ActionResult, ExecutionContext, Executor, ExecutorEvent } from './types.js';
 
@@ -19,6 +19,7 @@ const EVENT_EFFECT_MS = 10_000;
 const SANDBOX_EFFECT_MS = 2_000;
 const EVENT_POLL_MS = 250;
 const SANDBOX_POLL_MS = 100;
+const EFFECT_LOOKS = 3;
 const DEFAULT_WAIT_MS = 30 * 60_000;
 const DEFAULT_EVERY_MS = 30_000;
 const SANDBOX_EVERY_MS = 1_000;
@@ -30,7 +31,7 @@ export const autosysExecutor: Executor = {
   kinds: ['autosys'],
   run: (context) => runAutosys(context, 'autosys'),
   classify: classifyAutosys,
-  describeTarget: async (context) => describe(context),
+  describeTarget: describe,
 };
 
 /** Runs `jil` blocks: the block is loaded with `jil` as written. */
@@ -38,13 +39,14 @@ export const jilExecutor: Executor = {
   kinds: ['jil'],
   run: (context) => runAutosys(context, 'jil'),
   classify: classifyJil,
-  describeTarget: async (context) => describe(context),
+  describeTarget: describe,
 };
 
-function describe(context: ExecutionContext): string {
-  const settings = autosysSettingsOf(context.environment);
+async function describe(context: ExecutionContext): Promise<string> {
+  const sandbox = usesSandboxAutosys(context.environment) ? await runSandbox(context) : undefined;
+  const settings = autosysSettingsOf(context.environment, sandbox);
   if (!settings) return `no AutoSys settings in environment "${context.environment.name}"`;
-  if (!context.environment.autosys) return `the sandbox's AutoSys fake (${settings.env?.BATON_AUTOSYS_URL ?? ''})`;
+  if (sandbox) return `the sandbox's AutoSys fake (${settings.env?.BATON_AUTOSYS_URL ?? ''})`;
   return `AutoSys instance ${settings.instance ?? process.env.AUTOSERV ?? '(default $AUTOSERV)'}` + (settings.bin ? ` via ${settings.bin}` : '');
 }
 
@@ -93,6 +95,7 @@ class AutosysRun {
   private lastRows: AutorepRow[] = [];
   private jobOutput: string | undefined;
   private wait: Record<string, unknown> | undefined;
+  private readonly definitions: Record<string, unknown>[] = [];
   /** For a jil block, `exit` is jil's own exit code. */
   private jilExit: number | undefined;
   private kind: 'autosys' | 'jil' = 'autosys';
@@ -104,7 +107,15 @@ class AutosysRun {
 
   async execute(kind: 'autosys' | 'jil'): Promise<ActionResult> {
     this.kind = kind;
-    const found = AutosysCommands.of(this.context.environment);
+    let sandbox: string | undefined;
+    if (usesSandboxAutosys(this.context.environment)) {
+      try {
+        sandbox = await runSandbox(this.context);
+      } catch (error) {
+        return this.failed(`the sandbox's AutoSys fake cannot be reached: ${(error as Error).message}`);
+      }
+    }
+    const found = AutosysCommands.of(this.context.environment, sandbox);
     if ('error' in found) return this.failed(found.error);
     const commands = found;
     try {
@@ -133,15 +144,10 @@ class AutosysRun {
   private async runCommand(commands: AutosysCommands, command: AutosysCommand): Promise<void> {
     this.lastRows = [];
     if (command.verb === 'deploy') {
-      const folder = dirname(resolve(this.context.runbook.path));
-      const path = resolve(folder, command.file);
-      let text: string;
-      try {
-        text = readFileSync(path, 'utf8');
-      } catch (error) {
-        throw new StepFailure(`deploy ${command.file}: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); paths are relative to the runbook's folder`);
-      }
-      await this.loadJil(commands, text, command.file, path);
+      const read = readDefinitionsFile(this.context, this.log, command.file);
+      if ('error' in read) throw new StepFailure(read.error);
+      this.definitions.push(keptDefinitions(read));
+      await this.loadJil(commands, read.text, command.file, read.path);
       return;
     }
     if (command.verb === 'status') {
@@ -213,17 +219,18 @@ class AutosysRun {
     }
   }
 
-  // The event is asynchronous: poll until the job shows its effect, or give up after a while.
+  // The event is asynchronous: poll until the job shows its effect, or give up after a while and a
+  // few looks (on a loaded machine one look can take longer than the whole while).
   private async effect(commands: AutosysCommands, name: string, before: AutorepRow, line: number, done: (row: AutorepRow) => boolean): Promise<AutorepRow> {
     const until = Date.now() + (this.context.environment.sandbox ? SANDBOX_EFFECT_MS : EVENT_EFFECT_MS);
     let row = before;
-    for (;;) {
+    for (let looks = 1; ; looks++) {
       await pause(this.context.environment.sandbox ? SANDBOX_POLL_MS : EVENT_POLL_MS, this.context.signal);
       if (this.context.signal.aborted) return row;
       row = await this.one(commands, name, line, true);
       this.changes.after(name, snapshotOf(row));
       this.last = row;
-      if (done(row) || Date.now() > until) return row;
+      if (done(row) || (Date.now() > until && looks >= EFFECT_LOOKS)) return row;
     }
   }
 
@@ -423,6 +430,7 @@ class AutosysRun {
       jobs: this.changes.list(),
       commands: this.commandsRun,
       ...(this.wait ? { wait: this.wait } : {}),
+      ...(this.definitions.length > 0 ? { definitions: this.definitions } : {}),
     };
   }
 

@@ -18,6 +18,8 @@ export interface ControlmConnection {
   insecure: boolean;
   /** Where the credentials came from, for messages: `variable CTM_PASSWORD`. */
   credentialSource: string;
+  /** The sandbox fake's documented login: its password is not a secret and is never masked. */
+  sandboxLogin?: boolean;
 }
 
 /** A failed call, with what the operator should know. */
@@ -42,8 +44,12 @@ export interface ApiAnswer {
 const REQUEST_TIMEOUT_MS = 60_000;
 
 /** The Control-M connection of an environment, or a message saying what to configure. */
-export function controlmConnection(environment: Environment, variable: (name: string) => string | undefined): ControlmConnection | { error: string } {
-  const settings = controlmSettingsOf(environment);
+export function controlmConnection(
+  environment: Environment,
+  variable: (name: string) => string | undefined,
+  sandbox?: string,
+): ControlmConnection | { error: string } {
+  const settings = controlmSettingsOf(environment, sandbox);
   const where = `environment "${environment.name}" in baton.yaml`;
   if (!settings) return { error: `${where} has no Control-M settings: add "controlm:" with endpoint, user and passwordVariable (or tokenVariable)` };
   if (!/^https?:\/\//.test(settings.endpoint ?? '')) return { error: `controlm.endpoint of ${where} must be an http(s) URL such as https://em.example.com:8443/automation-api` };
@@ -69,7 +75,7 @@ export function controlmConnection(environment: Environment, variable: (name: st
     return { ...base, user, password, credentialSource: `variable ${settings.passwordVariable}` };
   }
   if ('sandboxLogin' in settings && settings.sandboxLogin) {
-    return { ...base, user, password: SANDBOX_CONTROLM_LOGIN.password, credentialSource: 'the sandbox login' };
+    return { ...base, user, password: SANDBOX_CONTROLM_LOGIN.password, credentialSource: 'the sandbox login', sandboxLogin: true };
   }
   return { error: `${where} names no Control-M credentials: set controlm.passwordVariable (with user) or controlm.tokenVariable` };
 }
@@ -84,9 +90,10 @@ export class ControlmClient {
 
   constructor(readonly connection: ControlmConnection) {}
 
-  /** Secrets this client holds, for masking anything that might echo them. */
+  /** Secrets this client holds, for masking anything that might echo them (not the sandbox's documented password). */
   secrets(): string[] {
-    return [this.connection.password, this.connection.apiKey, this.token].filter((s): s is string => !!s);
+    const password = this.connection.sandboxLogin ? undefined : this.connection.password;
+    return [password, this.connection.apiKey, this.token].filter((s): s is string => !!s);
   }
 
   /** How many times it logged in (renewals included). */

@@ -1,13 +1,16 @@
 // `controlm` actions: the verb language run through the Control-M Automation API. Job names are
 // resolved to job ids through `/run/jobs/status?jobname=`, each job's state is read before and
 // after, waits poll until the job ends, and a job that ends not OK fails the step with its output.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { formatDuration } from '../runbook/duration.js';
 import { controlmState } from '../scheduler/job-state.js';
 import { ControlmClient, ControlmError, controlmConnection, type ControlmConnection } from './controlm-client.js';
 import { classifyControlm, parseControlmScript, VERB_ACTIONS, type ControlmCommand } from '../scheduler/controlm-script.js';
-import { actionStream, interruptedResult, JobChanges, lastLines, pause, type ActionLog, type JobSnapshot } from './scheduler-action.js';
+import {
+  actionStream, interruptedResult, JobChanges, keptDefinitions, lastLines, pause, readDefinitionsFile, runSandbox, type ActionLog, type JobSnapshot,
+} from './scheduler-action.js';
+import { usesSandboxControlm } from '../scheduler/sandbox-endpoints.js';
 import type { ActionResult, ExecutionContext, Executor, ExecutorEvent } from './types.js';
 
 const DEFAULT_WAIT_MS = 30 * 60_000;
@@ -40,16 +43,30 @@ export const controlmExecutor: Executor = {
   run: (context) => runControlm(context),
   classify: classifyControlm,
   describeTarget: async (context) => {
-    const connection = controlmConnection(context.environment, context.variable);
+    const connection = await connectionOf(context);
     if ('error' in connection) return connection.error;
     return `Control-M at ${connection.endpoint}${connection.server ? `, server ${connection.server}` : ''}, ${connection.user ? `user ${connection.user}` : 'API key'}`;
   },
 };
 
-function runControlm(context: ExecutionContext): AsyncIterable<ExecutorEvent> {
-  const connection = controlmConnection(context.environment, context.variable);
-  const secrets = 'error' in connection ? [] : [connection.password, connection.apiKey].filter((s): s is string => !!s);
-  return actionStream(context, secrets, async (log) => {
+// The environment's Control-M, or the fake of the sandbox the run reaches.
+async function connectionOf(context: ExecutionContext): Promise<ControlmConnection | { error: string }> {
+  let sandbox: string | undefined;
+  if (usesSandboxControlm(context.environment)) {
+    try {
+      sandbox = await runSandbox(context);
+    } catch (error) {
+      return { error: `the sandbox's Control-M fake cannot be reached: ${(error as Error).message}` };
+    }
+  }
+  return controlmConnection(context.environment, context.variable, sandbox);
+}
+
+async function* runControlm(context: ExecutionContext): AsyncGenerator<ExecutorEvent> {
+  const connection = await connectionOf(context);
+  // The sandbox's documented password is no secret; a real one, or an API key, is.
+  const secrets = 'error' in connection ? [] : [connection.sandboxLogin ? undefined : connection.password, connection.apiKey].filter((s): s is string => !!s);
+  yield* actionStream(context, secrets, async (log) => {
     if ('error' in connection) return new ControlmRun(context, log).failed(connection.error);
     const client = clientFor(context, connection);
     client.note = (line) => log.note(line);
@@ -101,6 +118,7 @@ class ControlmRun {
   private output: string | undefined;
   private wait: Record<string, unknown> | undefined;
   private deployed: unknown;
+  private readonly definitions: Record<string, unknown>[] = [];
 
   constructor(
     private readonly context: ExecutionContext,
@@ -152,13 +170,10 @@ class ControlmRun {
   }
 
   private async deploy(command: Extract<ControlmCommand, { verb: 'deploy' }>): Promise<void> {
-    const path = resolve(dirname(resolve(this.context.runbook.path)), command.file);
-    let content: string;
-    try {
-      content = readFileSync(path, 'utf8');
-    } catch (error) {
-      throw new StepFailure(`deploy ${command.file}: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); paths are relative to the runbook's folder`);
-    }
+    const read = readDefinitionsFile(this.context, this.log, command.file);
+    if ('error' in read) throw new StepFailure(read.error);
+    this.definitions.push(keptDefinitions(read));
+    const { path, text: content } = read;
     const answer = await this.call(command.line, 'POST', '/deploy', { form: { field: 'definitionsFile', filename: basename(path), content } });
     const results = Array.isArray(answer) ? (answer as Record<string, unknown>[]) : [];
     this.deployed = results;
@@ -428,6 +443,7 @@ class ControlmRun {
       ...(this.runId ? { runId: this.runId } : {}),
       ...(this.wait ? { wait: this.wait } : {}),
       ...(this.deployed ? { deployed: this.deployed } : {}),
+      ...(this.definitions.length > 0 ? { definitions: this.definitions } : {}),
       ...(this.client ? { logins: this.client.loginCount } : {}),
     };
   }

@@ -1,9 +1,10 @@
 // What the AutoSys and Control-M executors share: turning their work into the executor's event
 // stream, writing the attempt's log, masking secrets, recording each job's state before and after,
 // and waiting between polls in a way the operator can cancel.
-import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
-import { dirname } from 'node:path';
+import { createWriteStream, mkdirSync, readFileSync, writeFileSync, type WriteStream } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { maskSecrets } from '../runbook/template.js';
+import { definitionsFormat, fillDefinitions } from '../scheduler/definitions-template.js';
 import type { JobState } from '../scheduler/job-state.js';
 import type { ActionResult, ExecutionContext, ExecutorEvent } from './types.js';
 
@@ -65,6 +66,8 @@ export interface ActionLog {
   note(line: string): void;
   /** Mask secrets in a text. */
   mask(text: string): string;
+  /** Mask these values too, from now on (secrets filled into a definitions file). */
+  addSecrets(values: readonly string[]): void;
 }
 
 /**
@@ -103,6 +106,9 @@ export async function* actionStream(
       write(mask(line));
     },
     mask,
+    addSecrets(values) {
+      for (const value of values) if (value !== '' && !secrets.includes(value)) secrets.push(value);
+    },
   };
   let result: ActionResult | undefined;
   let finished = false;
@@ -176,4 +182,82 @@ export function interruptedResult(signal: AbortSignal, fields: Record<string, un
   const interrupted = interruption(signal);
   const message = interrupted === 'timeout' ? 'stopped: the action ran out of time' : 'stopped by the operator';
   return { ok: false, interrupted, fields: { ...fields, ok: false }, excerpt: [excerpt, message].filter(Boolean).join('\n'), error: { message }, details };
+}
+
+/**
+ * The base URL of the sandbox this run reaches, for a scheduler action that uses its fakes: the
+ * same sandbox the run's SQL reaches (`$BATON_SANDBOX_URL`, else the one serving the state folder,
+ * else one started here for the run and stopped when the run ends). Shared by the run's actions.
+ * `$BATON_SANDBOX_URL` is taken as it is, so it may also name the scheduler fakes started alone.
+ */
+export async function runSandbox(context: ExecutionContext): Promise<string> {
+  const explicit = process.env.BATON_SANDBOX_URL?.trim().replace(/\/+$/, '');
+  if (explicit) return explicit;
+  const slot = context.scope.get('scheduler:sandbox', () => ({}) as { reaching?: Promise<{ url: string; release?: () => Promise<void> }> });
+  if (!slot.reaching) {
+    const reaching = (async () => {
+      const [{ reachSandbox }, { resolveStateDir }] = await Promise.all([import('../snowflake/target.js'), import('../store/paths.js')]);
+      return reachSandbox(context.stateDir ?? resolveStateDir(undefined, process.env), process.env);
+    })();
+    slot.reaching = reaching;
+    // A sandbox that could not be reached is not kept: the next attempt looks again.
+    reaching.catch(() => {
+      if (slot.reaching === reaching) slot.reaching = undefined;
+    });
+    context.scope.onClose(async () => (await reaching.catch(() => undefined))?.release?.());
+  }
+  return (await slot.reaching).url;
+}
+
+/** A definitions file named by a `deploy` line: where it is, the text to load, and the text to keep. */
+export interface DefinitionsFile {
+  /** As written on the deploy line. */
+  file: string;
+  path: string;
+  /** Filled with the real values: what the scheduler gets. */
+  text: string;
+  /** Filled with secrets masked: what the record, the log and the screen get. */
+  shown: string;
+}
+
+/** The most of a filled file the record keeps; the attempt's artefacts keep all of it. */
+const KEPT_DEFINITION_CHARS = 64 * 1024;
+
+/**
+ * Read a definitions file relative to the runbook's folder and fill its `{{NAME}}` from the run's
+ * variables (then the environment's), as action code is filled; secrets it receives are masked in
+ * everything the action reports from then on. A value-less name fails with the file's line.
+ */
+export function readDefinitionsFile(context: ExecutionContext, log: ActionLog, file: string): DefinitionsFile | { error: string } {
+  const path = resolve(dirname(resolve(context.runbook.path)), file);
+  let raw: string;
+  try {
+    raw = readFileSync(path, 'utf8');
+  } catch (error) {
+    return { error: `deploy ${file}: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); paths are relative to the runbook's folder` };
+  }
+  const declared = new Map(context.runbook.variables.map((v) => [v.name, v.secret]));
+  const lookup = (name: string) => {
+    const value = context.variable(name) ?? context.environment.variables[name];
+    if (value === undefined) return undefined;
+    return { value, secret: declared.get(name) === true || context.secrets.includes(value) };
+  };
+  const known = [...declared.keys(), ...Object.keys(context.environment.variables), 'env', 'operator', 'run_id', 'date'];
+  const filled = fillDefinitions(raw, definitionsFormat(file), lookup, known);
+  if (!filled.ok) return { error: filled.problems.map((p) => `${path}:${p.line}:${p.column}: ${p.message}`).join('\n') };
+  log.addSecrets(filled.secrets);
+  try {
+    mkdirSync(context.artefactDir, { recursive: true });
+    writeFileSync(join(context.artefactDir, basename(path)), filled.shown);
+  } catch {
+    // the record keeps the text as well
+  }
+  log.note(`${file}: ${path}, filled from the run's variables`);
+  return { file, path, text: filled.text, shown: filled.shown };
+}
+
+/** How the record keeps a deployed file: its path and its filled, masked text. */
+export function keptDefinitions(deployed: DefinitionsFile): Record<string, unknown> {
+  const cut = deployed.shown.length > KEPT_DEFINITION_CHARS;
+  return { file: deployed.file, path: deployed.path, text: cut ? deployed.shown.slice(0, KEPT_DEFINITION_CHARS) + '\n…' : deployed.shown };
 }

@@ -55,6 +55,8 @@ export interface InventoryOptions {
   variable?: (name: string) => string | undefined;
   /** AutoSys job pattern (default `ALL`) and Control-M job name filter (default every job). */
   pattern?: string;
+  /** Base URL of the sandbox whose fakes a sandbox environment uses (default `$BATON_SANDBOX_URL`, else port 8085). */
+  sandbox?: string;
   signal?: AbortSignal;
 }
 
@@ -63,7 +65,7 @@ export async function schedulerInventory(environment: Environment, options: Inve
   const signal = options.signal ?? new AbortController().signal;
   const inventory: SchedulerInventory = { environment: environment.name, takenAt: new Date().toISOString() };
   const [autosys, controlm] = await Promise.all([
-    autosysSettingsOf(environment) ? autosysJobs(environment, options.pattern ?? 'ALL', signal) : undefined,
+    autosysSettingsOf(environment) ? autosysJobs(environment, options, signal) : undefined,
     controlmSettingsOf(environment) ? controlmJobs(environment, options, signal) : undefined,
   ]);
   if (autosys) inventory.autosys = autosys;
@@ -71,9 +73,10 @@ export async function schedulerInventory(environment: Environment, options: Inve
   return inventory;
 }
 
-async function autosysJobs(environment: Environment, pattern: string, signal: AbortSignal): Promise<SchedulerReport> {
+async function autosysJobs(environment: Environment, options: InventoryOptions, signal: AbortSignal): Promise<SchedulerReport> {
+  const pattern = options.pattern ?? 'ALL';
   const source = `AutoSys instance ${autosysSettingsOf(environment)?.instance ?? process.env.AUTOSERV ?? '(default)'}`;
-  const commands = AutosysCommands.of(environment);
+  const commands = AutosysCommands.of(environment, options.sandbox);
   if ('error' in commands) return { source, jobs: [], error: commands.error };
   const [query, summary] = await Promise.all([
     commands.run('autorep', ['-J', pattern, '-q'], signal),
@@ -105,8 +108,8 @@ async function autosysJobs(environment: Environment, pattern: string, signal: Ab
 
 async function controlmJobs(environment: Environment, options: InventoryOptions, signal: AbortSignal): Promise<SchedulerReport> {
   const variable = options.variable ?? ((name: string) => environment.variables[name] ?? process.env[name]);
-  const connection = controlmConnection(environment, variable);
-  const source = `Control-M at ${'error' in connection ? controlmSettingsOf(environment)?.endpoint ?? '?' : connection.endpoint}`;
+  const connection = controlmConnection(environment, variable, options.sandbox);
+  const source = `Control-M at ${'error' in connection ? controlmSettingsOf(environment, options.sandbox)?.endpoint ?? '?' : connection.endpoint}`;
   if ('error' in connection) return { source, jobs: [], error: connection.error };
   const client = new ControlmClient(connection);
   try {

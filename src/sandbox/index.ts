@@ -60,9 +60,9 @@ const startedHere = new Map<string, { running: Promise<RunningSandbox>; users: n
 const WAIT_FOR_OTHER_MS = 60_000;
 
 /**
- * The sandbox for a state folder: the one already answering on the port (checked to be a baton
- * sandbox), or the one another process runs on this data folder, or else a new one started in
- * this process. A lock on the data folder keeps two processes from opening the same DuckDB files.
+ * The sandbox for a state folder: the one another process runs on this data folder (on whatever
+ * port), or the one already answering on the port (checked to be a baton sandbox), or else a new
+ * one started in this process. A lock on the data folder keeps two processes from opening the same DuckDB files.
  */
 export function ensureSandbox(options: EnsureSandboxOptions): Promise<SandboxHandle> {
   const dataDir = resolve(options.stateDir, 'sandbox');
@@ -83,12 +83,14 @@ async function find(dataDir: string, options: EnsureSandboxOptions): Promise<San
   const shared = startedHere.get(dataDir);
   if (shared) return local(dataDir, shared);
 
+  // The sandbox serving this data folder comes first, whatever port it was given; only then one
+  // answering on the port (a sandbox started on other data, e.g. with --data).
+  const elsewhere = await runningFor(dataDir);
+  if (elsewhere) return remote(elsewhere);
   if (port !== 0) {
     const status = await probeSandbox(`http://${SANDBOX_DEFAULTS.host}:${port}`);
     if (status) return remote(status);
   }
-  const elsewhere = await runningFor(dataDir);
-  if (elsewhere) return remote(elsewhere);
 
   const entry = { running: start(dataDir, port, options.services), users: 0 };
   startedHere.set(dataDir, entry);

@@ -1,5 +1,6 @@
 // Where the sandbox's scheduler fakes are, for an environment marked `sandbox: true` that does not
-// say otherwise: the CLIs in <repo>/sandbox/bin, the services on the sandbox's port.
+// say otherwise: the CLIs in <repo>/sandbox/bin, the services on the sandbox's port. The port is
+// the one of the sandbox the run reaches (see the executors), else `$BATON_SANDBOX_URL`, else 8085.
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,19 +30,37 @@ export function sandboxUrl(): string {
   return (process.env.BATON_SANDBOX_URL || DEFAULT_SANDBOX_URL).replace(/\/+$/, '');
 }
 
-/** The environment's AutoSys settings, or the sandbox fakes' for a sandbox environment without any. */
-export function autosysSettingsOf(environment: Environment): AutosysSettings | undefined {
-  if (environment.autosys) return environment.autosys;
-  if (!environment.sandbox) return undefined;
-  return { bin: sandboxBin(), env: { BATON_AUTOSYS_URL: process.env.BATON_AUTOSYS_URL || `${sandboxUrl()}/autosys` } };
+/** Whether an environment uses the sandbox's AutoSys fake (a sandbox environment with no `autosys:`). */
+export function usesSandboxAutosys(environment: Environment): boolean {
+  return !environment.autosys && environment.sandbox === true;
 }
 
-/** The user and password of the sandbox's Control-M fake (not secrets: it only runs on this machine). */
+/** Whether an environment uses the sandbox's Control-M fake (a sandbox environment with no `controlm:`). */
+export function usesSandboxControlm(environment: Environment): boolean {
+  return !environment.controlm && environment.sandbox === true;
+}
+
+/**
+ * The environment's AutoSys settings, or the sandbox fake's for a sandbox environment without any,
+ * at `sandbox` (the base URL of the sandbox the run reaches; default {@link sandboxUrl}).
+ */
+export function autosysSettingsOf(environment: Environment, sandbox?: string): AutosysSettings | undefined {
+  if (environment.autosys) return environment.autosys;
+  if (!environment.sandbox) return undefined;
+  const autosys = sandbox ? `${sandbox}/autosys` : process.env.BATON_AUTOSYS_URL || `${sandboxUrl()}/autosys`;
+  return { bin: sandboxBin(), env: { BATON_AUTOSYS_URL: autosys } };
+}
+
+/**
+ * The user and password of the sandbox's Control-M fake. Documented and the same on every machine,
+ * so not secrets: like the sandbox's Snowflake login they are never masked (masking the word
+ * "sandbox" would blank it out of every message that names the sandbox).
+ */
 export const SANDBOX_CONTROLM_LOGIN = { user: 'sandbox', password: 'sandbox' } as const;
 
 /** The environment's Control-M settings, or the sandbox fake's for a sandbox environment without any. */
-export function controlmSettingsOf(environment: Environment): (ControlmSettings & { sandboxLogin?: boolean }) | undefined {
+export function controlmSettingsOf(environment: Environment, sandbox?: string): (ControlmSettings & { sandboxLogin?: boolean }) | undefined {
   if (environment.controlm) return environment.controlm;
   if (!environment.sandbox) return undefined;
-  return { endpoint: `${sandboxUrl()}/automation-api`, user: SANDBOX_CONTROLM_LOGIN.user, sandboxLogin: true };
+  return { endpoint: `${sandbox ?? sandboxUrl()}/automation-api`, user: SANDBOX_CONTROLM_LOGIN.user, sandboxLogin: true };
 }

@@ -54,9 +54,10 @@ export async function resolveTarget(request: TargetRequest): Promise<Target> {
 
 /**
  * The sandbox's address. `$BATON_SANDBOX_URL` points at a sandbox running elsewhere, which must
- * answer; otherwise the sandbox of the state folder is found, or started in this process.
+ * answer; otherwise the sandbox of the state folder is found, or started in this process (`release`
+ * stops it again once nobody here uses it). Throws {@link ConnectionError}.
  */
-async function reachSandbox(stateDir: string, env: Readonly<Record<string, string | undefined>>): Promise<{ url: string; release?: () => Promise<void> }> {
+export async function reachSandbox(stateDir: string, env: Readonly<Record<string, string | undefined>>): Promise<{ url: string; release?: () => Promise<void> }> {
   const [{ ensureSandbox }, { probeSandbox }] = await Promise.all([import('../sandbox/index.js'), import('../sandbox/probe.js')]);
   const explicit = env.BATON_SANDBOX_URL?.replace(/\/+$/, '');
   if (explicit) {

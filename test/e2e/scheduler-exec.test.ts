@@ -165,7 +165,7 @@ command: sleep 60
 afterAll(() => fakes?.close());
 
 describe('baton exec of a scheduler runbook', () => {
-  it('runs every verb: deploys, holds, starts, releases, waits, recovers a failed job, and records job states', { timeout: 120_000 }, async () => {
+  it('runs every verb: deploys, holds, starts, releases, waits, recovers a failed job, and records job states', { timeout: 300_000 }, async () => {
     const result = await execa('node', [join(repoRoot, 'bin', 'baton.js'), 'exec', join(folder, 'go-live.md'), '--yes', '--state-dir', state], {
       cwd: folder,
       reject: false,

@@ -1,11 +1,10 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { autosysExecutor, jilExecutor } from '../../src/executors/autosys.js';
 import type { JobChange } from '../../src/executors/scheduler-action.js';
 import type { Environment } from '../../src/config/environment.js';
-import { collect, executionContext, requireBuild, sandboxEnvironment, startFakes, tempDir } from '../helpers/scheduler.js';
-import { waitFor } from '../helpers/context.js';
+import { collect, executionContext, requireBuild, sandboxEnvironment, startFakes, tempDir, until } from '../helpers/scheduler.js';
 
 let fakes: Awaited<ReturnType<typeof startFakes>>;
 let environment: Environment;
@@ -19,17 +18,29 @@ beforeAll(async () => {
 });
 afterAll(() => fakes?.close());
 
-function run(code: string, options: { kind?: 'autosys' | 'jil'; timeoutMs?: number; env?: Environment; signal?: AbortSignal } = {}) {
+interface RunOptions {
+  kind?: 'autosys' | 'jil';
+  timeoutMs?: number;
+  env?: Environment;
+  signal?: AbortSignal;
+  variables?: Record<string, string>;
+  secretVariables?: string[];
+}
+
+function run(code: string, options: RunOptions = {}) {
   const kind = options.kind ?? 'autosys';
   const executor = kind === 'jil' ? jilExecutor : autosysExecutor;
-  const context = executionContext({ kind, code, environment: options.env ?? environment, folder, timeoutMs: options.timeoutMs, signal: options.signal });
+  const context = executionContext({
+    kind, code, environment: options.env ?? environment, folder, timeoutMs: options.timeoutMs, signal: options.signal,
+    variables: options.variables, secretVariables: options.secretVariables,
+  });
   return collect(executor.run(context)).then((collected) => ({ ...collected, context }));
 }
 
 const jobsOf = (details: Record<string, unknown> | undefined) => (details?.jobs ?? []) as JobChange[];
 
 // Every AutoSys call starts a CLI process, as with the real client: a loaded machine needs time.
-describe('autosys actions against the AutoSys fake through its CLIs', { timeout: 30_000 }, () => {
+describe('autosys actions against the AutoSys fake through its CLIs', { timeout: 120_000 }, () => {
   it('deploys a .jil file relative to the runbook, recording each job as not defined before', async () => {
     writeFileSync(join(folder, 'daily.jil'), `insert_job: BX_DAILY   job_type: BOX
 insert_job: JB_EXTRACT   job_type: CMD
@@ -49,6 +60,40 @@ condition: s(JB_EXTRACT)
     ]);
     expect(events.some((e) => e.type === 'output' && e.line.includes('Database Change WAS Successful'))).toBe(true);
     expect((result.details!.commands as { command: string }[]).map((c) => c.command)).toContain('jil < (input)');
+  });
+
+  it('fills {{NAME}} in a deployed .jil from the run and the environment, keeping the filled text with secrets masked', async () => {
+    mkdirSync(join(folder, 'jobs'), { recursive: true });
+    writeFileSync(join(folder, 'jobs', 'templated.jil'), `/* Deployed by the practice runbook: every {{NAME}} is filled from the run's variables. */
+insert_job: JB_TEMPLATED   job_type: CMD
+command: echo "load {{DB}} with {{API_TOKEN}}" > {{OUT_DIR}}/templated.out
+description: "loads {{DB}}"
+`);
+    const env = { ...environment, variables: { OUT_DIR: '.' } };
+    const deployed = await run('deploy jobs/templated.jil\nforce-start JB_TEMPLATED\nwait JB_TEMPLATED for SU every=50ms\nautorep -J JB_TEMPLATED -q', {
+      env, variables: { DB: 'SALES_DW', API_TOKEN: 'tok-91f3e' }, secretVariables: ['API_TOKEN'],
+    });
+    expect(deployed.result.error).toBeUndefined();
+    // The job got the real values; everything reported and recorded has the secret masked.
+    expect(readFileSync(join(folder, 'templated.out'), 'utf8')).toBe('load SALES_DW with tok-91f3e\n');
+    const [kept] = deployed.result.details!.definitions as { file: string; text: string }[];
+    expect(kept!.file).toBe('jobs/templated.jil');
+    expect(kept!.text).toContain('command: echo "load SALES_DW with ••••••" > ./templated.out');
+    expect(kept!.text).toContain('every {{NAME}} is filled');
+    expect(deployed.result.fields.stdout).toContain('description: "loads SALES_DW"');
+    expect(JSON.stringify(deployed.events)).not.toContain('tok-91f3e');
+    expect(JSON.stringify(deployed.result)).not.toContain('tok-91f3e');
+    expect(readFileSync(deployed.context.logFile, 'utf8')).not.toContain('tok-91f3e');
+  });
+
+  it('refuses a deploy whose file names a variable with no value, at its line, loading nothing', async () => {
+    writeFileSync(join(folder, 'jobs', 'misspelt.jil'), 'insert_job: JB_MISSPELT   job_type: CMD\ncommand: echo {{DB}}\nmachine: {{AUTOSYS_MACHIEN}}\n');
+    const { result } = await run('deploy jobs/misspelt.jil', { variables: { DB: 'SALES_DW', AUTOSYS_MACHINE: 'localhost' } });
+    expect(result.ok).toBe(false);
+    expect(result.error!.message).toBe(
+      `${join(folder, 'jobs', 'misspelt.jil')}:3:10: no value for {{AUTOSYS_MACHIEN}} (did you mean AUTOSYS_MACHINE?): declare it in the runbook's variables, or set it in the environment's variables in baton.yaml`,
+    );
+    expect(fakes.autosys.eventServer.job('JB_MISSPELT')).toBeUndefined();
   });
 
   it('force-starts the box, waits for it to end SUCCESS, and exposes the status to expect', async () => {
@@ -134,7 +179,8 @@ condition: s(JB_EXTRACT)
     expect(result.fields).toMatchObject({ job: 'JB_RAW' });
     expect(jobsOf(result.details)[0]!.before!.status).toBe('INACTIVE');
     const done = await run('autostatus -J JB_RAW');
-    await waitFor(async () => (await run('autorep -J JB_RAW')).result.fields.status === 'SU', 15_000, 'JB_RAW SU');
+    await until(fakes.autosys.eventServer, () => fakes.autosys.eventServer.job('JB_RAW')?.status === 'SUCCESS', 'JB_RAW SUCCESS');
+    expect((await run('autorep -J JB_RAW')).result.fields.status).toBe('SU');
     expect(done.result.fields.job).toBe('JB_RAW');
     const refused = await run('sendevent -E FORCE_STARTJOB -J NOT_THERE');
     expect(refused.result.error!.message).toContain('CAUAJM_E_50027 Invalid Job Name: NOT_THERE');
@@ -193,7 +239,7 @@ condition: s(JB_EXTRACT)
     await run('insert_job: JB_CANCEL   job_type: CMD\ncommand: sleep 20\n', { kind: 'jil' });
     const controller = new AbortController();
     const pending = run('force-start JB_CANCEL\nwait JB_CANCEL for SU every=50ms', { signal: controller.signal });
-    await waitFor(() => fakes.autosys.eventServer.job('JB_CANCEL')?.status === 'RUNNING', 15_000, 'JB_CANCEL running');
+    await until(fakes.autosys.eventServer, () => fakes.autosys.eventServer.job('JB_CANCEL')?.status === 'RUNNING', 'JB_CANCEL running');
     controller.abort();
     const { result } = await pending;
     expect(result.interrupted).toBe('aborted');

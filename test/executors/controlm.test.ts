@@ -8,8 +8,7 @@ import { controlmExecutor } from '../../src/executors/controlm.js';
 import type { JobChange } from '../../src/executors/scheduler-action.js';
 import type { RunScope } from '../../src/executors/types.js';
 import { createControlmService } from '../../src/sandbox/scheduler/index.js';
-import { collect, executionContext, sandboxEnvironment, startFakes, tempDir, testScope } from '../helpers/scheduler.js';
-import { waitFor } from '../helpers/context.js';
+import { collect, executionContext, sandboxEnvironment, startFakes, tempDir, testScope, until } from '../helpers/scheduler.js';
 
 let fakes: Awaited<ReturnType<typeof startFakes>>;
 let environment: Environment;
@@ -25,14 +24,25 @@ beforeAll(async () => {
 });
 afterAll(() => fakes?.close());
 
-function run(code: string, options: { env?: Environment; scope?: RunScope; signal?: AbortSignal; variables?: Record<string, string> } = {}) {
-  const context = executionContext({ kind: 'controlm', code, environment: options.env ?? environment, folder, scope: options.scope, signal: options.signal, variables: options.variables });
+interface RunOptions {
+  env?: Environment;
+  scope?: RunScope;
+  signal?: AbortSignal;
+  variables?: Record<string, string>;
+  secretVariables?: string[];
+}
+
+function run(code: string, options: RunOptions = {}) {
+  const context = executionContext({
+    kind: 'controlm', code, environment: options.env ?? environment, folder, scope: options.scope, signal: options.signal,
+    variables: options.variables, secretVariables: options.secretVariables,
+  });
   return collect(controlmExecutor.run(context)).then((collected) => ({ ...collected, context }));
 }
 
 const jobsOf = (details: Record<string, unknown> | undefined) => (details?.jobs ?? []) as JobChange[];
 
-describe('controlm actions against the Control-M fake', { timeout: 30_000 }, () => {
+describe('controlm actions against the Control-M fake', { timeout: 120_000 }, () => {
   it('deploys a folder, orders it, waits for the run, and records every job before and after', async () => {
     const { result } = await run('deploy sf-daily.json\norder SF_DAILY\nwait SF_LOAD for "Ended OK" timeout=1m every=50ms');
     expect(result.error).toBeUndefined();
@@ -51,6 +61,62 @@ describe('controlm actions against the Control-M fake', { timeout: 30_000 }, () 
     expect(output.result.fields.output).toBe('loading SF_LOAD run 1\n');
     const log = await run('log SF_LOAD');
     expect(log.result.fields.output).toContain('Ended OK');
+  });
+
+  it('fills {{NAME}} in a deployed folder as JSON strings; orders the whole Flow; status and output read the latest order', async () => {
+    writeFileSync(join(folder, 'customers.json'), `{
+  "CUSTOMERS": {
+    "Type": "Folder", "ControlmServer": "{{CTM_SERVER}}", "OrderMethod": "Automatic", "Application": "SALES_DW",
+    "SubApplication": "CUSTOMERS", "RunAs": "{{CTM_RUN_AS}}", "Description": "customers", "When": { "WeekDays": ["MON"], "FromTime": "0230" },
+    "LOAD_CUSTOMERS": {
+      "Type": "Job:Command", "Command": "echo 'load {{DB}}: {{NOTE}}' > load.{{DB}}.out && echo loaded {{DB}}", "Host": "{{CTM_HOST}}", "RunAs": "{{CTM_RUN_AS}}",
+      "Description": "load", "RerunLimit": { "Times": "2" },
+      "NotifyOnFail": { "Type": "If:CompletionStatus", "CompletionStatus": "NOTOK",
+        "MailOncall": { "Type": "Action:Mail", "To": "oncall@example.com", "Subject": "%%JOBNAME ended not OK", "Message": "m", "AttachOutput": true, "Urgency": "Urgent" } }
+    },
+    "PUBLISH_CUSTOMERS": { "Type": "Job:Command", "Command": "echo published {{DB}} by {{CTM_PASSWORD_COPY}}", "Host": "{{CTM_HOST}}", "RunAs": "{{CTM_RUN_AS}}" },
+    "Flow": { "Type": "Flow", "Sequence": ["LOAD_CUSTOMERS", "PUBLISH_CUSTOMERS"] }
+  }
+}
+`);
+    const variables = { DB: 'SALES_DW', NOTE: 'a "quoted" note', CTM_SERVER: 'workbench', CTM_HOST: 'localhost', CTM_RUN_AS: 'etl', CTM_PASSWORD_COPY: 'pw-7731' };
+    const deployed = await run('deploy customers.json', { variables, secretVariables: ['CTM_PASSWORD_COPY'] });
+    expect(deployed.result.error).toBeUndefined();
+    // Deploying defines the jobs without ordering them.
+    expect(fakes.controlm.workbench.instances().filter((j) => j.folder === 'CUSTOMERS')).toEqual([]);
+    const [kept] = deployed.result.details!.definitions as { text: string }[];
+    expect(kept!.text).toContain('"ControlmServer": "workbench"');
+    expect(kept!.text).toContain('echo published SALES_DW by ••••••');
+    expect(JSON.stringify(deployed.result)).not.toContain('pw-7731');
+
+    const first = await run('order CUSTOMERS\nwait PUBLISH_CUSTOMERS for "Ended OK" timeout=1m every=50ms', { variables });
+    expect(first.result.error).toBeUndefined();
+    expect(readFileSync(join(folder, 'load.SALES_DW.out'), 'utf8')).toBe('load SALES_DW: a "quoted" note\n');
+    const again = await run('order CUSTOMERS\nwait PUBLISH_CUSTOMERS for "Ended OK" timeout=1m every=50ms', { variables });
+    expect(again.result.error).toBeUndefined();
+    const latest = await run('status LOAD_CUSTOMERS\noutput LOAD_CUSTOMERS\nstatus PUBLISH_CUSTOMERS');
+    expect(latest.result.error).toBeUndefined();
+    expect(latest.result.fields).toMatchObject({ job: 'PUBLISH_CUSTOMERS', status: 'Ended OK', state: 'ok', jobId: again.result.fields.jobId });
+    expect(latest.result.fields.jobId).not.toBe(first.result.fields.jobId);
+    expect(latest.result.fields.output).toBe('loaded SALES_DW\n');
+  });
+
+  it('never masks the sandbox fake\'s documented password, which is an ordinary word', async () => {
+    writeFileSync(join(folder, 'words.json'), JSON.stringify({ WORDS: { Type: 'Folder', SAY: { Type: 'Job:Command', Command: 'echo this sandbox has workbench' } } }));
+    const builtIn: Environment = { name: 'sandbox', protected: false, sandbox: true, variables: {} };
+    const saved = process.env.BATON_SANDBOX_URL;
+    process.env.BATON_SANDBOX_URL = fakes.url;
+    try {
+      const { result, context } = await run('deploy words.json\norder WORDS\nwait SAY every=50ms timeout=1m\noutput SAY', { env: builtIn });
+      expect(result.error).toBeUndefined();
+      expect(result.fields.output).toBe('this sandbox has workbench\n');
+      expect(result.excerpt).not.toContain('••••••');
+      expect(readFileSync(context.logFile, 'utf8')).toContain('logged in to Control-M at');
+      expect(readFileSync(context.logFile, 'utf8')).toContain('as sandbox');
+    } finally {
+      if (saved === undefined) delete process.env.BATON_SANDBOX_URL;
+      else process.env.BATON_SANDBOX_URL = saved;
+    }
   });
 
   it('a failed job → the wait fails with its output → rerun → Ended OK', async () => {
@@ -132,7 +198,7 @@ set-ok SF_BROKEN`);
     const ordered = await run('deploy renew.json\norder RENEW', { scope });
     expect(ordered.result.details!.logins).toBe(1);
     const pending = run('wait SF_RENEW for "Ended OK" every=50ms', { scope });
-    await waitFor(() => fakes.controlm.workbench.instances().some((j) => j.name === 'SF_RENEW' && j.status === 'Executing'), 15_000, 'SF_RENEW executing');
+    await until(fakes.controlm.workbench, () => fakes.controlm.workbench.instances().some((j) => j.name === 'SF_RENEW' && j.status === 'Executing'), 'SF_RENEW executing');
     fakes.controlm.expireTokens();
     writeFileSync(join(folder, 'renew.go'), '');
     const { result } = await pending;

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Environment } from '../../src/config/environment.js';
 import { schedulerInventory } from '../../src/executors/scheduler-inventory.js';
-import { requireBuild, sandboxEnvironment, startFakes, tempDir } from '../helpers/scheduler.js';
-import { waitFor } from '../helpers/context.js';
+import { requireBuild, sandboxEnvironment, startFakes, tempDir, until } from '../helpers/scheduler.js';
 
 let fakes: Awaited<ReturnType<typeof startFakes>>;
 let environment: Environment;
@@ -21,11 +20,11 @@ condition: s(BX_NONE)
   expect(loaded.exit).toBe(0);
   fakes.controlm.workbench.deploy('inv.json', JSON.stringify({ INV: { Type: 'Folder', Application: 'SNOWFLAKE_ETL', INV_JOB: { Type: 'Job:Command', Command: 'true', Host: 'agent-2' } } }));
   fakes.controlm.workbench.order({ folder: 'INV', user: 'sandbox' });
-  await waitFor(() => fakes.controlm.workbench.instances().some((j) => j.name === 'INV_JOB' && j.status === 'Ended OK'), 15_000, 'INV_JOB ended');
-});
+  await until(fakes.controlm.workbench, () => fakes.controlm.workbench.instances().some((j) => j.name === 'INV_JOB' && j.status === 'Ended OK'), 'INV_JOB ended');
+}, 120_000);
 afterAll(() => fakes?.close());
 
-describe('schedulerInventory', { timeout: 30_000 }, () => {
+describe('schedulerInventory', { timeout: 120_000 }, () => {
   it('lists AutoSys definitions with their statuses and Control-M jobs with theirs', async () => {
     const inventory = await schedulerInventory(environment);
     expect(inventory.environment).toBe('practice');
@@ -39,6 +38,15 @@ describe('schedulerInventory', { timeout: 30_000 }, () => {
     const job = inventory.controlm!.jobs.find((j) => j.name === 'INV_JOB')!;
     expect(job).toMatchObject({ type: 'Command', parent: 'INV', status: 'Ended OK', state: 'ok', runs: 1 });
     expect(job.definition).toMatchObject({ host: 'agent-2', application: 'SNOWFLAKE_ETL', jobId: expect.stringMatching(/^workbench:/) });
+  });
+
+  it('reaches the fakes of the sandbox it is given for a sandbox environment with no scheduler settings', async () => {
+    const inventory = await schedulerInventory({ name: 'sandbox', protected: false, sandbox: true, variables: {} }, { sandbox: fakes.url });
+    expect(inventory.autosys!.error).toBeUndefined();
+    expect(inventory.autosys!.jobs.map((j) => j.name)).toContain('JB_INV');
+    expect(inventory.controlm!.error).toBeUndefined();
+    expect(inventory.controlm!.source).toBe(`Control-M at ${fakes.url}/automation-api`);
+    expect(inventory.controlm!.jobs.map((j) => j.name)).toContain('INV_JOB');
   });
 
   it('reports a scheduler it cannot reach instead of failing, and leaves out what is not configured', async () => {

@@ -57,7 +57,10 @@ export interface ContextOptions {
   environment: Environment;
   /** Folder holding the runbook (default: a new temp folder). */
   folder?: string;
+  /** Values of the run's variables; each is declared by the runbook. */
   variables?: Record<string, string>;
+  /** Which of `variables` the runbook declares secret. */
+  secretVariables?: string[];
   secrets?: string[];
   timeoutMs?: number;
   signal?: AbortSignal;
@@ -71,8 +74,9 @@ export function executionContext(options: ContextOptions): ExecutionContext {
   if (!existsSync(runbookPath)) writeFileSync(runbookPath, '# Practice\n');
   const action = { index: 0, id: 'step/1', kind: options.kind, lang: options.kind, code: options.code, attrs: { extra: {} }, pos: { line: 10, column: 1 } };
   const step = { id: 'step', index: 0, title: 'Step', prose: '', actions: [action], checks: [], pos: { line: 8, column: 1 }, hash: 'x' };
+  const variables = Object.keys(options.variables ?? {}).map((name) => ({ name, secret: options.secretVariables?.includes(name) ?? false, pos: { line: 2, column: 1 } }));
   const runbook: Runbook = {
-    id: 'practice', path: runbookPath, title: 'Practice', tags: [], requires: [], variables: [], intro: '', steps: [step], hash: 'x',
+    id: 'practice', path: runbookPath, title: 'Practice', tags: [], requires: [], variables, intro: '', steps: [step], hash: 'x',
   };
   const logs = tempDir('baton-logs-');
   return {
@@ -88,4 +92,34 @@ export function executionContext(options: ContextOptions): ExecutionContext {
     scope: options.scope ?? testScope(),
     signal: options.signal ?? new AbortController().signal,
   };
+}
+
+/** Something that says when its state changed: the AutoSys event server, the Control-M workbench. */
+export interface Changing {
+  onChange(listener: () => void): () => void;
+}
+
+/**
+ * Resolves with `check()`'s value once it is truthy, looking again at every change of `source`
+ * rather than on a timer. The budget is generous because a loaded machine is slow, not wrong; when
+ * it runs out the error says what was awaited and what `describe` shows then.
+ */
+export function until<T>(source: Changing, check: () => T | undefined | false | null, what: string, describe: () => string = () => '', ms = 60_000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const look = (): boolean => {
+      const value = check();
+      if (!value) return false;
+      stop();
+      clearTimeout(timer);
+      resolve(value);
+      return true;
+    };
+    const stop = source.onChange(() => void look());
+    const timer = setTimeout(() => {
+      stop();
+      const seen = describe();
+      reject(new Error(`timed out after ${ms / 1000}s waiting for ${what}${seen ? ` (${seen})` : ''}`));
+    }, ms);
+    look();
+  });
 }

@@ -27,7 +27,8 @@ afterEach(async () => {
   await rm(stateDir, { recursive: true, force: true });
 });
 
-describe('ensureSandbox', () => {
+// Sandboxes start and stop for real here: room for a loaded machine.
+describe('ensureSandbox', { timeout: 60_000 }, () => {
   it('starts one in this process, shares it with later callers here, and stops it after the last', async () => {
     const first = await ensureSandbox({ stateDir, port: 0, services });
     expect(first).toMatchObject({ account: 'sandbox', startedHere: true, dataDir: join(stateDir, 'sandbox') });
@@ -77,6 +78,25 @@ describe('ensureSandbox', () => {
     } finally {
       child.kill('SIGTERM');
       await once(child, 'exit');
+    }
+  });
+
+  it('prefers the sandbox serving its data folder, on whatever port, to another one answering on the port', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'fixtures/hold-sandbox.ts'), join(stateDir, 'sandbox')], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const [chunk] = (await once(child.stdout!, 'data')) as [Buffer];
+    const ours = chunk.toString().trim();
+    const otherState = await mkdtemp(join(tmpdir(), 'baton-state-'));
+    const other = await ensureSandbox({ stateDir: otherState, port: 0, services });
+    try {
+      const found = await ensureSandbox({ stateDir, port: Number(new URL(other.url).port), services });
+      expect(found).toMatchObject({ url: ours, dataDir: join(stateDir, 'sandbox'), startedHere: false });
+    } finally {
+      await other.stop();
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+      await rm(otherState, { recursive: true, force: true });
     }
   });
 

@@ -41,8 +41,10 @@ export interface SchedulerFakes {
 export async function startSchedulerFakes(options: SchedulerFakesOptions): Promise<SchedulerFakes> {
   let url = '';
   const baseUrl = (): string => url;
-  const autosys = await createAutosysService({ ...options.autosys, dataDir: options.dataDir, baseUrl });
-  const controlm = await createControlmService({ ...options.controlm, dataDir: options.dataDir, baseUrl });
+  // Alone, the fakes serve no Snowflake: a job's `baton sql` finds the sandbox as any command would.
+  const own = { BATON_SANDBOX_URL: undefined };
+  const autosys = await createAutosysService({ ...options.autosys, jobEnv: { ...own, ...options.autosys?.jobEnv }, dataDir: options.dataDir, baseUrl });
+  const controlm = await createControlmService({ ...options.controlm, jobEnv: { ...own, ...options.controlm?.jobEnv }, dataDir: options.dataDir, baseUrl });
   const services: SandboxService[] = [autosys, controlm];
   const server: Server = createServer((request, response) => {
     const path = new URL(request.url ?? '/', 'http://sandbox').pathname;

@@ -1,8 +1,8 @@
 // Fake scheduler jobs run their command for real: `/bin/sh -c COMMAND` in its own process group, so
 // a kill reaches everything the command started, with output written to files as an agent would.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, closeSync } from 'node:fs';
-import { delimiter, dirname } from 'node:path';
+import { mkdirSync, openSync, closeSync } from 'node:fs';
+import { basename, delimiter, dirname, join } from 'node:path';
 import { sandboxBin } from '../../scheduler/sandbox-endpoints.js';
 
 /** How one job process ended. */
@@ -42,6 +42,8 @@ export function startJobProcess(job: JobCommand): JobProcess {
   let out: number | undefined;
   let err: number | undefined;
   try {
+    // The working folder is the agent's: created on first use, never silently swapped for another.
+    mkdirSync(job.cwd, { recursive: true });
     mkdirSync(dirname(job.stdoutFile), { recursive: true });
     mkdirSync(dirname(job.stderrFile), { recursive: true });
     out = openSync(job.stdoutFile, flags);
@@ -51,7 +53,7 @@ export function startJobProcess(job: JobCommand): JobProcess {
     return { pid: undefined, kill: () => {}, done: Promise.resolve({ code: null, signal: null, error: (error as Error).message }) };
   }
   const child = spawn('/bin/sh', ['-c', job.command], {
-    cwd: existsSync(job.cwd) ? job.cwd : process.cwd(),
+    cwd: job.cwd,
     env: job.env,
     stdio: ['ignore', out, err],
     detached: true,
@@ -97,6 +99,30 @@ export function jobEnvironment(extra: Record<string, string | undefined>): Recor
   return env;
 }
 
+/** Variables for job commands: a name → value, or undefined to leave the sandbox process's own. */
+export type JobVariables = Record<string, string | undefined>;
+
+/** The folder job commands run in, as an agent's working folder: `<sandbox data>/jobs`. */
+export function sandboxJobFolder(dataDir: string): string {
+  return join(dataDir, 'jobs');
+}
+
+/**
+ * What a job needs to reach the sandbox that runs it, read when the job starts (the sandbox knows
+ * its URL only once it listens): `BATON_SANDBOX_URL` for `baton sql --env sandbox`, the AutoSys
+ * fake for the CLIs, and `BATON_STATE_DIR` when the data folder is a state folder's `sandbox`.
+ */
+export function sandboxJobVariables(dataDir: string, baseUrl: () => string, own: JobVariables = {}): () => JobVariables {
+  return () => {
+    const url = baseUrl();
+    return {
+      ...(url ? { BATON_SANDBOX_URL: url, BATON_AUTOSYS_URL: `${url}/autosys` } : {}),
+      ...(basename(dataDir) === 'sandbox' ? { BATON_STATE_DIR: dirname(dataDir) } : {}),
+      ...own,
+    };
+  };
+}
+
 /** The timers and running job processes of a fake scheduler, stopped together when it closes. */
 export class BackgroundWork {
   /** Set once closing starts: timers no longer fire and finished processes are not recorded. */
@@ -106,6 +132,8 @@ export class BackgroundWork {
   /** Keys of jobs whose process was killed on purpose (their end is a kill, not a failure). */
   readonly killed = new Set<string>();
   private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly listeners = new Set<() => void>();
+  private idleWaiters: (() => void)[] = [];
 
   /** Run `work` after `ms`, unless closed by then. */
   later(ms: number, work: () => void): void {
@@ -113,8 +141,30 @@ export class BackgroundWork {
     const timer = setTimeout(() => {
       this.timers.delete(timer);
       if (!this.closed) work();
+      if (this.timers.size === 0) for (const wake of this.idleWaiters.splice(0)) wake();
     }, ms);
     this.timers.add(timer);
+  }
+
+  /**
+   * Resolves once nothing is due any more: every event accepted has been processed and no start,
+   * retry or poll is waiting on a timer (running processes do not count). Lets a caller see that
+   * something did not happen without sleeping for a guessed while.
+   */
+  idle(): Promise<void> {
+    if (this.timers.size === 0 || this.closed) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Call `listener` after every change of the scheduler's state; returns the unsubscribe. */
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Tell the listeners the state changed. */
+  changed(): void {
+    for (const listener of [...this.listeners]) listener();
   }
 
   /** Kill a job's process on purpose; false when it has none. */
@@ -131,6 +181,7 @@ export class BackgroundWork {
     this.closed = true;
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
+    for (const wake of this.idleWaiters.splice(0)) wake();
     const running = [...this.processes.keys()];
     for (const key of running) this.kill(key);
     await Promise.all(running.map((key) => this.processes.get(key)?.done));

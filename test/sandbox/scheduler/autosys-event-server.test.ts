@@ -4,18 +4,17 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parseAutorep } from '../../../src/scheduler/autorep.js';
 import { parseJil } from '../../../src/scheduler/jil.js';
 import { runAutosysCommand } from '../../../src/sandbox/scheduler/autosys/commands.js';
-import { AutosysEventServer } from '../../../src/sandbox/scheduler/autosys/event-server.js';
+import { AutosysEventServer, type AutosysTimings } from '../../../src/sandbox/scheduler/autosys/event-server.js';
 import { emptyWorld, type AutosysJob } from '../../../src/sandbox/scheduler/autosys/model.js';
-import { tempDir } from '../../helpers/scheduler.js';
-import { waitFor } from '../../helpers/context.js';
+import { tempDir, until } from '../../helpers/scheduler.js';
 
 const servers: AutosysEventServer[] = [];
 afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.close()));
 });
 
-function server(dataDir = tempDir()): AutosysEventServer {
-  const created = new AutosysEventServer({ dataDir, jobCwd: dataDir, timings: { startingMs: 10, restartMs: 20, watchPollMs: 20 } });
+function server(dataDir = tempDir(), timings: Partial<AutosysTimings> = {}): AutosysEventServer {
+  const created = new AutosysEventServer({ dataDir, jobCwd: dataDir, timings: { startingMs: 10, restartMs: 20, watchPollMs: 20, ...timings } });
   servers.push(created);
   return created;
 }
@@ -37,7 +36,7 @@ function send(s: AutosysEventServer, event: string, job: string, extra: string[]
 }
 
 const status = (s: AutosysEventServer, name: string) => s.job(name)?.status;
-const reached = (s: AutosysEventServer, name: string, wanted: string) => waitFor(() => status(s, name) === wanted, 15_000, `${name} ${wanted} (is ${status(s, name)})`);
+const reached = (s: AutosysEventServer, name: string, wanted: string) => until(s, () => status(s, name) === wanted, `${name} ${wanted}`, () => `it is ${status(s, name)}`);
 
 describe('AutoSys fake: reports', () => {
   it('prints the summary exactly as the reference lays it out, from a state file written before start', () => {
@@ -79,6 +78,22 @@ describe('AutoSys fake: reports', () => {
     expect(definitions(printed)).toEqual(definitions(jil));
   });
 
+  it('keeps every attribute a go-live definition uses and shows it with -q, a job inserted ON_HOLD held from the start', () => {
+    const s = server();
+    const attributes = [
+      'box_name: BX_GO', 'command: baton sql --env sandbox -q "COPY INTO DW.RAW.ORDERS FROM @DW.RAW.LANDING/orders/"', 'machine: localhost',
+      'owner: etl', 'status: ON_HOLD', 'n_retrys: 2', 'box_terminator: 1', 'job_terminator: 1', 'term_run_time: 60', 'max_run_alarm: 30',
+      'alarm_if_fail: 1', 'alarm_if_terminated: 1', 'send_notification: F', 'notification_emailaddress: etl-oncall@example.com',
+      'std_out_file: "job-logs/${AUTO_JOB_NAME}.out"', 'std_err_file: "job-logs/${AUTO_JOB_NAME}.err"', 'description: "COPY the new orders files"',
+      'condition: s(JB_GO_EXTRACT)',
+    ];
+    load(s, `insert_job: BX_GO   job_type: BOX\nbox_success: s(JB_GO)\nbox_failure: f(JB_GO)\ninsert_job: JB_GO_EXTRACT   job_type: CMD\nbox_name: BX_GO\ncommand: true\ninsert_job: JB_GO   job_type: CMD\n${attributes.join('\n')}\n`);
+    expect(status(s, 'JB_GO')).toBe('ON_HOLD');
+    const printed = autorep(s, '-J', 'JB_GO', '-q').stdout;
+    expect(printed.split('\n').slice(4, -1)).toEqual(attributes);
+    expect(autorep(s, '-J', 'BX_GO', '-q').stdout).toContain('box_success: s(JB_GO)\nbox_failure: f(JB_GO)\n');
+  });
+
   it('answers an unknown job with the scheduler error from the data file', () => {
     const s = server();
     expect(autorep(s, '-J', 'NOPE')).toEqual({ stdout: '', stderr: 'CAUAJM_E_50027 Invalid Job Name: NOPE\n', exit: 1 });
@@ -89,7 +104,9 @@ describe('AutoSys fake: reports', () => {
   });
 });
 
-describe('AutoSys fake: jobs', () => {
+// Jobs are real processes: a loaded machine is slow, so waits follow the server's changes and
+// each test has room; a wait that runs out says what it waited for.
+describe('AutoSys fake: jobs', { timeout: 120_000 }, () => {
   it('runs a box: children activate, conditions order them, the box ends SUCCESS with the run number shared', async () => {
     const s = server();
     load(s, `insert_job: BX   job_type: BOX
@@ -183,7 +200,7 @@ n_retrys: 1
 alarm_if_fail: 1
 `);
     send(s, 'FORCE_STARTJOB', 'JR');
-    await waitFor(() => status(s, 'JR') === 'SUCCESS' && s.job('JR')!.ntry === 2, 15_000, 'second try to succeed');
+    await until(s, () => status(s, 'JR') === 'SUCCESS' && s.job('JR')!.ntry === 2, 'second try to succeed');
     const events = s.job('JR')!.events.map((e) => e.event);
     expect(events).toEqual(['[FORCE_STARTJOB]', 'STARTING', 'RUNNING', 'FAILURE', '[*** ALARM ***]', 'RESTART', 'STARTING', 'RUNNING', 'SUCCESS']);
     expect(parseAutorep(autorep(s, '-J', 'JR').stdout).rows[0]).toMatchObject({ ntry: 2, code: 'SU' });
@@ -216,7 +233,7 @@ command: true
 condition: s(UP) & v(MODE) = "full"
 `);
     send(s, 'STARTJOB', 'DOWN');
-    await new Promise((r) => setTimeout(r, 100));
+    await s.idle();
     expect(status(s, 'DOWN')).toBe('INACTIVE');
     expect(runAutosysCommand(s, 'sendevent', ['-E', 'SET_GLOBAL', '-G', 'MODE=full'], '').exit).toBe(0);
     send(s, 'FORCE_STARTJOB', 'UP');
@@ -230,7 +247,7 @@ condition: s(UP) & v(MODE) = "full"
     send(s, 'JOB_ON_HOLD', 'JH');
     await reached(s, 'JH', 'ON_HOLD');
     send(s, 'STARTJOB', 'JH');
-    await new Promise((r) => setTimeout(r, 100));
+    await s.idle();
     expect(status(s, 'JH')).toBe('ON_HOLD');
     send(s, 'FORCE_STARTJOB', 'JH');
     await reached(s, 'JH', 'SUCCESS');
@@ -295,14 +312,133 @@ condition: s(UP) & v(MODE) = "full"
     const s = server();
     load(s, 'insert_job: JP   job_type: CMD\ncommand: exit $((AUTORUN % 2))\n');
     send(s, 'FORCE_STARTJOB', 'JP');
-    await waitFor(() => ['SUCCESS', 'FAILURE'].includes(status(s, 'JP')!), 15_000, 'first run');
+    await until(s, () => ['SUCCESS', 'FAILURE'].includes(status(s, 'JP')!), 'first run');
     const firstRun = s.job('JP')!.run;
     const firstStatus = status(s, 'JP');
     send(s, 'FORCE_STARTJOB', 'JP');
-    await waitFor(() => s.job('JP')!.run !== firstRun && ['SUCCESS', 'FAILURE'].includes(status(s, 'JP')!), 15_000, 'second run');
+    await until(s, () => s.job('JP')!.run !== firstRun && ['SUCCESS', 'FAILURE'].includes(status(s, 'JP')!), 'second run');
     const previous = parseAutorep(autorep(s, '-J', 'JP', '-r', '-1').stdout).rows[0]!;
     expect(previous.run).toBe(firstRun);
     expect(previous.status).toBe(firstStatus);
     expect(autorep(s, '-J', 'JP', '-r', '99999').stderr).toContain('CAUAJM_E_10323');
+  });
+});
+
+// The library's box: a load with retries and box_terminator, and a stage waiting on the load.
+const ORDERS_BOX = `insert_job: BX_ORDERS   job_type: BOX
+alarm_if_terminated: 1
+insert_job: JB_LOAD   job_type: CMD
+box_name: BX_ORDERS
+command: if [ -f load.ok ]; then echo loaded; else echo "COPY failed" >&2; exit 3; fi
+n_retrys: 2
+box_terminator: 1
+insert_job: JB_STAGE   job_type: CMD
+box_name: BX_ORDERS
+command: echo staged > stage.txt
+condition: s(JB_LOAD)
+insert_job: JB_SIDE   job_type: CMD
+box_name: BX_ORDERS
+command: sleep 30
+`;
+
+describe('AutoSys fake: how a box ends early', { timeout: 120_000 }, () => {
+  it('terminates the box when a box_terminator job fails after its last retry; waiting jobs stop, running ones run on', async () => {
+    const dir = tempDir();
+    const s = server(dir);
+    load(s, ORDERS_BOX);
+    send(s, 'FORCE_STARTJOB', 'BX_ORDERS');
+    await reached(s, 'BX_ORDERS', 'TERMINATED');
+    expect(s.job('JB_LOAD')).toMatchObject({ status: 'FAILURE', ntry: 3, exit: 3 });
+    expect(status(s, 'JB_STAGE')).toBe('INACTIVE');
+    // Without job_terminator a running sibling is not killed by the box's end.
+    expect(status(s, 'JB_SIDE')).toBe('RUNNING');
+    expect(s.job('BX_ORDERS')!.alarms.map((a) => a.alarm)).toEqual(['JOBTERMINATED']);
+    expect(s.job('BX_ORDERS')!.events.at(-2)!.note).toBe('box_terminator: JB_LOAD ended FAILURE');
+    const row = parseAutorep(autorep(s, '-J', 'BX_ORDERS').stdout).rows;
+    expect(row.map((r) => [r.name, r.code])).toEqual([['BX_ORDERS', 'TE'], ['JB_LOAD', 'FA'], ['JB_STAGE', 'IN'], ['JB_SIDE', 'RU']]);
+    send(s, 'KILLJOB', 'JB_SIDE');
+    await reached(s, 'JB_SIDE', 'TERMINATED');
+
+    // After the fix, force-starting the box starts a new run of the box and all its children.
+    writeFileSync(join(dir, 'load.ok'), '');
+    const failedRun = s.job('BX_ORDERS')!.run;
+    send(s, 'FORCE_STARTJOB', 'BX_ORDERS');
+    await reached(s, 'JB_STAGE', 'SUCCESS');
+    await s.idle();
+    expect(status(s, 'JB_LOAD')).toBe('SUCCESS');
+    expect(s.job('BX_ORDERS')!.run).not.toBe(failedRun);
+    expect(s.job('JB_STAGE')!.run).toBe(s.job('BX_ORDERS')!.run);
+    expect(readFileSync(join(dir, 'stage.txt'), 'utf8')).toBe('staged\n');
+    // A sibling without box_terminator that is killed ends the box by the usual rule: FAILURE.
+    send(s, 'KILLJOB', 'JB_SIDE');
+    await reached(s, 'BX_ORDERS', 'FAILURE');
+  });
+
+  it('kills running jobs that have job_terminator when their box fails', async () => {
+    const s = server();
+    load(s, `insert_job: BX   job_type: BOX
+box_failure: f(JA)
+insert_job: JA   job_type: CMD
+box_name: BX
+command: exit 1
+insert_job: JLONG   job_type: CMD
+box_name: BX
+command: sleep 30
+job_terminator: 1
+insert_job: JAFTER   job_type: CMD
+box_name: BX
+command: true
+condition: s(JA)
+`);
+    send(s, 'FORCE_STARTJOB', 'BX');
+    await reached(s, 'BX', 'FAILURE');
+    await reached(s, 'JLONG', 'TERMINATED');
+    expect(status(s, 'JAFTER')).toBe('INACTIVE');
+    expect(s.job('BX')!.events.at(-1)!.note).toBe('box_failure: f(JA)');
+  });
+
+  it('ends a box SUCCESS when box_success holds, and FAILURE when its children are done and it does not', async () => {
+    const s = server();
+    load(s, `insert_job: BX   job_type: BOX
+box_success: s(JA)
+insert_job: JA   job_type: CMD
+box_name: BX
+command: true
+insert_job: JWAIT   job_type: CMD
+box_name: BX
+command: true
+condition: s(JNEVER)
+insert_job: JNEVER   job_type: CMD
+command: true
+insert_job: BY   job_type: BOX
+box_success: s(JB) & s(JC)
+insert_job: JB   job_type: CMD
+box_name: BY
+command: true
+insert_job: JC   job_type: CMD
+box_name: BY
+command: exit 2
+`);
+    send(s, 'FORCE_STARTJOB', 'BX');
+    send(s, 'FORCE_STARTJOB', 'BY');
+    await reached(s, 'BX', 'SUCCESS');
+    expect(status(s, 'JWAIT')).toBe('INACTIVE');
+    await reached(s, 'BY', 'FAILURE');
+    expect(status(s, 'JB')).toBe('SUCCESS');
+  });
+
+  it('kills a job past term_run_time and raises the max_run_alarm of a long one', async () => {
+    const s = server(tempDir(), { minuteMs: 150 });
+    load(s, `insert_job: JHUNG   job_type: CMD
+command: sleep 30
+term_run_time: 2
+max_run_alarm: 1
+alarm_if_terminated: 1
+`);
+    send(s, 'FORCE_STARTJOB', 'JHUNG');
+    await reached(s, 'JHUNG', 'TERMINATED');
+    expect(s.job('JHUNG')!.alarms.map((a) => a.alarm)).toEqual(['MAXRUNALARM', 'JOBTERMINATED']);
+    const detail = autorep(s, '-J', 'JHUNG', '-d').stdout;
+    expect(detail).toContain('term_run_time of 2 min reached');
   });
 });

@@ -1,8 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startFakes, tempDir } from '../../helpers/scheduler.js';
-import { waitFor } from '../../helpers/context.js';
+import { startFakes, tempDir, until } from '../../helpers/scheduler.js';
 
 type Fakes = Awaited<ReturnType<typeof startFakes>>;
 const running: Fakes[] = [];
@@ -45,9 +44,15 @@ async function api(f: Fakes) {
   return { call, deploy, job, token };
 }
 
+/** Resolves when the job reaches a status, following the fake's changes rather than polling. */
+function reached(f: Fakes, jobId: string, wanted: string): Promise<true> {
+  const now = () => f.controlm.workbench.instance(jobId).status;
+  return until(f.controlm.workbench, () => now() === wanted, `${jobId} ${wanted}`, () => `it is ${now()}`);
+}
+
 const fixture = readFileSync(new URL('../../fixtures/controlm/sf-daily.json', import.meta.url), 'utf8');
 
-describe('Control-M fake: sessions and errors', () => {
+describe('Control-M fake: sessions and errors', { timeout: 120_000 }, () => {
   it('reports refused logins and job ends to the sandbox log, never a password', async () => {
     const lines: string[] = [];
     const f = await startFakes({ controlm: { log: (line) => lines.push(line) } });
@@ -56,7 +61,7 @@ describe('Control-M fake: sessions and errors', () => {
     const { deploy, call } = await api(f);
     await deploy('d.json', JSON.stringify({ D: { Type: 'Folder', J: { Type: 'Job:Command', Command: 'true' } } }));
     await call('POST', '/run/order', { folder: 'D' });
-    await waitFor(() => lines.some((l) => l.includes('D/J')), 15_000, 'the job end in the log');
+    await until(f.controlm.workbench, () => lines.some((l) => l.includes('D/J')), 'the job end in the log');
     expect(lines[0]).toBe('controlm: login refused for user "mallory"');
     expect(lines.join('\n')).toMatch(/controlm: D\/J workbench:\d+ Ended OK \(exit 0, run 1\)/);
     expect(lines.join('\n')).not.toContain('guess-123');
@@ -98,7 +103,8 @@ describe('Control-M fake: sessions and errors', () => {
   });
 });
 
-describe('Control-M fake: runs', () => {
+// Jobs are real processes: waits follow the fake's changes, and each test has room on a loaded machine.
+describe('Control-M fake: runs', { timeout: 120_000 }, () => {
   it('orders a folder: a Flow orders the jobs, statuses move to Ended OK, output and log are text', async () => {
     const cwd = tempDir();
     const f = await fakes(undefined, cwd);
@@ -114,10 +120,10 @@ describe('Control-M fake: runs', () => {
     expect(extract).toMatchObject({ name: 'SF_EXTRACT', type: 'Command', folderId: folderRow.jobId, numberOfRuns: 0, held: true, status: 'Wait Condition', outputURI: 'Job did not run, it has no output', host: 'etl-agent-01', application: 'SNOWFLAKE_ETL' });
     // Freed first, SF_LOAD still waits for SF_EXTRACT through the Flow.
     await call('POST', `/run/job/${load.jobId}/free`);
-    await new Promise((r) => setTimeout(r, 100));
+    await f.controlm.workbench.idle();
     expect(await job(load.jobId)).toMatchObject({ status: 'Wait Condition', held: false, numberOfRuns: 0 });
     await call('POST', `/run/job/${extract.jobId}/free`);
-    await waitFor(async () => (await job(load.jobId)).status === 'Ended OK', 15_000, 'SF_LOAD Ended OK');
+    await reached(f, load.jobId, 'Ended OK');
     const [e, l] = [await job(extract.jobId), await job(load.jobId)];
     expect(e).toMatchObject({ status: 'Ended OK', numberOfRuns: 1, startTime: expect.stringMatching(/^[A-Z][a-z]{2} \d{1,2}, \d{4}, \d{1,2}:\d{2}:\d{2} [AP]M$/) });
     expect(l.outputURI).toBe(`${f.url}/automation-api/run/job/${load.jobId}/output`);
@@ -127,7 +133,7 @@ describe('Control-M fake: runs', () => {
     const log = (await call('GET', `/run/job/${load.jobId}/log`)).body as string;
     expect(log).toMatch(/Waiting|ordered/);
     expect(log).toContain('Ended OK');
-    await waitFor(async () => (await call('GET', `/run/status/${ordered.body.runId}`)).body.statuses[0].status === 'Ended OK', 15_000, 'folder row Ended OK');
+    await reached(f, folderRow.jobId, 'Ended OK');
     const filtered = await call('GET', '/run/jobs/status?jobname=SF_*&status=Ended%20OK');
     expect(filtered.body.statuses.map((s: { name: string }) => s.name)).toEqual(['SF_DAILY', 'SF_EXTRACT', 'SF_LOAD']);
   });
@@ -138,11 +144,11 @@ describe('Control-M fake: runs', () => {
     await deploy('sf-daily.json', fixture);
     const ordered = await call('POST', '/run/order', { folder: 'SF_DAILY', jobs: 'SF_EXTRACT', hold: true });
     const [, extract] = (await call('GET', `/run/status/${ordered.body.runId}`)).body.statuses;
-    await new Promise((r) => setTimeout(r, 100));
+    await f.controlm.workbench.idle();
     expect(await job(extract.jobId)).toMatchObject({ status: 'Wait Condition', held: true, numberOfRuns: 0 });
     expect((await call('POST', `/run/job/${extract.jobId}/rerun`)).status).toBe(400);
     expect((await call('POST', `/run/job/${extract.jobId}/free`)).body).toEqual({ message: expect.stringContaining('free') });
-    await waitFor(async () => (await job(extract.jobId)).status === 'Ended OK', 15_000, 'freed job to end OK');
+    await reached(f, extract.jobId, 'Ended OK');
     expect((await job(extract.jobId)).held).toBe(false);
   });
 
@@ -160,20 +166,20 @@ describe('Control-M fake: runs', () => {
     }));
     const ordered = await call('POST', '/run/order', { folder: 'FLAKY' });
     const [, once, long, ask] = (await call('GET', `/run/status/${ordered.body.runId}`)).body.statuses;
-    await waitFor(async () => (await job(once.jobId)).status === 'Ended Not OK', 15_000, 'ONCE Ended Not OK');
+    await reached(f, once.jobId, 'Ended Not OK');
     expect((await call('GET', `/run/job/${once.jobId}/output`)).body).toBe('no file\n');
     writeFileSync(join(cwd, 'ok'), '');
     const rerun = await call('POST', `/run/job/${once.jobId}/rerun`);
     expect(rerun.body).toMatchObject({ jobId: once.jobId });
-    await waitFor(async () => (await job(once.jobId)).status === 'Ended OK', 15_000, 'ONCE Ended OK after rerun');
+    await reached(f, once.jobId, 'Ended OK');
     expect((await job(once.jobId)).numberOfRuns).toBe(2);
     expect((await call('GET', `/run/job/${once.jobId}/output?runNo=1`)).body).toBe('no file\n');
-    await waitFor(async () => (await job(long.jobId)).status === 'Executing', 15_000, 'LONG executing');
+    await reached(f, long.jobId, 'Executing');
     await call('POST', `/run/job/${long.jobId}/kill`);
-    await waitFor(async () => (await job(long.jobId)).status === 'Ended Not OK', 15_000, 'LONG killed');
+    await reached(f, long.jobId, 'Ended Not OK');
     expect((await job(ask.jobId)).status).toBe('Wait User');
     await call('POST', `/run/job/${ask.jobId}/confirm`);
-    await waitFor(async () => (await job(ask.jobId)).status === 'Ended OK', 15_000, 'ASK confirmed and run');
+    await reached(f, ask.jobId, 'Ended OK');
   });
 
   it('reruns automatically up to RerunLimit times', async () => {
@@ -184,7 +190,7 @@ describe('Control-M fake: runs', () => {
     }));
     const ordered = await call('POST', '/run/order', { folder: 'RETRY' });
     const [, twice] = (await call('GET', `/run/status/${ordered.body.runId}`)).body.statuses;
-    await waitFor(async () => (await job(twice.jobId)).status === 'Ended OK', 15_000, 'third run OK');
+    await reached(f, twice.jobId, 'Ended OK');
     expect((await job(twice.jobId)).numberOfRuns).toBe(3);
   });
 
@@ -195,7 +201,7 @@ describe('Control-M fake: runs', () => {
     await one.deploy('d.json', JSON.stringify({ D: { Type: 'Folder', SLEEPY: { Type: 'Job:Command', Command: 'sleep 30' } } }));
     const ordered = await one.call('POST', '/run/order', { folder: 'D' });
     const [, sleepy] = (await one.call('GET', `/run/status/${ordered.body.runId}`)).body.statuses;
-    await waitFor(async () => (await one.job(sleepy.jobId)).status === 'Executing', 15_000, 'SLEEPY executing');
+    await reached(first, sleepy.jobId, 'Executing');
     await first.close();
     running.splice(running.indexOf(first), 1);
     const second = await fakes(dataDir);

@@ -1,14 +1,15 @@
 // The AutoSys fake's event server: takes events and JIL, runs jobs for real, and moves statuses
-// through the sequence an instance would (OPS-REFERENCE §1.2, §1.4): INACTIVE → STARTING → RUNNING
-// → SUCCESS/FAILURE, boxes activating their children and completing when they are done, conditions
-// between jobs, hold and ice, retries. Events are processed after the sender has its answer, as
-// sendevent is asynchronous on a real instance.
+// through the sequence an instance would (OPS-REFERENCE §1.2, §1.4, §1.5): INACTIVE → STARTING →
+// RUNNING → SUCCESS/FAILURE, boxes activating their children and completing when they are done
+// (or when box_terminator, box_failure or box_success says so), conditions between jobs, hold and
+// ice, retries, run-time limits. Events are processed after the sender has its answer, as sendevent
+// is asynchronous on a real instance.
 import { readdirSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { constants } from 'node:os';
 import { parseCondition, evaluateCondition, conditionJobs, type Condition } from '../../../scheduler/condition.js';
 import { jobTypeName, parseJil, type JilStatement } from '../../../scheduler/jil.js';
-import { BackgroundWork, jobEnvironment, startJobProcess } from '../job-process.js';
+import { BackgroundWork, jobEnvironment, startJobProcess, type JobVariables } from '../job-process.js';
 import { readState, writeState } from '../state-file.js';
 import {
   attribute, CHANGE_STATUS_ALLOWED, emptyWorld, layout, message, messageReply,
@@ -25,6 +26,8 @@ export interface AutosysTimings {
   watchPollMs: number;
   /** Delay between accepting an event and processing it. */
   eventDelayMs: number;
+  /** How long one minute of `term_run_time` and `max_run_alarm` lasts. */
+  minuteMs: number;
 }
 
 /** Options of {@link AutosysEventServer}. */
@@ -33,10 +36,10 @@ export interface AutosysEventServerOptions {
   dataDir: string;
   /** Instance name (`$AUTOSERV`); `-S` must match it. */
   instance?: string;
-  /** Working directory of job commands (default: the process's). */
+  /** Working folder of job commands, where relative output files land (default: the process's). */
   jobCwd?: string;
-  /** Extra environment variables for job commands. */
-  jobEnv?: Record<string, string>;
+  /** Extra environment variables for job commands, read as each job starts. */
+  jobEnv?: () => JobVariables;
   timings?: Partial<AutosysTimings>;
   /** Where job ends are reported (the sandbox's log). */
   log?: (line: string) => void;
@@ -59,6 +62,9 @@ const ENDED = new Set(['SUCCESS', 'FAILURE', 'TERMINATED']);
 // Statuses from which a condition can start a top-level job.
 const STARTABLE = new Set(['INACTIVE', 'SUCCESS', 'FAILURE', 'TERMINATED', 'ON_NOEXEC']);
 const HISTORY_KEPT = 10;
+// Attributes holding a condition, checked when loaded and evaluated by the server.
+const CONDITION_ATTRIBUTES = ['condition', 'box_success', 'box_failure'] as const;
+type ConditionAttribute = (typeof CONDITION_ATTRIBUTES)[number];
 
 /** An event as sendevent hands it over. */
 export interface EventRequest {
@@ -85,7 +91,7 @@ export class AutosysEventServer {
     this.instance = options.instance ?? 'SBX';
     this.statePath = join(options.dataDir, 'autosys-state.json');
     this.spoolDir = join(options.dataDir, 'spool');
-    this.timings = { startingMs: 300, restartMs: 1000, watchPollMs: 1000, eventDelayMs: 0, ...options.timings };
+    this.timings = { startingMs: 300, restartMs: 1000, watchPollMs: 1000, eventDelayMs: 0, minuteMs: 60_000, ...options.timings };
     this.world = readState(this.statePath, emptyWorld);
     this.recover();
   }
@@ -108,6 +114,16 @@ export class AutosysEventServer {
   /** A global variable's value. */
   global(name: string): string | undefined {
     return this.world.globals[name];
+  }
+
+  /** Call `listener` after every change of state (a status, a definition); returns the unsubscribe. */
+  onChange(listener: () => void): () => void {
+    return this.work.onChange(listener);
+  }
+
+  /** Resolves once every event accepted so far has been processed and nothing waits on a timer. */
+  idle(): Promise<void> {
+    return this.work.idle();
   }
 
   /** Check an event and queue it; the answer comes before the event is processed, as on a real instance. */
@@ -356,7 +372,7 @@ export class AutosysEventServer {
   private execute(job: AutosysJob): void {
     const command = attribute(job, 'command') ?? '';
     const env = jobEnvironment({
-      ...this.options.jobEnv,
+      ...this.options.jobEnv?.(),
       AUTO_JOB_NAME: job.name,
       AUTORUN: String(job.run),
       AUTOSERV: this.instance,
@@ -375,6 +391,7 @@ export class AutosysEventServer {
     this.settle([job.name]);
     const run = job.run;
     const ntry = job.ntry;
+    this.limitRunTime(job, run, ntry);
     void process.done.then((exit) => {
       if (this.work.processes.get(job.name) === process) this.work.processes.delete(job.name);
       if (this.work.closed || this.job(job.name) !== job || job.run !== run || job.ntry !== ntry) return;
@@ -385,6 +402,30 @@ export class AutosysEventServer {
       else this.finish(job, code);
       this.settle([job.name]);
     });
+  }
+
+  // term_run_time: a try still running after that many minutes is killed (TERMINATED);
+  // max_run_alarm: one still running after that many minutes raises an alarm and goes on.
+  private limitRunTime(job: AutosysJob, run: number, ntry: number): void {
+    const stillThisTry = (): boolean => !this.work.closed && this.job(job.name) === job && job.status === 'RUNNING' && job.run === run && job.ntry === ntry;
+    const minutes = (name: string): number => {
+      const value = Number(attribute(job, name) ?? 0);
+      return Number.isFinite(value) && value > 0 ? value : 0;
+    };
+    const alarmAfter = minutes('max_run_alarm');
+    if (alarmAfter > 0) {
+      this.later(alarmAfter * this.timings.minuteMs, () => {
+        if (stillThisTry()) this.alarm(job, 'MAXRUNALARM', `running longer than max_run_alarm (${alarmAfter} min)`);
+      });
+    }
+    const killAfter = minutes('term_run_time');
+    if (killAfter > 0) {
+      this.later(killAfter * this.timings.minuteMs, () => {
+        if (!stillThisTry()) return;
+        this.note(job, '[KILLJOB]', `term_run_time of ${killAfter} min reached`);
+        this.work.kill(job.name);
+      });
+    }
   }
 
   // A file watcher succeeds once a file matching `watch_file` exists with at least the minimum size.
@@ -434,12 +475,15 @@ export class AutosysEventServer {
     this.setStatus(job, status, note);
     this.options.log?.(`autosys: ${job.name} ${status} (exit ${code}, run ${job.run}/${job.ntry})${note ? `: ${note}` : ''}`);
     const alarmOn = status === 'FAILURE' ? 'alarm_if_fail' : status === 'TERMINATED' ? 'alarm_if_terminated' : undefined;
-    if (alarmOn && attribute(job, alarmOn) === '1') {
-      const alarm = status === 'FAILURE' ? 'JOBFAILURE' : 'JOBTERMINATED';
-      job.alarms.push({ time: job.lastEnd, alarm, run: job.run });
-      if (job.alarms.length > 50) job.alarms.shift();
-      job.events.push({ event: layout.alarmEvent, time: job.lastEnd, ntry: job.ntry, note: layout.alarmNote.replace('{alarm}', alarm) });
-    }
+    if (alarmOn && isSet(attribute(job, alarmOn))) this.alarm(job, status === 'FAILURE' ? 'JOBFAILURE' : 'JOBTERMINATED', undefined);
+  }
+
+  private alarm(job: AutosysJob, alarm: string, why: string | undefined): void {
+    const time = Date.now();
+    job.alarms.push({ time, alarm, run: job.run });
+    if (job.alarms.length > 50) job.alarms.shift();
+    job.events.push({ event: layout.alarmEvent, time, ntry: job.ntry, note: layout.alarmNote.replace('{alarm}', alarm) + (why ? ` ${why}` : '') });
+    this.options.log?.(`autosys: alarm ${alarm} for ${job.name}${why ? `: ${why}` : ''}`);
   }
 
   // ---- settling: boxes, conditions ---------------------------------------------------------------
@@ -451,6 +495,13 @@ export class AutosysEventServer {
     for (let guard = 0; guard < 10_000; guard++) {
       let moved = false;
       for (const box of this.jobs().filter((j) => j.type === 'BOX' && j.status === 'RUNNING')) {
+        const verdict = this.boxVerdict(box);
+        if (verdict) {
+          this.completeBox(box, verdict.status, verdict.why);
+          queue.push(box.name);
+          moved = true;
+          continue;
+        }
         for (const child of this.children(box.name)) {
           if (child.status === 'ACTIVATED' && this.conditionMet(child)) {
             this.start(child, box.run);
@@ -459,7 +510,10 @@ export class AutosysEventServer {
           }
         }
         if (this.boxDone(box)) {
-          const failed = this.children(box.name).some((c) => c.run === box.run && (c.status === 'FAILURE' || c.status === 'TERMINATED'));
+          // With box_success, the box succeeds only when it holds; otherwise when no child failed.
+          const failed = attribute(box, 'box_success')
+            ? true
+            : this.children(box.name).some((c) => c.run === box.run && (c.status === 'FAILURE' || c.status === 'TERMINATED'));
           this.end(box, failed ? 'FAILURE' : 'SUCCESS', failed ? 1 : 0, undefined);
           queue.push(box.name);
           moved = true;
@@ -473,6 +527,35 @@ export class AutosysEventServer {
       if (!moved) break;
     }
     this.save();
+  }
+
+  // What ends a running box before all its children are done: a child with box_terminator that
+  // ended FAILURE (after its last try) or TERMINATED, then the box's own box_failure and
+  // box_success conditions.
+  private boxVerdict(box: AutosysJob): { status: 'SUCCESS' | 'FAILURE' | 'TERMINATED'; why: string } | undefined {
+    const terminator = this.children(box.name).find(
+      (c) => c.run === box.run && (c.status === 'FAILURE' || c.status === 'TERMINATED') && isSet(attribute(c, 'box_terminator')),
+    );
+    if (terminator) return { status: 'TERMINATED', why: `box_terminator: ${terminator.name} ended ${terminator.status}` };
+    if (this.namedConditionMet(box, 'box_failure')) return { status: 'FAILURE', why: `box_failure: ${attribute(box, 'box_failure')}` };
+    if (this.namedConditionMet(box, 'box_success')) return { status: 'SUCCESS', why: `box_success: ${attribute(box, 'box_success')}` };
+    return undefined;
+  }
+
+  // A box ends before its children: those still waiting go back to INACTIVE (they will not run in
+  // this run), a retry pending is dropped, and running ones are killed when they have job_terminator
+  // (the box failed or was terminated); the others run on, their end no longer moving the box.
+  private completeBox(box: AutosysJob, status: 'SUCCESS' | 'FAILURE' | 'TERMINATED', why: string): void {
+    for (const child of this.children(box.name)) {
+      delete child.pendingStart;
+      if (child.status === 'ACTIVATED') this.setStatus(child, 'INACTIVE');
+      else if (child.status === 'RESTART') this.setStatus(child, 'FAILURE', `no retry: box ${box.name} ended ${status}`);
+      else if ((child.status === 'RUNNING' || child.status === 'STARTING') && status !== 'SUCCESS' && isSet(attribute(child, 'job_terminator'))) {
+        this.note(child, '[KILLJOB]', `job_terminator: box ${box.name} ended ${status}`);
+        this.kill(child);
+      }
+    }
+    this.end(box, status, status === 'SUCCESS' ? 0 : 1, why);
   }
 
   private boxDone(box: AutosysJob): boolean {
@@ -493,19 +576,23 @@ export class AutosysEventServer {
   }
 
   private conditionMet(job: AutosysJob): boolean {
-    const text = attribute(job, 'condition');
-    if (!text) return true;
-    const condition = this.condition(job);
+    if (!attribute(job, 'condition')) return true;
+    return this.namedConditionMet(job, 'condition');
+  }
+
+  // A condition attribute (`condition`, `box_success`, `box_failure`) that is set and holds now.
+  private namedConditionMet(job: AutosysJob, name: ConditionAttribute): boolean {
+    const condition = this.condition(job, name);
     if (!condition) return false;
     return evaluateCondition(condition, {
-      status: (name) => this.job(name)?.status,
-      exit: (name) => this.job(name)?.exit,
-      global: (name) => this.world.globals[name],
+      status: (other) => this.job(other)?.status,
+      exit: (other) => this.job(other)?.exit,
+      global: (other) => this.world.globals[other],
     });
   }
 
-  private condition(job: AutosysJob): Condition | undefined {
-    const text = attribute(job, 'condition');
+  private condition(job: AutosysJob, name: ConditionAttribute = 'condition'): Condition | undefined {
+    const text = attribute(job, name);
     if (!text) return undefined;
     if (!this.conditions.has(text)) {
       const parsed = parseCondition(text);
@@ -575,8 +662,9 @@ export class AutosysEventServer {
       const parent = this.job(box);
       if (!parent || parent.type !== 'BOX' || box === job.name) return message('jilNoSuchBox', { box, job: job.name }).text;
     }
-    const condition = attribute(job, 'condition');
-    if (condition) {
+    for (const name of CONDITION_ATTRIBUTES) {
+      const condition = attribute(job, name);
+      if (!condition) continue;
       const parsed = parseCondition(condition);
       if ('error' in parsed) return message('jilBadCondition', { job: job.name, condition, message: parsed.error }).text;
     }
@@ -646,6 +734,7 @@ export class AutosysEventServer {
 
   private save(): void {
     writeState(this.statePath, this.world);
+    this.work.changed();
   }
 
   // After a restart: processes of the previous server are gone, so what was running is terminated;
@@ -659,6 +748,11 @@ export class AutosysEventServer {
     for (const event of this.world.scheduled) this.arm(event);
     this.later(0, () => this.settle([]));
   }
+}
+
+// JIL flags are written 1/0 or y/n.
+function isSet(value: string | undefined): boolean {
+  return value !== undefined && /^(1|y|yes|true)$/i.test(value.trim());
 }
 
 function parseEventTime(text: string): number | undefined {

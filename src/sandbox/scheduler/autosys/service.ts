@@ -2,6 +2,7 @@
 // argv and stdin to `/autosys/cli` and print the reply; `GET /autosys` says the fake is up.
 import { join } from 'node:path';
 import type { SandboxService, SandboxServiceOptions } from '../../service.js';
+import { sandboxJobFolder, sandboxJobVariables, type JobVariables } from '../job-process.js';
 import { readBody, routeOf, sendJson } from '../http.js';
 import { AUTOSYS_PROGRAMS, runAutosysCommand, type AutosysProgram } from './commands.js';
 import { AutosysEventServer, type AutosysTimings } from './event-server.js';
@@ -10,10 +11,10 @@ import { AutosysEventServer, type AutosysTimings } from './event-server.js';
 export interface AutosysServiceOptions extends SandboxServiceOptions {
   /** Instance name (`$AUTOSERV`), default `SBX`. */
   instance?: string;
-  /** Working directory of job commands (default: the sandbox process's). */
+  /** Working folder of job commands (default `<sandbox data>/jobs`). */
   jobCwd?: string;
-  /** Extra environment for job commands. */
-  jobEnv?: Record<string, string>;
+  /** Extra environment for job commands (undefined: the sandbox process's own). */
+  jobEnv?: JobVariables;
   timings?: Partial<AutosysTimings>;
 }
 
@@ -34,8 +35,8 @@ export async function createAutosysService(options: AutosysServiceOptions): Prom
   const eventServer = new AutosysEventServer({
     dataDir: join(options.dataDir, 'autosys'),
     instance: options.instance,
-    jobCwd: options.jobCwd,
-    jobEnv: { BATON_SANDBOX_URL: options.baseUrl(), BATON_AUTOSYS_URL: options.baseUrl() + '/autosys', ...options.jobEnv },
+    jobCwd: options.jobCwd ?? sandboxJobFolder(options.dataDir),
+    jobEnv: sandboxJobVariables(options.dataDir, options.baseUrl, options.jobEnv),
     timings: options.timings,
     log: options.log,
   });

@@ -6,6 +6,7 @@ import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import { SANDBOX_CONTROLM_LOGIN } from '../../../scheduler/sandbox-endpoints.js';
 import type { SandboxService, SandboxServiceOptions } from '../../service.js';
+import { sandboxJobFolder, sandboxJobVariables, type JobVariables } from '../job-process.js';
 import { readBody, routeOf, sendJson, sendText } from '../http.js';
 import { apiError, ApiError, apiTime, compactTime, controlmData, fill, type JobInstance } from './model.js';
 import { JOB_ACTIONS, ControlmWorkbench, type ControlmTimings, type JobAction } from './workbench.js';
@@ -20,8 +21,10 @@ export interface ControlmServiceOptions extends SandboxServiceOptions {
   tokenTtlMs?: number;
   /** Control-M/Server name, default `workbench`. */
   server?: string;
+  /** Working folder of job commands (default `<sandbox data>/jobs`). */
   jobCwd?: string;
-  jobEnv?: Record<string, string>;
+  /** Extra environment for job commands (undefined: the sandbox process's own). */
+  jobEnv?: JobVariables;
   timings?: Partial<ControlmTimings>;
 }
 
@@ -44,8 +47,8 @@ export async function createControlmService(options: ControlmServiceOptions): Pr
   const workbench = new ControlmWorkbench({
     dataDir: join(options.dataDir, 'controlm'),
     server: options.server,
-    jobCwd: options.jobCwd,
-    jobEnv: { BATON_SANDBOX_URL: options.baseUrl(), BATON_AUTOSYS_URL: options.baseUrl() + '/autosys', ...options.jobEnv },
+    jobCwd: options.jobCwd ?? sandboxJobFolder(options.dataDir),
+    jobEnv: sandboxJobVariables(options.dataDir, options.baseUrl, options.jobEnv),
     timings: options.timings,
     log: options.log,
   });

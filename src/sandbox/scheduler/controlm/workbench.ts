@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { BackgroundWork, jobEnvironment, startJobProcess } from '../job-process.js';
+import { BackgroundWork, jobEnvironment, startJobProcess, type JobVariables } from '../job-process.js';
 import { readState, writeState } from '../state-file.js';
 import {
   apiError, controlmData, emptyControlm, logText, todayOrderDate,
@@ -25,8 +25,10 @@ export interface ControlmWorkbenchOptions {
   dataDir: string;
   /** The Control-M/Server name (`ctm`), default `workbench`. */
   server?: string;
+  /** Working folder of job commands (default: the process's). */
   jobCwd?: string;
-  jobEnv?: Record<string, string>;
+  /** Extra environment variables for job commands, read as each job starts. */
+  jobEnv?: () => JobVariables;
   timings?: Partial<ControlmTimings>;
   /** Where job ends are reported (the sandbox's log). */
   log?: (line: string) => void;
@@ -90,6 +92,16 @@ export class ControlmWorkbench {
     this.timings = { submitMs: 300, ...options.timings };
     this.world = readState(this.statePath, emptyControlm);
     this.recover();
+  }
+
+  /** Call `listener` after every change of state (a status, an order, a deploy); returns the unsubscribe. */
+  onChange(listener: () => void): () => void {
+    return this.work.onChange(listener);
+  }
+
+  /** Resolves once no submission, rerun or other timer is pending (running jobs do not count). */
+  idle(): Promise<void> {
+    return this.work.idle();
   }
 
   /** Every job instance and folder row, in order of order id. */
@@ -347,14 +359,14 @@ export class ControlmWorkbench {
       // Job:Dummy ends OK at once; other plug-in types cannot run here.
       if (job.type === 'Dummy') this.finish(job, 'Ended OK', 0);
       else {
-        startJobProcess({ command: `echo "The sandbox does not run jobs of type ${job.type}" >&2; exit 1`, cwd: this.cwd(), env: jobEnvironment({}), stdoutFile: outputFile, stderrFile: outputFile })
+        startJobProcess({ command: `echo "The sandbox does not run jobs of type ${job.type}" >&2; exit 1`, cwd: this.cwd(), env: jobEnvironment({ ...this.options.jobEnv?.() }), stdoutFile: outputFile, stderrFile: outputFile })
           .done.then(() => { if (!this.work.closed && job.status === 'Executing') { this.finish(job, 'Ended Not OK', 1); this.settle(); } });
       }
       return;
     }
     const process = startJobProcess({
       command, cwd: this.cwd(), stdoutFile: outputFile, stderrFile: outputFile,
-      env: jobEnvironment({ ...this.options.jobEnv, ...job.variables, JOBNAME: job.name, ORDERID: job.orderId, RUNCOUNT: String(run), ODATE: job.orderDate }),
+      env: jobEnvironment({ ...this.options.jobEnv?.(), ...job.variables, JOBNAME: job.name, ORDERID: job.orderId, RUNCOUNT: String(run), ODATE: job.orderDate }),
     });
     this.work.processes.set(job.orderId, process);
     this.log(job, logText('started', { pid: process.pid ?? '?' }));
@@ -473,6 +485,7 @@ export class ControlmWorkbench {
 
   private save(): void {
     writeState(this.statePath, this.world);
+    this.work.changed();
   }
 
   // After a restart the processes of the previous server are gone: what was executing ended not OK.
