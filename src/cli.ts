@@ -1,7 +1,7 @@
 // Argument parsing and command routing only. Every command's work lives in its own module under
 // src/commands/, imported when that command runs, so `baton --help` and the TUI's first frame
 // never pay for what they do not use.
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import pkg from '../package.json' with { type: 'json' };
 import { EXIT } from './exit-codes.js';
 
@@ -10,7 +10,8 @@ const program = new Command()
   .description('Walks operators through Markdown runbooks, runs each step for real, records it, writes the handover.')
   .version(pkg.version, '-V, --version')
   .option('--state-dir <dir>', 'where run records, logs and locks live (default ./state, or $BATON_STATE_DIR)')
-  .option('--runbooks <dir>', 'the runbooks folder (default ./runbooks)')
+  // A run's shell actions get BATON_RUNBOOKS, so a `baton sql --env staging` in a step finds its baton.yaml.
+  .addOption(new Option('--runbooks <dir>', 'the runbooks folder (default ./runbooks)').env('BATON_RUNBOOKS'))
   .showHelpAfterError('(run baton --help for usage)')
   .exitOverride()
   .option('--env <name>', 'environment the app starts in (default: baton.yaml\'s default, else sandbox)')

@@ -147,7 +147,7 @@ function describeConnection(catalog: ConnectionCatalog, name: string, environmen
   try {
     connection = resolveConnection(catalog, name);
   } catch (error) {
-    connection = name === 'sandbox' ? builtInSandbox() : { name, settings: {}, origins: {}, definedIn: '?' };
+    connection = name === 'sandbox' ? builtInSandbox(catalog.env) : { name, settings: {}, origins: {}, definedIn: '?' };
     if (!(error instanceof ConnectionError)) throw error;
   }
   const s = connection.settings;

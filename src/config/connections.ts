@@ -212,7 +212,7 @@ export function resolveConnection(catalog: ConnectionCatalog, name?: string): Co
   }
   const defined = catalog.defined.get(wanted);
   const scoped = scopedVariables(catalog.env, wanted);
-  if (!defined && wanted === SANDBOX_CONNECTION && Object.keys(scoped).length === 0) return builtInSandbox();
+  if (!defined && wanted === SANDBOX_CONNECTION) return builtInSandbox(catalog.env);
   if (!defined && Object.keys(scoped).length === 0) {
     const known = connectionNames(catalog);
     const hint = closestName(wanted, known);
@@ -236,15 +236,38 @@ export function resolveConnection(catalog: ConnectionCatalog, name?: string): Co
   return { name: wanted, settings, origins, definedIn: defined?.file ?? 'environment variables' };
 }
 
-/** The built-in connection to the local sandbox with its documented default login. */
-export function builtInSandbox(): Connection {
+/** Settings of the built-in sandbox connection that variables can change: the login, never the address. */
+const SANDBOX_LOGIN_KEYS: ReadonlySet<string> = new Set(CONNECTION_KEYS.filter((key) => !['account', 'host', 'port', 'protocol', 'region'].includes(key)));
+
+/**
+ * The built-in connection to the local sandbox: its documented login, changed by
+ * SNOWFLAKE_CONNECTIONS_SANDBOX_<KEY>, and by SNOWFLAKE_<KEY> unless $SNOWFLAKE_ACCOUNT names
+ * another account (those variables are meant for it). Naming another user drops the built-in
+ * password and role, so that user logs in with its own credentials and default role — a key-pair
+ * service user with SNOWFLAKE_USER, SNOWFLAKE_AUTHENTICATOR=SNOWFLAKE_JWT and SNOWFLAKE_PRIVATE_KEY_FILE.
+ */
+export function builtInSandbox(env: Readonly<Record<string, string | undefined>> = {}): Connection {
   const settings: Record<string, SettingValue> = {
     account: SANDBOX_DEFAULTS.account,
     user: SANDBOX_DEFAULTS.user,
     password: SANDBOX_DEFAULTS.password,
     role: SANDBOX_DEFAULTS.role,
   };
-  const origins = Object.fromEntries(Object.keys(settings).map((key) => [key, 'built-in']));
+  const origins: Record<string, string> = Object.fromEntries(Object.keys(settings).map((key) => [key, 'built-in']));
+  const account = env.SNOWFLAKE_ACCOUNT || env.SNOWSQL_ACCOUNT;
+  const generic = !account || account.toLowerCase() === SANDBOX_DEFAULTS.account ? genericVariables(env) : {};
+  const overrides = Object.entries({ ...generic, ...scopedVariables(env, SANDBOX_CONNECTION) }).filter(([key]) => SANDBOX_LOGIN_KEYS.has(key));
+  const user = overrides.find(([key]) => key === 'user')?.[1].value;
+  if (user !== undefined && user.toUpperCase() !== SANDBOX_DEFAULTS.user) {
+    for (const key of ['password', 'role']) {
+      delete settings[key];
+      delete origins[key];
+    }
+  }
+  for (const [key, { value, origin }] of overrides) {
+    settings[key] = value;
+    origins[key] = origin;
+  }
   return { name: SANDBOX_CONNECTION, settings, origins, definedIn: 'built-in', builtInSandbox: true };
 }
 

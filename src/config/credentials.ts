@@ -5,7 +5,10 @@
 // the length of one login and are never logged or stored.
 import { createHash, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { SANDBOX_DEFAULTS } from '../sandbox/engine-api.js';
 import { ConnectionError, expandHome, type Connection, type SettingValue } from './connections.js';
+
+const BUILT_IN_SANDBOX_PASSWORD: string = SANDBOX_DEFAULTS.password;
 
 /** Authenticators baton knows, as the driver spells them. */
 export const AUTHENTICATORS = [
@@ -99,8 +102,8 @@ export async function driverLogin(connection: Connection, accessUrl?: string): P
   const secret = (key: string, value: string) => {
     options[key] = value;
     // The built-in sandbox's login is documented, not secret: masking "sandbox" would blank out
-    // every mention of the sandbox in output.
-    if (!connection.builtInSandbox) secrets.push(value);
+    // every mention of the sandbox in output. A credential given for it by a variable is secret.
+    if (!(connection.builtInSandbox && value === BUILT_IN_SANDBOX_PASSWORD)) secrets.push(value);
   };
   let publicKeyFingerprint: string | undefined;
 

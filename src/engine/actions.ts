@@ -5,6 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { executorFor } from '../executors/index.js';
 import type { ExecutionContext, Executor } from '../executors/types.js';
 import type { Action, Step } from '../runbook/model.js';
+import { formatDuration } from '../runbook/duration.js';
 import { fillTemplate } from '../runbook/template.js';
 import { StateError } from '../store/runs.js';
 import { TIMEOUT, capturedFields, capturedValue, runAttempt, type AttemptOutcome } from './attempt.js';
@@ -186,11 +187,19 @@ async function attemptAction(core: RunCore, step: Step, action: Action, executor
   let retriesLeft = attrs.retries ?? 0;
   let delay = attrs.retryDelay ?? core.options.defaultRetryDelayMs ?? 2000;
   const watching = attrs.watch !== undefined && attrs.watch > 0;
+  // A watched action's `timeout` is the deadline of the whole watch: each attempt gets what is left
+  // of it, and once it has passed the watch gives up, so no run waits forever on a person.
+  const deadline = watching && attrs.timeout !== undefined ? core.now().getTime() + attrs.timeout : undefined;
+  const left = () => (deadline === undefined ? undefined : deadline - core.now().getTime());
   core.stopWatch = false;
   core.cancelledBy = undefined;
   let last = '';
-  for (;;) {
-    const outcome = await attemptOnce(core, step, action, executor, code, shown, watching);
+  for (let first = true; ; first = false) {
+    if (!first && left() !== undefined && left()! <= 0) {
+      last = `gave up watching after ${formatDuration(attrs.timeout!)} (last: ${last})`;
+      break;
+    }
+    const outcome = await attemptOnce(core, step, action, executor, code, shown, watching, left());
     if (core.cancelledBy !== undefined && !core.stop) return cancelled(core, step, action);
     if (outcome.status === 'aborted' || core.stop) {
       core.apply({ type: 'action-ended', stepId: step.id, actionId: action.id, status: 'aborted', message: 'stopped' });
@@ -204,7 +213,7 @@ async function attemptAction(core: RunCore, step: Step, action: Action, executor
         const fields = capturedFields(outcome.fields, secrets);
         core.captured.set(captured, fields);
         core.values.set(captured, { value: capturedValue(outcome.fields), secret: false, source: 'capture' });
-        core.apply({ type: 'variable-captured', variable: { name: captured, shown: String(fields.value), secret: false, source: 'capture' } });
+        core.apply({ type: 'variable-captured', variable: { name: captured, shown: String(fields.value), secret: false, source: 'capture', fields } });
       }
       core.apply({ type: 'action-ended', stepId: step.id, actionId: action.id, status: 'succeeded', ...(captured ? { captured } : {}) });
       return 'next';
@@ -216,7 +225,7 @@ async function attemptAction(core: RunCore, step: Step, action: Action, executor
         last = `${core.options.operator} stopped watching (last: ${last})`;
         break;
       }
-      wait = attrs.watch!;
+      wait = Math.min(attrs.watch!, Math.max(0, left() ?? attrs.watch!));
     } else if (retriesLeft > 0 && outcome.retryUnsafe) {
       // The executor cannot tell whether the failed attempt changed anything (a write cut off by
       // the network): running it again could do it twice, so the retries stop here.
@@ -252,6 +261,8 @@ async function attemptOnce(
   code: string,
   shown: string,
   watch: boolean,
+  /** What is left of a watch's deadline; else the action's own `timeout` applies. */
+  timeoutMs?: number,
 ): Promise<{ status: 'succeeded' | 'failed' | 'timeout' | 'aborted'; fields: Record<string, unknown>; error?: string; retryUnsafe?: boolean }> {
   const record = core.state.record!;
   const n = (core.actionRecord(step.id, action.id)?.attempts.length ?? 0) + 1;
@@ -286,7 +297,7 @@ async function attemptOnce(
   const controller = new AbortController();
   core.attemptController = controller;
   if (core.stop) controller.abort();
-  const context: Omit<ExecutionContext, 'signal'> = executionContext(core, step, action, code, shown, logFile, join(logDir, base), n);
+  const context: Omit<ExecutionContext, 'signal'> = executionContext(core, step, action, code, shown, logFile, join(logDir, base), n, timeoutMs);
   if (interactive) await core.options.terminal?.release();
   let outcome: AttemptOutcome;
   try {
@@ -410,7 +421,17 @@ async function describeTarget(core: RunCore, executor: Executor, step: Step, act
   }
 }
 
-function executionContext(core: RunCore, step: Step, action: Action, code: string, shown: string, logFile: string, artefactDir: string, attempt: number): Omit<ExecutionContext, 'signal'> {
+function executionContext(
+  core: RunCore,
+  step: Step,
+  action: Action,
+  code: string,
+  shown: string,
+  logFile: string,
+  artefactDir: string,
+  attempt: number,
+  timeoutMs = action.attrs.timeout,
+): Omit<ExecutionContext, 'signal'> {
   const o = core.options;
   const folder = dirname(resolve(o.runbook.path));
   return {
@@ -427,9 +448,12 @@ function executionContext(core: RunCore, step: Step, action: Action, code: strin
     artefactDir,
     operator: o.operator,
     stateDir: o.store.stateDir,
-    ...(action.attrs.timeout !== undefined ? { timeoutMs: action.attrs.timeout } : {}),
+    ...(timeoutMs !== undefined ? { timeoutMs: Math.max(1, timeoutMs) } : {}),
     attempt,
-    scope: core.scope.forRun(core.state.record!.id),
+    scope: core.scope.forRun(core.state.record!.id, {
+      read: (key) => core.state.record?.context?.[key],
+      write: (key, value) => core.apply({ type: 'context-kept', key, value }),
+    }),
   };
 }
 

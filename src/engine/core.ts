@@ -279,15 +279,22 @@ export class RunCore {
   }
 }
 
-/** Resources shared by a run's actions, closed when the run ends. */
+/** Where a run scope keeps what must outlive the process: the run's record. */
+export interface KeptContext {
+  read(key: string): unknown;
+  write(key: string, value: unknown): void;
+}
+
 /** Resources shared by a run's actions, closed when the run ends. */
 export class RunScopeImpl {
   readonly #values = new Map<string, unknown>();
   readonly #cleanups: (() => Promise<void> | void)[] = [];
 
-  forRun(runId: string): RunScope {
+  forRun(runId: string, kept: KeptContext): RunScope {
     return {
       runId,
+      kept: (key) => kept.read(key),
+      keep: (key, value) => kept.write(key, value),
       get: <T>(key: string, create: () => T): T => {
         if (!this.#values.has(key)) this.#values.set(key, create());
         return this.#values.get(key) as T;

@@ -60,6 +60,8 @@ export type RunEvent =
       message?: string;
     }
   | { type: 'variable-captured'; variable: ShownVariable }
+  /** An action kept something its run must set up again when resumed (see RunRecord.context). */
+  | { type: 'context-kept'; key: string; value: unknown }
   | {
       type: 'check-answered';
       stepId: string;

@@ -84,7 +84,9 @@ export async function openRun(core: RunCore): Promise<void> {
   }
 
   if (!(await resolveAllVariables(core, scratch.record!, decisions))) return;
-  scratch = reduce(scratch, { type: 'variables-set', variables: shownVariables(core.values) });
+  // A resumed run keeps its captures' fields, so `{{NAME.stdout}}` still fills after the restart.
+  const shown = shownVariables(core.values).map((v) => (v.source === 'capture' && core.captured.has(v.name) ? { ...v, fields: core.captured.get(v.name)! } : v));
+  scratch = reduce(scratch, { type: 'variables-set', variables: shown });
   for (const decision of decisions) scratch = reduce(scratch, { type: 'decision', decision });
   if (o.override && env.protected) {
     scratch = {
@@ -328,7 +330,7 @@ async function resolveAllVariables(core: RunCore, record: RunRecord, decisions: 
   });
   for (const [name, value] of resolved.values) core.values.set(name, value);
   for (const variable of record.variables) {
-    if (variable.source === 'capture' && variable.value !== undefined) core.captured.set(variable.name, { value: variable.value });
+    if (variable.source === 'capture' && variable.value !== undefined) core.captured.set(variable.name, variable.fields ?? { value: variable.value });
   }
   for (const line of resolved.invalid) core.message('warning', line);
   for (const spec of resolved.missing) {

@@ -57,11 +57,14 @@ export function reduce(state: RunState, event: RunEvent): RunState {
           secret: v.secret,
           source: v.source,
           ...(v.secret ? {} : { value: v.shown }),
+          ...(v.fields && !v.secret ? { fields: v.fields } : {}),
         })),
       }));
     }
     case 'variable-captured':
       return reduce(state, { type: 'variables-set', variables: [event.variable] });
+    case 'context-kept':
+      return withRecord(state, (r) => ({ ...r, context: { ...r.context, [event.key]: event.value } }));
     case 'step-started':
       return withStep(state, event.stepId, (s) => ({
         ...s,

@@ -20,6 +20,8 @@ export interface ShownVariable {
   shown: string;
   secret: boolean;
   source: 'builtin' | 'var' | 'from-env' | 'environment' | 'default' | 'prompt' | 'capture';
+  /** A capture's result fields (secrets masked, long texts cut): `{{NAME.stdout}}` after a resume too. */
+  fields?: Record<string, unknown>;
 }
 
 /** What the runner is doing now. */

@@ -4,8 +4,11 @@
 // millions of lines costs the same memory as one printing ten.
 import { closeSync, createWriteStream, openSync, statSync, writeSync, type WriteStream } from 'node:fs';
 import { constants } from 'node:os';
+import { delimiter, dirname, join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { maskSecrets } from '../runbook/template.js';
+import { packageRoot } from '../scheduler/sandbox-endpoints.js';
+import { resolveStateDir } from '../store/paths.js';
 import { classifyShell } from './shell-classify.js';
 import { ShellLauncher, type LaunchOutcome } from './shell-launcher.js';
 import type { ActionResult, ExecutionContext, Executor, ExecutorEvent } from './types.js';
@@ -25,8 +28,18 @@ export const shellExecutor: Executor = {
   run: runShell,
 };
 
-/** The environment a shell action sees besides baton's own: run facts and non-secret variables. */
+/** The folder of this build's `baton` command, found once. */
+let batonBin: string | undefined;
+
+/**
+ * The environment a shell action sees besides baton's own: run facts, non-secret variables, and
+ * this build of baton first on PATH with the run's state and runbooks folders, so a `baton sql`,
+ * `baton runs` or `baton handover` inside the step sees what the run sees.
+ */
 export function shellEnvironment(context: Omit<ExecutionContext, 'signal'>): Record<string, string> {
+  const bin = (batonBin ??= join(packageRoot(), 'bin'));
+  // Without any PATH, bash would search its own default: keep that reachable behind baton's bin.
+  const path = process.env.PATH || '/usr/local/bin:/usr/bin:/bin:/usr/local/sbin:/usr/sbin:/sbin';
   const env: Record<string, string> = {
     BATON_RUN_ID: context.scope.runId,
     BATON_ENV: context.environment.name,
@@ -35,6 +48,10 @@ export function shellEnvironment(context: Omit<ExecutionContext, 'signal'>): Rec
     BATON_STEP: context.step.id,
     BATON_ATTEMPT: String(context.attempt),
     BATON_LOG: context.logFile,
+    BATON_STATE_DIR: resolve(context.stateDir ?? resolveStateDir()),
+    BATON_RUNBOOKS: dirname(resolve(context.runbook.path)),
+    BATON_NODE: process.execPath,
+    PATH: path.split(delimiter)[0] === bin ? path : `${bin}${delimiter}${path}`,
   };
   for (const spec of context.runbook.variables) {
     const name = `BATON_VAR_${spec.name.replace(/[^A-Za-z0-9_]/g, '_')}`;

@@ -71,11 +71,13 @@ async function* runSql(context: ExecutionContext): AsyncGenerator<ExecutorEvent>
   let secrets = [...context.secrets];
   const fail = (error: SqlFailure, extra: Partial<ActionResult> = {}, where = ''): ExecutorEvent => {
     const message = maskSecrets(where + formatFailure(error), secrets);
+    // What `expect` reads: Snowflake's own code, state and message, so a runbook can assert the reason.
+    const reason = { code: error.code ?? null, sqlState: error.sqlState ?? null, message: maskSecrets(error.message, secrets) };
     return {
       type: 'result',
       result: {
         ok: false,
-        fields: { ok: false, duration: performance.now() - started },
+        fields: { ok: false, error: reason, duration: performance.now() - started },
         excerpt: message,
         error: { message, ...pick(error) },
         details: { statements: records },
@@ -98,14 +100,20 @@ async function* runSql(context: ExecutionContext): AsyncGenerator<ExecutorEvent>
   }
   const statements = splitStatements(code);
   if (statements.length === 0) {
-    yield { type: 'result', result: { ok: true, fields: { ok: true, rows: 0, rowcount: 0, columns: [], row: [], updated: 0, queryIds: [], duration: 0 }, excerpt: 'nothing to run (only comments)' } };
+    yield { type: 'result', result: { ok: true, fields: { ok: true, rows: 0, rowcount: 0, columns: [], value: null, row: [], updated: 0, queryId: null, queryIds: [], error: null, duration: 0 }, excerpt: 'nothing to run (only comments)' } };
     return;
   }
 
   let session: SnowflakeSession;
   try {
     const opening = sessionFor(context);
-    for (const warning of await takeWarnings(context)) yield { type: 'output', stream: 'stderr', line: `warning: ${warning}` };
+    const { warnings, notes } = await takeWarnings(context);
+    for (const warning of warnings) yield { type: 'output', stream: 'stderr', line: `warning: ${warning}` };
+    for (const note of notes) {
+      const line = `-- ${maskSecrets(note, secrets)}`;
+      await log(context, `${line}\n`);
+      yield { type: 'output', stream: 'stdout', line };
+    }
     session = await opening;
     secrets = [...new Set([...secrets, ...session.secrets])];
   } catch (error) {
@@ -142,6 +150,7 @@ async function* runSql(context: ExecutionContext): AsyncGenerator<ExecutorEvent>
       sinkFiles.push(csvFile);
     }
     records.push(record);
+    keepContext(context, session, secrets);
     if (outcome.queryId) yield { type: 'query', queryId: outcome.queryId, statement: shown };
     const lines = resultLines(record, outcome, statements.length, verdict, secrets);
     yield { type: 'lines', stream: outcome.error ? 'stderr' : 'stdout', lines: lines.shown };
@@ -163,9 +172,11 @@ async function* runSql(context: ExecutionContext): AsyncGenerator<ExecutorEvent>
     last = { outcome, record };
   }
 
+  // Every field reads the last statement, as a worksheet shows the last result: `SHOW …; SELECT …
+  // FROM TABLE(RESULT_SCAN(LAST_QUERY_ID()))` gives the SELECT's rows. Each statement's own counts
+  // are in the record.
   const { outcome } = last!;
   const kept = rowObjects(outcome.columns, outcome.firstRows);
-  const updated = records.reduce((sum, r) => sum + (r.updated ?? 0), 0);
   const ids = queryIds(records);
   const fields: Record<string, unknown> = {
     ok: true,
@@ -174,9 +185,10 @@ async function* runSql(context: ExecutionContext): AsyncGenerator<ExecutorEvent>
     columns: outcome.columns,
     value: outcome.firstRows[0]?.[0] ?? null,
     row: kept,
-    updated,
+    updated: outcome.updated ?? 0,
     queryId: ids.at(-1) ?? null,
     queryIds: ids,
+    error: null,
     duration: performance.now() - started,
   };
   const summary = records.length > 1 ? `${records.length} statements · ` : '';
@@ -201,7 +213,19 @@ function sessionFor(context: ExecutionContext): Promise<SnowflakeSession> {
       });
       slot.warnings.push(...target.warnings);
       if (target.release) slot.release = target.release;
-      return SnowflakeSession.open(target.connection, { ...(target.accessUrl ? { accessUrl: target.accessUrl } : {}), signal: context.signal });
+      const session = await SnowflakeSession.open(target.connection, { ...(target.accessUrl ? { accessUrl: target.accessUrl } : {}), signal: context.signal });
+      // A run resumed in a new process: set the session up as the run had it (USE ROLE, USE WAREHOUSE …).
+      const kept = keptContext(context);
+      if (kept.length > 0) {
+        try {
+          await session.restore(kept, context.signal);
+        } catch (error) {
+          await session.close();
+          throw error;
+        }
+        slot.notes.push(`restored the run's session: ${kept.map((statement) => statement.trim().replace(/;\s*$/, '')).join('; ')}`);
+      }
+      return session;
     })();
     slot.session = opening;
     // A failed login is not kept: the next attempt tries again.
@@ -217,13 +241,37 @@ interface SessionSlot {
   /** Stops a sandbox started for this run, after the session is closed. */
   release?: () => Promise<void>;
   warnings: string[];
+  /** Said once on the first action's output: what was done to the session before it (a restore). */
+  notes: string[];
   warned: boolean;
 }
 
-function slotFor(context: ExecutionContext): SessionSlot {
+/** The run scope's key for the action's connection: its session, and its context in the record. */
+function sessionKey(context: ExecutionContext): string {
   const name = connectionNameFor({ environment: context.environment, ...(context.runbook.connection ? { connection: context.runbook.connection } : {}) });
-  return context.scope.get(`snowflake:${name ?? '(default connection)'}`, () => {
-    const slot: SessionSlot = { warnings: [], warned: false };
+  return `snowflake:${name ?? '(default connection)'}`;
+}
+
+/** The context statements an earlier process of this run kept for the action's connection. */
+function keptContext(context: ExecutionContext): string[] {
+  const kept = context.scope.kept(sessionKey(context));
+  return Array.isArray(kept) ? kept.filter((statement): statement is string => typeof statement === 'string') : [];
+}
+
+/**
+ * Keep the session's context in the run's record, so a resume in a new process restores it.
+ * A statement holding a secret is left out: secrets never reach the record.
+ */
+function keepContext(context: ExecutionContext, session: SnowflakeSession, secrets: readonly string[]): void {
+  const statements = session.established.filter((statement) => !secrets.some((secret) => secret !== '' && statement.includes(secret)));
+  const kept = keptContext(context);
+  if (statements.length === kept.length && statements.every((statement, i) => statement === kept[i])) return;
+  context.scope.keep(sessionKey(context), statements);
+}
+
+function slotFor(context: ExecutionContext): SessionSlot {
+  return context.scope.get(sessionKey(context), () => {
+    const slot: SessionSlot = { warnings: [], notes: [], warned: false };
     context.scope.onClose(async () => {
       const session = await slot.session?.catch(() => undefined);
       await session?.close();
@@ -233,13 +281,14 @@ function slotFor(context: ExecutionContext): SessionSlot {
   });
 }
 
-/** File warnings are shown once per run, after the first login attempt read the files. */
-async function takeWarnings(context: ExecutionContext): Promise<string[]> {
+/** File warnings and restore notes are shown once per run, after the first login attempt. */
+async function takeWarnings(context: ExecutionContext): Promise<{ warnings: string[]; notes: string[] }> {
   const slot = slotFor(context);
   await slot.session?.catch(() => undefined);
-  if (slot.warned) return [];
+  const notes = slot.notes.splice(0);
+  if (slot.warned) return { warnings: [], notes };
   slot.warned = true;
-  return slot.warnings;
+  return { warnings: slot.warnings, notes };
 }
 
 /** The action's SQL with variables placed safely; the engine's plain filling is redone by place. */

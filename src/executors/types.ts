@@ -13,6 +13,13 @@ export interface RunScope {
   get<T>(key: string, create: () => T): T;
   /** Register clean-up to run when the run ends (success, failure or abort). */
   onClose(cleanup: () => Promise<void> | void): void;
+  /** What an earlier action kept under `key` with {@link keep}, also when the run resumed in a new process. */
+  kept(key: string): unknown;
+  /**
+   * Keep a small JSON value in the run's record, replacing what was kept under `key`: what a
+   * resumed run must set up again (a Snowflake session's USE ROLE / USE WAREHOUSE). Never a secret.
+   */
+  keep(key: string, value: unknown): void;
 }
 
 /** Everything an executor needs to run one action once. */

@@ -278,10 +278,21 @@ function looseEquals(left: unknown, right: unknown): boolean {
     const b = toNumberOrNaN(right);
     return !Number.isNaN(a) && a === b;
   }
-  if (typeof left === 'boolean' || typeof right === 'boolean') return truthy(left) === truthy(right) && typeof left === typeof right;
+  if (typeof left === 'boolean' || typeof right === 'boolean') {
+    // SHOW answers flags as the text 'true'/'false': they equal the booleans they spell.
+    const a = asBoolean(left);
+    return a !== undefined && a === asBoolean(right);
+  }
   if (typeof left === 'bigint' || typeof right === 'bigint') return String(left) === String(right);
   if (typeof left === 'object' || typeof right === 'object') return JSON.stringify(left) === JSON.stringify(right);
   return String(left) === String(right);
+}
+
+function asBoolean(value: unknown): boolean | undefined {
+  if (typeof value === 'boolean') return value;
+  if (typeof value !== 'string') return undefined;
+  const text = value.trim().toLowerCase();
+  return text === 'true' ? true : text === 'false' ? false : undefined;
 }
 
 function compare(left: unknown, right: unknown): number {

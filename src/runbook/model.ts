@@ -167,7 +167,7 @@ export const BUILTIN_VARIABLES = ['env', 'operator', 'run_id', 'date'] as const;
  */
 export const RESULT_FIELDS: Record<Exclude<ActionKind, 'display'>, readonly string[]> = {
   shell: ['exit', 'exitCode', 'stdout', 'stderr', 'lines', 'duration', 'ok'],
-  sql: ['rows', 'rowcount', 'columns', 'value', 'row', 'updated', 'queryId', 'queryIds', 'duration', 'ok'],
+  sql: ['rows', 'rowcount', 'columns', 'value', 'row', 'updated', 'queryId', 'queryIds', 'error', 'duration', 'ok'],
   // status as the scheduler prints it (SU, Ended OK); state in baton's words, the same for both (ok, failed, held …).
   autosys: ['status', 'exit', 'job', 'jobs', 'stdout', 'stderr', 'duration', 'ok', 'state', 'statusName', 'run', 'output'],
   jil: ['status', 'exit', 'stdout', 'stderr', 'duration', 'ok', 'state', 'statusName', 'job', 'jobs', 'run', 'output'],

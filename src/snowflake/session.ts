@@ -99,9 +99,24 @@ export class SnowflakeSession {
   async execute(sql: string, options: StatementOptions = {}): Promise<StatementOutcome> {
     if (this.closed) throw new Error('the Snowflake session is closed');
     const outcome = await runStatement(this.connection, sql, options);
-    if (!outcome.error && !outcome.interrupted && SESSION_CONTEXT.test(sql)) this.context.push(sql);
+    if (!outcome.error && !outcome.interrupted) this.establish(sql);
     if (outcome.error && isSessionGone(outcome.error)) await this.reconnect();
     return outcome;
+  }
+
+  /** The USE / ALTER SESSION / SET statements that made this session what it is, in order. */
+  get established(): readonly string[] {
+    return this.context;
+  }
+
+  /**
+   * Run statements that set up an earlier session of the same run (a run resumed in a new
+   * process), so its role, warehouse and schema hold again before its next statement. Throws
+   * {@link ConnectionError} naming the statement that no longer works.
+   */
+  async restore(statements: readonly string[], signal?: AbortSignal): Promise<void> {
+    await this.replay(statements, 'restoring the run\'s session', signal);
+    for (const statement of statements) this.establish(statement);
   }
 
   /** Log in again after the session was lost, and replay USE/ALTER SESSION/SET in order. */
@@ -109,10 +124,25 @@ export class SnowflakeSession {
     const old = this.connection;
     this.connection = await logIn(this.login, this.connectionName, signal);
     await destroy(old);
-    for (const statement of this.context) {
-      const replayed = await runStatement(this.connection, statement, { keepRows: 0 });
-      if (replayed.error) throw new ConnectionError(`after reconnecting, replaying "${statement}" failed: ${formatFailure(replayed.error)}`);
+    await this.replay(this.context, 'after reconnecting', signal);
+  }
+
+  private async replay(statements: readonly string[], why: string, signal?: AbortSignal): Promise<void> {
+    for (const statement of statements) {
+      const replayed = await runStatement(this.connection, statement, { keepRows: 0, ...(signal ? { signal } : {}) });
+      if (replayed.error) throw new ConnectionError(`${why}, replaying "${statement}" failed: ${formatFailure(replayed.error)}`);
     }
+  }
+
+  /** Remember a context statement, unless it repeats the one now in force for the same thing. */
+  private establish(sql: string): void {
+    if (!SESSION_CONTEXT.test(sql)) return;
+    const text = normalised(sql);
+    const kind = contextKind(text);
+    const current = kind ? this.context.findLast((earlier) => contextKind(normalised(earlier)) === kind) : undefined;
+    // `USE ROLE X` while X is in force changes nothing; replaying it on every resume would.
+    if (current !== undefined && normalised(current) === text) return;
+    this.context.push(sql);
   }
 
   /** The live account, user, role and warehouse of this session. */
@@ -129,6 +159,25 @@ export class SnowflakeSession {
     this.closed = true;
     await destroy(this.connection);
   }
+}
+
+function normalised(sql: string): string {
+  return sql.trim().replace(/;\s*$/, '').replace(/\s+/g, ' ');
+}
+
+/**
+ * What a context statement sets, for statements that set one thing whatever came before: the
+ * role, the secondary roles, the warehouse, the current database and schema (one thing, since
+ * `USE DATABASE` also resets the schema), or one session parameter. Undefined for anything else
+ * (`SET x = …` may mean something new each time it runs), which is always kept.
+ */
+function contextKind(text: string): string | undefined {
+  const use = /^USE\s+(ROLE|SECONDARY\s+ROLES|WAREHOUSE)\b/i.exec(text);
+  if (use) return use[1]!.toUpperCase().replace(/\s+/g, ' ');
+  if (/^USE\s/i.test(text)) return 'NAMESPACE';
+  const parameter = /^ALTER\s+SESSION\s+(?:UN)?SET\s+([A-Za-z_][A-Za-z0-9_]*)/i.exec(text);
+  if (parameter && !text.includes(',')) return `PARAMETER ${parameter[1]!.toUpperCase()}`;
+  return undefined;
 }
 
 /** Session-expired and session-gone codes: the driver cannot go on with this session. */

@@ -100,6 +100,11 @@ export interface RunRecord {
   parent?: { runId: string; runbookId: string; stepId: string; actionId: string };
   /** Fallback runs this run started. */
   linked: LinkedRun[];
+  /**
+   * What the run's actions set up that a resumed run sets up again before going on, by key: for
+   * `snowflake:<connection>`, the USE / ALTER SESSION / SET statements of its session, in order.
+   */
+  context?: Record<string, unknown>;
 }
 
 /** The runbook a run follows, as it was when the run began (or was last resumed). */
@@ -120,6 +125,8 @@ export interface RecordedVariable {
   secret: boolean;
   /** Where the value came from. */
   source: 'builtin' | 'var' | 'from-env' | 'environment' | 'default' | 'prompt' | 'capture';
+  /** A capture's result fields (secrets masked, long texts cut), so a resumed run still has `{{NAME.field}}`. */
+  fields?: Record<string, unknown>;
 }
 
 /** One step of the run. */

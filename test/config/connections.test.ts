@@ -140,9 +140,26 @@ describe('which values win', () => {
     expect(() => resolveConnection(catalog, 'prod_elt')).toThrow(/unknown connection "prod_elt" \(did you mean prod_etl\?\); known: prod_etl, default, sandbox/);
   });
 
-  it('has a built-in sandbox connection that ignores the generic variables', async () => {
-    const catalog = await readConnections(await search({ SNOWFLAKE_ACCOUNT: 'acme-prod', SNOWFLAKE_PASSWORD: 'x' }));
+  it('has a built-in sandbox connection that ignores the generic variables meant for another account', async () => {
+    const catalog = await readConnections(await search({ SNOWFLAKE_ACCOUNT: 'acme-prod', SNOWFLAKE_USER: 'JDOE', SNOWFLAKE_PASSWORD: 'x' }));
     const sandbox = resolveConnection(catalog, 'sandbox');
-    expect(sandbox).toMatchObject({ builtInSandbox: true, settings: { account: 'sandbox', user: 'OPERATOR' } });
+    expect(sandbox).toMatchObject({ builtInSandbox: true, settings: { account: 'sandbox', user: 'OPERATOR', password: 'sandbox', role: 'ACCOUNTADMIN' } });
+  });
+
+  it('logs in to the sandbox as the user the generic variables name, with its own key and default role', async () => {
+    const catalog = await readConnections(
+      await search({ SNOWFLAKE_USER: 'SVC_SALES_DW_ETL', SNOWFLAKE_AUTHENTICATOR: 'SNOWFLAKE_JWT', SNOWFLAKE_PRIVATE_KEY_FILE: '/keys/svc.p8', SNOWFLAKE_HOST: 'elsewhere.example.com' }),
+    );
+    const sandbox = resolveConnection(catalog, 'sandbox');
+    expect(sandbox.builtInSandbox).toBe(true);
+    expect(sandbox.settings).toEqual({ account: 'sandbox', user: 'SVC_SALES_DW_ETL', authenticator: 'SNOWFLAKE_JWT', private_key_file: '/keys/svc.p8' });
+    expect(sandbox.origins).toMatchObject({ user: '$SNOWFLAKE_USER', private_key_file: '$SNOWFLAKE_PRIVATE_KEY_FILE', account: 'built-in' });
+  });
+
+  it('lets SNOWFLAKE_CONNECTIONS_SANDBOX_<KEY> change the sandbox login whatever the generic account', async () => {
+    const catalog = await readConnections(await search({ SNOWFLAKE_ACCOUNT: 'acme-prod', SNOWFLAKE_CONNECTIONS_SANDBOX_ROLE: 'SYSADMIN', SNOWFLAKE_CONNECTIONS_SANDBOX_PORT: '1' }));
+    const sandbox = resolveConnection(catalog, 'sandbox');
+    expect(sandbox).toMatchObject({ builtInSandbox: true, settings: { account: 'sandbox', user: 'OPERATOR', role: 'SYSADMIN' } });
+    expect(sandbox.settings.port).toBeUndefined();
   });
 });

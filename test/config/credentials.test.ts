@@ -109,4 +109,12 @@ describe('the built-in sandbox login', () => {
     expect(login.options).toMatchObject({ username: 'OPERATOR', password: 'sandbox', accessUrl: 'http://127.0.0.1:8085' });
     expect(login.secrets).toEqual([]);
   });
+
+  it('masks a password given for the sandbox by a variable', async () => {
+    const { builtInSandbox } = await import('../../src/config/connections.js');
+    const login = await driverLogin(builtInSandbox({ SNOWFLAKE_USER: 'ETL', SNOWFLAKE_PASSWORD: 'etl-night-pw' }), 'http://127.0.0.1:8085');
+    expect(login.options).toMatchObject({ username: 'ETL', password: 'etl-night-pw' });
+    expect(login.options.role).toBeUndefined();
+    expect(login.secrets).toEqual(['etl-night-pw']);
+  });
 });

@@ -3,39 +3,20 @@
 // protected environment where the guard asks Snowflake where it is, and a statement cancelled on
 // the server when its time is up.
 import { generateKeyPairSync } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SnowflakeEngine } from '../../src/sandbox/sql/engine.js';
-import type { RunRecord } from '../../src/store/record.js';
+import { batonIn, requireBuild } from '../helpers/baton-in.js';
 import { startTestSandbox, type TestSandbox } from '../sandbox/fixture.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const bin = join(root, 'bin', 'baton.js');
 let sandbox: TestSandbox;
 let folder: string;
-
-function baton(args: string[]) {
-  return execa('node', [bin, ...args, '--state-dir', join(folder, 'state')], {
-    cwd: folder,
-    reject: false,
-    stdin: 'ignore',
-    env: { NO_COLOR: '1', SNOWFLAKE_HOME: join(folder, 'snowflake'), BATON_SANDBOX_URL: sandbox.url, BATON_OPERATOR: 'trainee' },
-    extendEnv: false,
-  });
-}
-
-async function lastRecord(): Promise<RunRecord> {
-  const shown = await baton(['show', 'last', '--json']);
-  return JSON.parse(shown.stdout) as RunRecord;
-}
+const { baton, lastRecord } = batonIn(() => folder, () => sandbox.url, { BATON_OPERATOR: 'trainee' });
 
 beforeAll(async () => {
-  if (!existsSync(join(root, 'dist', 'cli.js'))) throw new Error('build first: npm run build (npm test does it)');
+  requireBuild();
   folder = await mkdtemp(join(tmpdir(), 'baton-e2e-sql-'));
   sandbox = await startTestSandbox({ engine: await SnowflakeEngine.open({ dataDir: join(folder, 'engine'), seed: false }) });
   await writeFile(join(folder, 'baton.yaml'), 'default: sandbox\nenvironments:\n  sandbox: { sandbox: true }\n  rehearsal: { protected: true, connection: sandbox, variables: { DB: REHEARSAL } }\n');

@@ -37,7 +37,7 @@ describe('the runner', () => {
     expect(make!.actions[0]).toMatchObject({ status: 'succeeded', captured: 'answer', attempts: [{ n: 1, status: 'succeeded', exitCode: 0, expect: { passed: true } }] });
     expect(use!.actions[1]).toMatchObject({ status: 'skipped', skip: { reason: 'runs only in prod', via: 'rule' } });
     expect(use!.checks[0]).toMatchObject({ status: 'confirmed', text: 'Output read 42', by: 'ana' });
-    expect(read.record.variables).toContainEqual({ name: 'answer', value: '42', secret: false, source: 'capture' });
+    expect(read.record.variables).toContainEqual(expect.objectContaining({ name: 'answer', value: '42', secret: false, source: 'capture', fields: expect.objectContaining({ exit: 0, stdout: '42' }) }));
     const log = make!.actions[0]!.attempts[0]!.log!;
     expect(readFileSync(join(dir, 'state', log), 'utf8')).toBe('42\n');
   });
@@ -105,6 +105,26 @@ describe('the runner', () => {
       ['failed', true],
       ['succeeded', true],
     ]);
+  });
+
+  it('gives up a watch once its timeout has passed since it began, with the last result recorded', async () => {
+    const dir = tempDir();
+    const runbook = makeRunbook({
+      path: join(dir, 'demo.md'),
+      steps: [{ title: 'Wait', actions: [{ code: 'echo RUNNING', attrs: { watch: 10, timeout: 3_600_000, expect: 'stdout == "SU"' } }] }],
+    });
+    // The clock moves only when the test says: nobody is there to stop the watch, the hour passes.
+    let clock = Date.parse('2026-11-25T21:00:00Z');
+    const driven = drive(dir, { runbook, now: () => new Date(clock) });
+    await waitFor(() => driven.events.filter((e) => e.type === 'attempt-ended').length >= 2, 10_000, 'two polls');
+    clock += 3_600_000;
+    const state = await driven.final;
+    expect(state.ended?.status).toBe('failed');
+    const step = state.record!.steps[0]!;
+    expect(step.failure).toMatch(/^wait\/1: gave up watching after 1h00m \(last: expect did not hold: stdout == "SU"\)$/);
+    const attempts = step.actions[0]!.attempts;
+    expect(attempts.length).toBeGreaterThanOrEqual(2);
+    expect(attempts.at(-1)).toMatchObject({ status: 'failed', excerpt: 'RUNNING', expect: { passed: false } });
   });
 
   it('stops watching when the operator says so, and the step fails with that reason', async () => {
@@ -301,6 +321,26 @@ describe('resume', () => {
       ['runbook-changed', 'continue', 'ben'],
       ['unknown-outcome', 'mark-done', 'ben'],
     ]);
+  });
+
+  it('keeps a capture’s fields across a resume, for templates and expect', async () => {
+    const dir = tempDir();
+    const runbook = makeRunbook({
+      path: join(dir, 'demo.md'),
+      steps: [
+        { title: 'Make a key', actions: [{ code: 'echo pub-key-7Qx', attrs: { capture: 'KEY' } }] },
+        { title: 'Wait', actions: ['test -f go-ahead'] },
+        { title: 'Use the key', actions: [{ code: 'echo "registering {{KEY.stdout}}" > used', attrs: { expect: 'KEY.exit == 0 and KEY.stdout == "pub-key-7Qx"' } }] },
+      ],
+    });
+    const first = await drive(dir, { runbook }).final;
+    expect(first.ended?.status).toBe('failed');
+    writeFileSync(join(dir, 'go-ahead'), '');
+    const second = await drive(dir, { runbook }).final;
+    expect(second.record!.id).toBe(first.record!.id);
+    expect(second.ended?.status).toBe('done');
+    expect(readFileSync(join(dir, 'used'), 'utf8')).toBe('registering pub-key-7Qx\n');
+    expect(second.record!.variables.find((v) => v.name === 'KEY')).toMatchObject({ value: 'pub-key-7Qx', fields: { exit: 0, stdout: 'pub-key-7Qx' } });
   });
 
   it('refuses a second live run of the same runbook here, naming the holder', async () => {

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { shellExecutor } from '../../src/executors/shell.js';
 import { executorFor } from '../../src/executors/index.js';
@@ -93,6 +94,17 @@ describe('shell executor', () => {
     );
     expect(named.lines).toEqual(['token is ••••••']);
     expect(readFileSync(join(dir, 'attempt.log'), 'utf8')).not.toContain('tok-123');
+  });
+
+  it('puts this build of baton first on PATH, with the run’s state and runbooks folders', async () => {
+    const dir = tempDir();
+    const context = { ...shellContext(dir, { code: 'command -v baton; echo "$BATON_STATE_DIR|$BATON_RUNBOOKS"; baton --version' }), stateDir: join(dir, 'state') };
+    const { result, lines } = await collect(shellExecutor.run(context));
+    expect(result.ok).toBe(true);
+    const repo = join(fileURLToPath(new URL('../..', import.meta.url)), 'bin', 'baton');
+    expect(lines[0]).toBe(repo);
+    expect(lines[1]).toBe(`${join(dir, 'state')}|${dir}`);
+    expect(lines[2]).toBe(JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version);
   });
 
   it('runs in the action cwd the runner gives it', async () => {

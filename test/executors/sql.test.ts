@@ -72,7 +72,8 @@ describe('the sql executor', { timeout: 60_000 }, () => {
     const context = await contextFor(RUNBOOK, 1, { scope });
     const { events, result } = await collect(sqlExecutor.run(context));
     expect(result.ok).toBe(true);
-    expect(result.fields).toMatchObject({ rows: 30, rowcount: 30, columns: ['N', 'LABEL'], value: 1, updated: 5 });
+    // Every field reads the last statement (the SELECT); the INSERT's count is in its own record.
+    expect(result.fields).toMatchObject({ rows: 30, rowcount: 30, columns: ['N', 'LABEL'], value: 1, updated: 0, error: null });
     expect((result.fields.row as Record<string, unknown>[])[2]).toEqual({ N: 3, LABEL: 'row 3' });
     expect(result.queryIds).toHaveLength(2);
     expect(events.filter((e) => e.type === 'query').map((e) => e.type === 'query' && e.queryId)).toEqual(result.queryIds);
@@ -109,6 +110,52 @@ describe('the sql executor', { timeout: 60_000 }, () => {
     expect(result.error!.message).toMatch(/^statement 2 of 3 \(FAIL\): 002003 \(42S02\): SQL compilation error: Object 'NOPE' does not exist/);
     expect(engine.executed.slice(before).map((s) => s.sql)).toHaveLength(2);
     expect(result.queryIds).toHaveLength(2);
+    // `expect` reads the reason as Snowflake gave it.
+    expect(result.fields.error).toEqual({ code: '002003', sqlState: '42S02', message: expect.stringMatching(/^SQL compilation error: Object 'NOPE' does not exist/) });
+  });
+
+  it('sends the statements of one action one after the other, each with its tag and nothing between them', async () => {
+    const scope = testScope('run-tags');
+    const before = engine.executed.length;
+    const { result } = await collect(sqlExecutor.run(await contextFor(RUNBOOK, 1, { scope })));
+    await scope.close();
+    expect(result.ok).toBe(true);
+    const sent = engine.executed.slice(before);
+    // The login's own statements come first; the action's two follow with nothing in between.
+    expect(sent.slice(-2).map((s) => s.sql)).toEqual(['insert 5', 'select rows 30']);
+    expect(sent.filter((s) => /QUERY_TAG|alter session/i.test(s.sql))).toEqual([]);
+    for (const statement of sent.slice(-2)) expect(JSON.parse(String(statement.parameters!.QUERY_TAG))).toMatchObject({ run: 'run-tags', action: 'load/load' });
+  });
+
+  it('keeps the session context in the run record, and a resumed run restores it before its first statement', async () => {
+    const first = testScope('run-resume');
+    await collect(sqlExecutor.run(await contextFor(RUNBOOK, 0, { scope: first })));
+    // Running the same USE again changes nothing, so the record does not grow with it.
+    await collect(sqlExecutor.run(await contextFor(RUNBOOK, 0, { scope: first })));
+    await first.close();
+    expect(first.record.get('snowflake:sandbox')).toEqual(['use role ANALYST']);
+
+    // A new process: a new session, with the record of the first.
+    const resumed = testScope('run-resume', first.record);
+    const before = engine.executed.length;
+    const { result, lines } = await collect(sqlExecutor.run(await contextFor(RUNBOOK, 4, { scope: resumed, variables: { N: '1' } })));
+    expect(result.ok).toBe(true);
+    expect(lines[0]).toBe("-- restored the run's session: use role ANALYST");
+    const sent = engine.executed.slice(before).map((s) => s.sql);
+    expect(sent.indexOf('use role ANALYST')).toBeGreaterThanOrEqual(0);
+    expect(sent.indexOf('use role ANALYST')).toBeLessThan(sent.indexOf('select rows 1'));
+    const open = sandbox.service.sessions.all().filter((s) => !s.closed);
+    expect(open.map((s) => s.engine.role)).toEqual(['ANALYST']);
+    await resumed.close();
+  });
+
+  it('fails the action, naming the statement, when the kept context no longer works', async () => {
+    const scope = testScope('run-broken', new Map([['snowflake:sandbox', ['use role ANALYST', 'fail 003001 42501 Insufficient privileges to operate on warehouse']]]));
+    const { result } = await collect(sqlExecutor.run(await contextFor(RUNBOOK, 4, { scope, variables: { N: '1' } })));
+    await scope.close();
+    expect(result.ok).toBe(false);
+    expect(result.error!.message).toMatch(/restoring the run's session, replaying "fail 003001 .*" failed: 003001/);
+    expect(result.retrySafe).toBe(true);
   });
 
   it('cancels a statement on the server when the attempt times out, and records it', async () => {

@@ -6,6 +6,7 @@ import type { ActionResult, ExecutionContext, ExecutorEvent, RunScope } from '..
 import { makeRunbook, type ActionSpec } from './runbook.js';
 
 const scopeValues = new Map<string, unknown>();
+const scopeKept = new Map<string, unknown>();
 const cleanups: (() => Promise<void> | void)[] = [];
 
 /** One run scope shared by the contexts of a test file, as the actions of one run share theirs. */
@@ -18,12 +19,17 @@ const sharedScope: RunScope = {
   onClose: (cleanup) => {
     cleanups.push(cleanup);
   },
+  kept: (key) => scopeKept.get(key),
+  keep: (key, value) => {
+    scopeKept.set(key, value);
+  },
 };
 
 /** Close what the shared scope opened (the shell launcher), as the end of a run would. */
 export async function closeTestScope(): Promise<void> {
   for (const cleanup of cleanups.splice(0)) await cleanup();
   scopeValues.clear();
+  scopeKept.clear();
 }
 
 /** A fresh temp folder for one test. */
@@ -89,12 +95,21 @@ export async function waitFor<T>(check: () => T | undefined | false | Promise<T 
   }
 }
 
-/** A run scope like the engine's: shared values, and clean-ups that really run (last registered first) on `close()`. */
-export function testScope(runId = 'test-run'): RunScope & { close(): Promise<void> } {
+/**
+ * A run scope like the engine's: shared values, and clean-ups that really run (last registered
+ * first) on `close()`. `kept` stands for the run's record: give a later scope the same map to
+ * resume the run in a "new process".
+ */
+export function testScope(runId = 'test-run', kept = new Map<string, unknown>()): RunScope & { close(): Promise<void>; record: Map<string, unknown> } {
   const values = new Map<string, unknown>();
   const cleanups: (() => Promise<void> | void)[] = [];
   return {
     runId,
+    record: kept,
+    kept: (key) => kept.get(key),
+    keep(key, value) {
+      kept.set(key, value);
+    },
     get<T>(key: string, create: () => T): T {
       if (!values.has(key)) values.set(key, create());
       return values.get(key) as T;

@@ -19,6 +19,30 @@ describe('expect expressions', () => {
     expect(checkExpect(source, result)).toMatchObject({ passed });
   });
 
+  it('compares SHOW flags given as text with booleans, and keeps lower-case keys', () => {
+    const show = { row: [{ name: 'ETL_WH', auto_resume: 'true', auto_suspend: 60, 'is_default': 'false' }], ok: true };
+    for (const [source, passed] of [
+      ['row[0].auto_resume == true', true],
+      ["row[0].auto_resume == 'true'", true],
+      ['row[0].auto_resume != false', true],
+      ['row[0].is_default == false', true],
+      ['row[0].is_default == true', false],
+      ['row[0].AUTO_SUSPEND <= 60', true],
+      ['ok == "TRUE"', true],
+      ['ok == "yes"', false],
+      ['ok == 1', true],
+    ] as const) {
+      expect(checkExpect(source, show), source).toMatchObject({ passed });
+    }
+  });
+
+  it('reads the reason of a failed statement', () => {
+    const failed = { ok: false, error: { code: '003001', sqlState: '42501', message: 'Insufficient privileges' } };
+    expect(checkExpect("not ok and error.code in ['002003', '003001']", failed)).toMatchObject({ passed: true });
+    expect(checkExpect("not ok and error.code in ['002003']", failed)).toMatchObject({ passed: false });
+    expect(checkExpect("ok or error.code == '003001'", { ok: true, error: null })).toMatchObject({ passed: true });
+  });
+
   it('reports syntax errors with an offset instead of throwing', () => {
     const parsed = parseExpect('rows ==');
     expect(parsed).toHaveProperty('error');

@@ -72,7 +72,7 @@ describe('action problems', () => {
     ['unclosed brace', `${F}sh {timeout=2m`, ['3:7: error: attributes start with { but have no closing }']],
     ['unclosed quote', `${F}sh {expect="exit == 0}`, ['3:15: error: the value of expect opens a quote " that is never closed']],
     ['expect syntax', `${F}sh {expect="exit =="}`, [expect.stringMatching(/^3:23: error: expect: .* in "exit =="$/)]],
-    ['expect unknown name', `${F}sql {expect="rowz == 1"}`, ['3:17: error: expect: unknown name "rowz" (did you mean rows?); a sql result has rows, rowcount, columns, value, row, updated, queryId, queryIds, duration, ok']],
+    ['expect unknown name', `${F}sql {expect="rowz == 1"}`, ['3:17: error: expect: unknown name "rowz" (did you mean rows?); a sql result has rows, rowcount, columns, value, row, updated, queryId, queryIds, error, duration, ok']],
     ['expect with braces', `${F}sql {expect="rows == {{N}}"}`, ['3:25: error: expect reads variables by name: write N, not {{N}}']],
     ['expect unknown function', `${F}sh {expect="exec(1)"}`, [expect.stringMatching(/^3:16: error: expect: unknown function/)]],
     ['capture hiding a variable', `${F}sh {capture=env}`, ['3:8: error: capture=env would hide the variable env: pick another name']],
@@ -111,7 +111,7 @@ describe('action problems', () => {
 
   it('checks the fields of a captured result', () => {
     expect(problems(book([], `${F}sql {capture=load}`, 'select 1', F, `${F}sh`, 'echo {{load.rowz}} {{load.value}}', F))).toEqual([
-      '7:6: error: {{load.rowz}}: the result of a sql action has no field "rowz" (did you mean rows?) (fields: rows, rowcount, columns, value, row, updated, queryId, queryIds, duration, ok)',
+      '7:6: error: {{load.rowz}}: the result of a sql action has no field "rowz" (did you mean rows?) (fields: rows, rowcount, columns, value, row, updated, queryId, queryIds, error, duration, ok)',
     ]);
   });
 
