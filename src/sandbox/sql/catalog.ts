@@ -72,6 +72,8 @@ export interface TableDetails {
   createdVersion: number;
   retentionDays?: number;
   clusterBy: string[];
+  /** ALTER TABLE … SUSPEND RECLUSTER: automatic clustering is off while the key stays. */
+  reclusterSuspended?: boolean;
   changeTracking: boolean;
   /** For temporary tables: the session that owns it. */
   sessionId?: string;
@@ -86,6 +88,8 @@ export interface ViewDetails {
   /** The whole CREATE statement, as SHOW VIEWS prints it. */
   text: string;
   columnNames: string[] | null;
+  /** The columns as compiled when the view was created (INFORMATION_SCHEMA.COLUMNS lists them). */
+  columns?: { name: string; type: SnowflakeType }[];
   secure: boolean;
   materialized: boolean;
   recursive: boolean;
@@ -349,6 +353,9 @@ export function emptyCatalog(now: string): CatalogData {
 
 /** The catalog with lookups. Live entries are those without `droppedOn`. */
 export class Catalog {
+  /** Counts DDL: statements prepared before a change are not reused after it. */
+  generation = 0;
+
   constructor(public data: CatalogData) {}
 
   /** A new object id. */

@@ -151,11 +151,13 @@ async function cloneSchemaInto(x: Execution, source: SchemaEntry, database: Data
   for (const object of x.catalog.objectsOf(source.id, ['TABLE', 'VIEW', 'FILE_FORMAT', 'SEQUENCE', 'STAGE', 'TASK'])) {
     if (object.table?.tableKind === 'TEMPORARY') continue;
     if (typeof point === 'number' && object.table && object.table.createdVersion > point) continue;
-    if (object.kind === 'TABLE') await cloneTable(x, object, schema, object.name, point, object.owner);
+    if (object.kind === 'TABLE') await cloneTable(x, object, schema, object.name, point, object.owner, true);
     else {
       const copy: ObjectEntry = { ...structuredClone(object), id: x.catalog.newId(), schemaId: schema.id, createdOn: now };
       if (copy.task) copy.task.state = 'suspended';
       x.catalog.data.objects.push(copy);
+      // A cloned container's child objects keep the privileges granted on them.
+      copyGrants(x, object.id, copy.id);
     }
   }
   return schema;
@@ -353,8 +355,11 @@ export async function purgeObject(x: Execution, object: ObjectEntry): Promise<vo
   x.catalog.data.grants = x.catalog.data.grants.filter((g) => !(g.on.type === 'OBJECT' && g.on.id === object.id));
 }
 
-/** Copies a table (at a point in time) into a schema under a name. */
-async function cloneTable(x: Execution, source: ObjectEntry, schema: SchemaEntry, name: string, point: TimeTravel | number | undefined, owner: string): Promise<ObjectEntry> {
+/**
+ * Copies a table (at a point in time) into a schema under a name. `keepGrants`: a table cloned with
+ * its schema or database, or with COPY GRANTS, keeps the privileges granted on the source.
+ */
+async function cloneTable(x: Execution, source: ObjectEntry, schema: SchemaEntry, name: string, point: TimeTravel | number | undefined, owner: string, keepGrants: boolean): Promise<ObjectEntry> {
   const version = await x.newVersion();
   const columns = structuredClone(source.table!.columns);
   const clone = newTable(x, schema, name, columns, source.table!.tableKind === 'TEMPORARY' ? 'TEMPORARY' : source.table!.tableKind, version);
@@ -372,7 +377,7 @@ async function cloneTable(x: Execution, source: ObjectEntry, schema: SchemaEntry
   }
   x.catalog.data.objects.push(clone);
   await materialize(x, clone, columns.map((c) => ({ defaultSql: null, ...(c.identity ? { sequence: c.identity } : {}) })), `INSERT INTO ${tableSql(clone.id)} (${ROW_ID}, ${cols}) ${from}`);
-  copyGrants(x, source.id, clone.id);
+  if (keepGrants) copyGrants(x, source.id, clone.id);
   return clone;
 }
 
@@ -410,7 +415,7 @@ export async function createTable(x: Execution, cursor: Cursor, orReplace: boole
         x.catalog.data.objects.push(created);
         await materialize(x, created, created.table!.columns.map(() => ({ defaultSql: null })));
       } else {
-        created = await cloneTable(x, source.object!, located.schema, located.name, point, x.session.role);
+        created = await cloneTable(x, source.object!, located.schema, located.name, point, x.session.role, options.copyGrants);
         created.owner = x.session.role;
       }
       applyTableProps(created, options.props, options.clusterBy);
@@ -553,8 +558,12 @@ export async function createView(x: Execution, cursor: Cursor, orReplace: boolea
     }
   }
   const props: Record<string, PropertyValue> = {};
+  let keepGrants = false;
   for (;;) {
-    if (cursor.acceptWords('COPY', 'GRANTS')) continue;
+    if (cursor.acceptWords('COPY', 'GRANTS')) {
+      keepGrants = true;
+      continue;
+    }
     if (cursor.isWords('AS')) break;
     if (cursor.acceptWords('CLUSTER', 'BY')) {
       cursor.group();
@@ -582,6 +591,7 @@ export async function createView(x: Execution, cursor: Cursor, orReplace: boolea
     throw compilationError(error instanceof Error ? error.message.replace(/^\w+ Error: /, '').replace(/\n[\s\S]*$/, '') : String(error));
   });
   const count = prepared.columnCount;
+  const compiled = Array.from({ length: count }, (_, k) => ({ name: columnNames?.[k] ?? prepared.columnName(k), type: typeFromDuck(prepared.columnType(k).toString()) }));
   prepared.destroySync();
   if (columnNames && columnNames.length !== count) throw compilationError(`invalid number of result columns for view ${located.name}: ${count} columns in the query, ${columnNames.length} names`);
   x.needsWarehouse = false;
@@ -591,10 +601,12 @@ export async function createView(x: Execution, cursor: Cursor, orReplace: boolea
     const view: ObjectEntry = {
       id: x.catalog.newId(), kind: 'VIEW', schemaId: located.schema.id, name: located.name, owner, createdOn: new Date().toISOString(),
       comment: props.COMMENT === undefined ? null : String(props.COMMENT),
-      view: { query, text: x.sql, columnNames, secure: secure || props.SECURE === true, materialized, recursive },
+      view: { query, text: x.sql, columnNames, columns: compiled, secure: secure || props.SECURE === true, materialized, recursive },
     };
     x.catalog.data.objects.push(view);
     applyFutureGrants(x, view, located);
+    // COPY GRANTS keeps the replaced view's privileges on the new one.
+    if (keepGrants && existing) copyGrants(x, existing.id, view.id);
     return x.status(`View ${located.name} successfully created.`);
   });
 }
@@ -908,6 +920,7 @@ export async function alterTable(x: Execution, cursor: Cursor): Promise<Outcome>
       if (cursor.acceptWords('CLUSTERING', 'KEY')) {
         cursor.expectEnd();
         table.clusterBy = [];
+        delete table.reclusterSuspended;
         return x.status(OK);
       }
       if (cursor.isWords('CONSTRAINT') || cursor.isWords('PRIMARY') || cursor.isWords('UNIQUE')) {
@@ -981,9 +994,12 @@ export async function alterTable(x: Execution, cursor: Cursor): Promise<Outcome>
       cursor.acceptWords('LINEAR');
       table.clusterBy = cursor.group().split(',').map((s) => s.trim().toUpperCase()).filter(Boolean);
       cursor.expectEnd();
-    } else if (cursor.acceptAnyWord('SUSPEND', 'RESUME')) {
+    } else if (cursor.isWords('SUSPEND') || cursor.isWords('RESUME')) {
+      const verb = cursor.expectAnyWord('SUSPEND', 'RESUME');
       cursor.expectWords('RECLUSTER');
       cursor.expectEnd();
+      if (verb === 'SUSPEND') table.reclusterSuspended = true;
+      else delete table.reclusterSuspended;
     } else cursor.fail();
     table.lastAltered = new Date().toISOString();
     return x.status(OK);

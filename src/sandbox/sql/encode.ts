@@ -209,11 +209,19 @@ function refine(codec: ColumnCodec, hint: WireType | undefined, utcOffsetMinutes
   return codec;
 }
 
-/** Encodes a whole DuckDB result; `hints` are the Snowflake types the query implies per column. */
-export function encodeResult(reader: DuckDBResultReader, hints: (WireType | undefined)[] = []): { columns: WireColumn[]; rows: (string | null)[][] } {
+/**
+ * Encodes a whole DuckDB result; `hints` are the Snowflake types the query implies per column, and
+ * `offsets` the UTC offsets (minutes) TIMESTAMP_TZ columns were written with.
+ */
+export function encodeResult(
+  reader: DuckDBResultReader,
+  hints: (WireType | undefined)[] = [],
+  offsets: (number | undefined)[] = [],
+): { columns: WireColumn[]; rows: (string | null)[][] } {
   const names = reader.columnNames();
   const types = reader.columnTypes();
-  const codecs = names.map((name, k) => refine(codecFor(name, types[k]!), names.length === hints.length ? hints[k] : undefined, 0));
+  const matched = names.length === hints.length;
+  const codecs = names.map((name, k) => refine(codecFor(name, types[k]!), matched ? hints[k] : undefined, matched ? offsets[k] ?? 0 : 0));
   const columns = reader.getColumns();
   const rowCount = reader.currentRowCount;
   const rows: (string | null)[][] = new Array(rowCount);

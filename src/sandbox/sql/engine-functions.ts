@@ -4,6 +4,8 @@
 // own SYSTEM$SANDBOX_PUT for filling stages. Each returns SQL; side effects are queued on the
 // statement and run before its query.
 import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { SandboxError } from '../engine-api.js';
 import { compilationError, insufficientPrivileges, notFound } from './errors.js';
 import type { Execution } from './execution.js';
@@ -179,10 +181,30 @@ function sendEmail(x: Execution, args: FunctionArg[]): string {
   if (outside.length > 0) {
     throw new SandboxError('394209', '22023', `Email recipients in the given list at indexes [${outside.map((r) => list.indexOf(r) + 1).join(', ')}] are not allowed. Either these email addresses are not yet validated or do not belong to any user in the current account.`);
   }
-  x.effects.push(() =>
-    x.engine.store.record('INSERT INTO meta.emails VALUES (now(), $1, $2, $3, $4, $5, $6)', [integrationName, list.join(','), subject, body, contentType, x.request.queryId]),
-  );
+  x.effects.push(async () => {
+    await x.engine.store.record('INSERT INTO meta.emails VALUES (now(), $1, $2, $3, $4, $5, $6)', [integrationName, list.join(','), subject, body, contentType, x.request.queryId]);
+    if (x.engine.outbox) await writeOutbox(x.engine.outbox, { integration: integrationName, to: list, subject, body, contentType, queryId: x.request.queryId });
+  });
   return 'TRUE';
+}
+
+/** Leaves a sent message in the outbox folder as an .eml file (nothing is sent). */
+async function writeOutbox(folder: string, mail: { integration: string; to: string[]; subject: string; body: string; contentType: string; queryId: string }): Promise<void> {
+  const now = new Date();
+  const name = `${now.toISOString().replace(/[:.]/g, '-')}-${mail.queryId.slice(0, 8)}.eml`;
+  const text = [
+    `Date: ${now.toUTCString()}`,
+    `From: Snowflake sandbox <no-reply@sandbox.local> (integration ${mail.integration})`,
+    `To: ${mail.to.join(', ')}`,
+    `Subject: ${mail.subject.replace(/[\r\n]+/g, ' ')}`,
+    `Content-Type: ${mail.contentType}; charset=utf-8`,
+    `X-Snowflake-Query-Id: ${mail.queryId}`,
+    '',
+    mail.body,
+    '',
+  ].join('\r\n');
+  await mkdir(folder, { recursive: true });
+  await writeFile(join(folder, name), text, 'utf8');
 }
 
 function sandboxPut(x: Execution, resolver: Resolver, args: FunctionArg[]): string {

@@ -15,7 +15,7 @@ import type { QueryPoint } from './history.js';
 import { checkPassword, hashPassword } from './passwords.js';
 import { Cursor } from './cursor.js';
 import { cancelled, compilationError, fromDuckError, unsupported } from './errors.js';
-import { Execution, type EngineState, type NestedOptions } from './execution.js';
+import { Execution, forgetPrepared, type ActiveQuery, type EngineState, type NestedOptions } from './execution.js';
 import { MACROS, raisedError } from './functions.js';
 import { describeQuery, runDml, runQuery } from './query.js';
 import { Session } from './session.js';
@@ -85,6 +85,7 @@ class StatementLock {
 
 const READ_ONLY_VERBS = new Set(['query', 'show', 'describe', 'list', 'explain']);
 
+
 /** The SQL engine behind the sandbox. */
 export class SnowflakeEngine implements SandboxEngine, EngineState {
   readonly account = 'sandbox';
@@ -92,13 +93,15 @@ export class SnowflakeEngine implements SandboxEngine, EngineState {
   readonly sessions = new Map<string, Session>();
   readonly results = new Map<string, { user: string; outcome: StatementOutcome }>();
   private readonly lock = new StatementLock();
-  private readonly running = new Map<string, Session>();
+  /** Statements in progress (waiting for the lock, or running), for QUERY_HISTORY and cancel. */
+  private readonly active = new Map<string, ActiveQuery>();
   private sessionCounter = 0;
 
   private constructor(
     readonly catalog: Catalog,
     readonly store: Store,
     readonly stageFiles: StageFiles,
+    readonly outbox: string | undefined,
   ) {
     this.access = new Access(catalog);
   }
@@ -120,7 +123,8 @@ export class SnowflakeEngine implements SandboxEngine, EngineState {
     const saved = await store.loadCatalog();
     const fresh = !saved;
     const catalog = new Catalog(saved ?? bootstrapCatalog(new Date().toISOString(), hashPassword));
-    const engine = new SnowflakeEngine(catalog, store, stageFiles);
+    const outbox = options.dataDir === ':memory:' ? undefined : join(options.dataDir, 'outbox');
+    const engine = new SnowflakeEngine(catalog, store, stageFiles, outbox);
     engine.lastVersion = await store.currentVersion(catalog.data.objects.filter((o) => o.kind === 'TABLE').map((o) => o.id));
     if (fresh) {
       await store.saveCatalog(store.admin, catalog.data);
@@ -246,6 +250,7 @@ export class SnowflakeEngine implements SandboxEngine, EngineState {
         release();
       }
     }
+    forgetPrepared(session.connection);
     session.connection.closeSync();
   }
 
@@ -334,11 +339,42 @@ export class SnowflakeEngine implements SandboxEngine, EngineState {
   }
 
   cancelQuery(queryId: string, user: string, roles: Set<string>): boolean {
-    const session = this.running.get(queryId);
-    if (!session) return false;
-    if (session.user !== user && !roles.has('ACCOUNTADMIN')) return false;
-    session.connection.interrupt();
+    const query = this.active.get(queryId);
+    if (!query) return false;
+    if (query.session.user !== user && !roles.has('ACCOUNTADMIN')) return false;
+    this.interrupt(query);
     return true;
+  }
+
+  activeQueries(): ActiveQuery[] {
+    return [...this.active.values()];
+  }
+
+  private interrupt(query: ActiveQuery): void {
+    query.cancel.abort();
+    if (query.state === 'RUNNING') query.session.connection.interrupt();
+  }
+
+  /**
+   * ALTER WAREHOUSE … ABORT ALL QUERIES cancels what runs on the warehouse before the statement
+   * waits for its turn: the queries it stops are the ones it would otherwise wait for.
+   */
+  private abortWarehouseQueries(session: Session, queryId: string, sql: string): void {
+    let name: string;
+    try {
+      const cursor = new Cursor(sql);
+      cursor.expectWords('ALTER', 'WAREHOUSE');
+      cursor.acceptIfExists();
+      name = cursor.objectName().parts[0]!.name;
+    } catch {
+      return;
+    }
+    const warehouse = this.catalog.warehouse(name);
+    // Without OPERATE nothing is touched; the statement itself then fails with the reason.
+    if (!warehouse || !this.access.has(this.access.closure(session.role), { type: 'WAREHOUSE', id: warehouse.id }, 'OPERATE')) return;
+    for (const query of this.active.values()) {
+      if (query.queryId !== queryId && query.session.warehouse === warehouse.name) this.interrupt(query);
+    }
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -359,14 +395,25 @@ export class SnowflakeEngine implements SandboxEngine, EngineState {
   lastVersion = 0;
 
   /** Runs one statement in a session; `parent` is set for statements run inside another (tasks). */
-  async executeIn(session: Session, request: StatementRequest, signal: AbortSignal, parent: Execution | undefined, nested?: NestedOptions): Promise<StatementOutcome> {
+  async executeIn(session: Session, request: StatementRequest, outerSignal: AbortSignal, parent: Execution | undefined, nested?: NestedOptions): Promise<StatementOutcome> {
     const statementClass = classifyStatement(request.sql);
     const exclusive = !READ_ONLY_VERBS.has(statementClass.verb);
-    const release = parent ? () => undefined : await this.lock.acquire(exclusive);
     const start = new Date();
+    const cancel = new AbortController();
+    const query: ActiveQuery = { queryId: request.queryId, session, sql: request.sql, start, queryType: statementClass.queryType, state: parent ? 'RUNNING' : 'BLOCKED', cancel };
+    this.active.set(request.queryId, query);
+    if (statementClass.object === 'WAREHOUSE' && statementClass.verb === 'alter' && /\bABORT\s+ALL\s+QUERIES\b/i.test(request.sql)) {
+      this.abortWarehouseQueries(session, request.queryId, request.sql);
+    }
+    const onCancel = (): void => cancel.abort();
+    if (outerSignal.aborted) cancel.abort();
+    else outerSignal.addEventListener('abort', onCancel, { once: true });
+    const signal = cancel.signal;
+    let release: () => void = () => undefined;
     let x: Execution | undefined;
-    this.running.set(request.queryId, session);
     try {
+      if (!parent) release = await this.lock.acquire(exclusive);
+      query.state = 'RUNNING';
       if (signal.aborted) throw cancelled();
       if (await applyAutoSuspend(this.store, this.catalog.data.warehouses, start)) {
         await this.store.saveCatalog(this.store.admin, this.catalog.data);
@@ -390,7 +437,8 @@ export class SnowflakeEngine implements SandboxEngine, EngineState {
       session.queryIds.push(request.queryId);
       throw error;
     } finally {
-      this.running.delete(request.queryId);
+      outerSignal.removeEventListener('abort', onCancel);
+      this.active.delete(request.queryId);
       release();
     }
   }
@@ -423,7 +471,8 @@ export class SnowflakeEngine implements SandboxEngine, EngineState {
       errorMessage: error ? error.message : null,
       startTime: start,
       endTime: new Date(),
-      rowsProduced: x.counts.produced,
+      // For DML Snowflake reports the rows the statement affected.
+      rowsProduced: x.counts.produced || x.counts.inserted + x.counts.updated + x.counts.deleted,
       rowsInserted: x.counts.inserted,
       rowsUpdated: x.counts.updated,
       rowsDeleted: x.counts.deleted,

@@ -1,7 +1,7 @@
 // One statement being executed: its session, text, binds and signal, the change version it takes,
 // counts for the query log, and the transaction discipline Snowflake has — DDL commits whatever is
 // open and runs in its own transaction; DML outside BEGIN … COMMIT commits by itself.
-import type { DuckDBResultReader } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBPreparedStatement, DuckDBResultReader } from '@duckdb/node-api';
 import type { StatementOutcome, StatementRequest, WireBind, WireColumn, WireType } from '../engine-api.js';
 import type { Access } from './access.js';
 import type { Catalog } from './catalog.js';
@@ -21,6 +21,8 @@ export interface EngineState {
   readonly access: Access;
   readonly store: Store;
   readonly stageFiles: StageFiles;
+  /** Folder where SYSTEM$SEND_EMAIL leaves each message as a file a trainee can open (none in memory). */
+  readonly outbox: string | undefined;
   /** Results kept for RESULT_SCAN, by query id. */
   readonly results: Map<string, { user: string; outcome: StatementOutcome }>;
   /** Runs a statement as part of another (task bodies, alert actions, procedure bodies). */
@@ -31,7 +33,22 @@ export interface EngineState {
   readonly queryPoint: QueryLookup;
   /** Interrupts a running query of this user (or any, for ACCOUNTADMIN); false if it is not running. */
   cancelQuery(queryId: string, user: string, roles: Set<string>): boolean;
+  /** Statements waiting for their turn or running now. */
+  activeQueries(): ActiveQuery[];
 }
+
+/** A statement the engine is working on: waiting for its turn (BLOCKED) or running. */
+export interface ActiveQuery {
+  queryId: string;
+  session: Session;
+  sql: string;
+  start: Date;
+  queryType: string;
+  state: 'BLOCKED' | 'RUNNING';
+  /** Stops it: a running one is interrupted in DuckDB, a waiting one never starts. */
+  cancel: AbortController;
+}
+
 
 /** How a statement run inside another differs from its parent's session. */
 export interface NestedOptions {
@@ -124,6 +141,31 @@ export class Execution {
     }
   }
 
+  /**
+   * Runs a query through a prepared statement kept for this connection: a small query repeated by
+   * a client (a dashboard, a poll, a watch) skips DuckDB's parse and plan after the first time.
+   * DuckDB plans with the statistics of the data as it was when it prepared (it folds `x IS NULL`
+   * to true on a column that held only NULLs), so a statement is reused only while no change
+   * version and no DDL came since; queries of the sandbox's own records, which change with every
+   * statement, are never kept.
+   */
+  async runPrepared(sql: string): Promise<DuckDBResultReader> {
+    if (sql.includes('meta.')) return this.run(sql);
+    if (this.signal.aborted) throw cancelled();
+    const connection = this.session.connection;
+    const onAbort = (): void => connection.interrupt();
+    this.signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      const prepared = await preparedFor(connection, sql, `${this.catalog.generation}/${this.watermark}`);
+      return await prepared.runAndReadAll();
+    } catch (error) {
+      if (this.signal.aborted) throw cancelled();
+      throw fromDuckError(error, (word) => this.locate(word));
+    } finally {
+      this.signal.removeEventListener('abort', onAbort);
+    }
+  }
+
   /** The first token of the statement that spells `word`, for error positions. */
   locate(word: string): Token | undefined {
     if (word === '<EOF>') return this.tokens().at(-1);
@@ -178,6 +220,7 @@ export class Execution {
    * transaction. A failure rolls back both the data and the in-memory catalog.
    */
   async ddl<T>(change: () => Promise<T>): Promise<T> {
+    this.catalog.generation++;
     await this.commitOpen();
     const before = this.catalog.snapshot();
     const connection = this.session.connection;
@@ -253,6 +296,40 @@ export class Execution {
   status(message: string): Outcome {
     return single('status', 'text', message, this.statementClass.typeId);
   }
+}
+
+/** How many prepared queries each connection keeps, least recently used dropped first. */
+const PREPARED_KEPT = 64;
+const preparedByConnection = new WeakMap<DuckDBConnection, { generation: string; statements: Map<string, DuckDBPreparedStatement> }>();
+
+/** Lets go of a connection's prepared statements (before it closes). */
+export function forgetPrepared(connection: DuckDBConnection): void {
+  for (const statement of preparedByConnection.get(connection)?.statements.values() ?? []) statement.destroySync();
+  preparedByConnection.delete(connection);
+}
+
+/** The connection's prepared statement for `sql`, prepared now if it has none from this generation (DDL count / change version). */
+async function preparedFor(connection: DuckDBConnection, sql: string, generation: string): Promise<DuckDBPreparedStatement> {
+  let kept = preparedByConnection.get(connection);
+  if (!kept || kept.generation !== generation) {
+    for (const statement of kept?.statements.values() ?? []) statement.destroySync();
+    kept = { generation, statements: new Map() };
+    preparedByConnection.set(connection, kept);
+  }
+  const found = kept.statements.get(sql);
+  if (found) {
+    kept.statements.delete(sql);
+    kept.statements.set(sql, found);
+    return found;
+  }
+  const prepared = await connection.prepare(sql);
+  kept.statements.set(sql, prepared);
+  if (kept.statements.size > PREPARED_KEPT) {
+    const [oldest, statement] = kept.statements.entries().next().value!;
+    kept.statements.delete(oldest);
+    statement.destroySync();
+  }
+  return prepared;
 }
 
 /** A result with one column and one row. */

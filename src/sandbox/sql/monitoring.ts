@@ -3,12 +3,15 @@
 // alert history, warehouse activity and the catalog. No latency is simulated: what just ran is
 // visible at once. RESULT_SCAN reads a kept result back as a table.
 import { SandboxError } from '../engine-api.js';
+import type { ColumnEntry } from './catalog.js';
 import type { NamePart } from './cursor.js';
 import { compilationError, notFound } from './errors.js';
 import type { Execution, Scope } from './execution.js';
-import { tableSql } from './history.js';
+import { historySql, tableSql } from './history.js';
 import { METERING_SQL } from './monitors.js';
 import { locate, locateDatabase, requireWarehouse, type Resolver } from './resolve.js';
+import { redactSecrets } from './statements.js';
+import { nextRun, parseSchedule } from './schedule.js';
 import { taskRow } from './tasks.js';
 import { quoteString, type Token } from './tokens.js';
 import { literalText, Translator, type FunctionArg } from './translate.js';
@@ -53,11 +56,15 @@ function tablesRows(x: Execution, roles: Set<string>, databaseId: number | undef
     const table = object.table;
     const type = object.kind === 'VIEW' ? (object.view?.materialized ? 'MATERIALIZED VIEW' : 'VIEW') : table!.tableKind === 'TEMPORARY' ? 'TEMPORARY TABLE' : 'BASE TABLE';
     const rowCount: RawSql | null = table && !object.droppedOn ? { sql: `(SELECT count(*) FROM ${tableSql(object.id)})` } : null;
+    const clustered = Boolean(table && table.clusterBy.length > 0);
+    const created = new Date(object.createdOn);
+    const altered = new Date(table?.lastAltered ?? object.createdOn);
     rows.push([
       object.id, database.name, schema.name, object.name, object.owner, type, table?.tableKind === 'TRANSIENT' ? 'YES' : 'NO',
-      table && table.clusterBy.length > 0 ? `LINEAR(${table.clusterBy.join(', ')})` : null, rowCount,
-      rowCount ? { sql: `${rowCount.sql} * 64` } : null, table ? x.catalog.retentionDays(object) : null, new Date(object.createdOn),
-      new Date(table?.lastAltered ?? object.createdOn), object.comment, table?.tableKind === 'TEMPORARY' ? 'YES' : 'NO',
+      clustered ? `LINEAR(${table!.clusterBy.join(', ')})` : null, rowCount, rowCount ? { sql: `${rowCount.sql} * 64` } : null,
+      table ? x.catalog.retentionDays(object) : null, null, null, null, null, null, object.kind === 'TABLE' ? 'YES' : 'NO', 'YES', null,
+      created, altered, created, object.owner, clustered && !table!.reclusterSuspended ? 'YES' : 'NO', object.comment,
+      table?.tableKind === 'TEMPORARY' ? 'YES' : 'NO', 'NO', 'NO', 'NO', 'NO',
       object.droppedOn ? new Date(object.droppedOn) : null, schema.id, database.id,
     ]);
   }
@@ -66,19 +73,50 @@ function tablesRows(x: Execution, roles: Set<string>, databaseId: number | undef
 
 const TABLE_COLUMNS: BuiltColumn[] = [
   ['TABLE_ID', N], ['TABLE_CATALOG', V], ['TABLE_SCHEMA', V], ['TABLE_NAME', V], ['TABLE_OWNER', V], ['TABLE_TYPE', V],
-  ['IS_TRANSIENT', V], ['CLUSTERING_KEY', V], ['ROW_COUNT', N], ['BYTES', N], ['RETENTION_TIME', N], ['CREATED', TS],
-  ['LAST_ALTERED', TS], ['COMMENT', V], ['IS_TEMPORARY', V], ['DELETED', TS], ['TABLE_SCHEMA_ID', N], ['TABLE_CATALOG_ID', N],
+  ['IS_TRANSIENT', V], ['CLUSTERING_KEY', V], ['ROW_COUNT', N], ['BYTES', N], ['RETENTION_TIME', N],
+  ['SELF_REFERENCING_COLUMN_NAME', V], ['REFERENCE_GENERATION', V], ['USER_DEFINED_TYPE_CATALOG', V], ['USER_DEFINED_TYPE_SCHEMA', V],
+  ['USER_DEFINED_TYPE_NAME', V], ['IS_INSERTABLE_INTO', V], ['IS_TYPED', V], ['COMMIT_ACTION', V], ['CREATED', TS], ['LAST_ALTERED', TS],
+  ['LAST_DDL', TS], ['LAST_DDL_BY', V], ['AUTO_CLUSTERING_ON', V], ['COMMENT', V], ['IS_TEMPORARY', V], ['IS_ICEBERG', V], ['IS_DYNAMIC', V],
+  ['IS_IMMUTABLE', V], ['IS_HYBRID', V], ['DELETED', TS], ['TABLE_SCHEMA_ID', N], ['TABLE_CATALOG_ID', N],
 ];
+
+/** TABLE_STORAGE_METRICS: live and dropped tables, with the bytes Time Travel keeps for each. */
+function storageMetrics(x: Execution, roles: Set<string>, databaseId: number | undefined): string {
+  const rows: unknown[][] = [];
+  for (const object of x.catalog.data.objects) {
+    if (object.kind !== 'TABLE' || !object.table || object.table.sessionId) continue;
+    const schema = x.catalog.schemaById(object.schemaId);
+    const database = schema ? x.catalog.databaseById(schema.databaseId) : undefined;
+    if (!schema || !database || (databaseId !== undefined && database.id !== databaseId) || !x.access.hasAny(roles, { type: 'OBJECT', id: object.id })) continue;
+    const dropped = object.droppedOn ?? schema.droppedOn ?? database.droppedOn;
+    const live = { sql: `(SELECT count(*) * 64 FROM ${tableSql(object.id)})` };
+    const kept = { sql: `(SELECT count(*) * 64 FROM ${historySql(object.id)} WHERE "_SB_TO" IS NOT NULL)` };
+    rows.push([
+      database.name, schema.name, object.name, object.id, object.id, object.table.tableKind === 'PERMANENT' ? 'NO' : 'YES',
+      dropped ? 0 : live, dropped ? { sql: `${live.sql} + ${kept.sql}` } : kept, 0, 0, Boolean(dropped), new Date(object.createdOn),
+      object.droppedOn ? new Date(object.droppedOn) : null, null, new Date(schema.createdOn), schema.droppedOn ? new Date(schema.droppedOn) : null,
+      new Date(database.createdOn), database.droppedOn ? new Date(database.droppedOn) : null, object.comment,
+    ]);
+  }
+  return valuesTable(
+    [['TABLE_CATALOG', V], ['TABLE_SCHEMA', V], ['TABLE_NAME', V], ['ID', N], ['CLONE_GROUP_ID', N], ['IS_TRANSIENT', V], ['ACTIVE_BYTES', N],
+      ['TIME_TRAVEL_BYTES', N], ['FAILSAFE_BYTES', N], ['RETAINED_FOR_CLONE_BYTES', N], ['DELETED', B], ['TABLE_CREATED', TS], ['TABLE_DROPPED', TS],
+      ['TABLE_ENTERED_FAILSAFE', TS], ['SCHEMA_CREATED', TS], ['SCHEMA_DROPPED', TS], ['CATALOG_CREATED', TS], ['CATALOG_DROPPED', TS], ['COMMENT', V]],
+    rows,
+  );
+}
 
 function columnsRows(x: Execution, roles: Set<string>, databaseId: number | undefined, withDropped: boolean): unknown[][] {
   const rows: unknown[][] = [];
   for (const object of x.catalog.data.objects) {
-    if (object.kind !== 'TABLE' || (object.droppedOn && !withDropped)) continue;
+    if ((object.kind !== 'TABLE' && object.kind !== 'VIEW') || (object.droppedOn && !withDropped)) continue;
     const schema = x.catalog.schemaById(object.schemaId);
     const database = schema ? x.catalog.databaseById(schema.databaseId) : undefined;
     if (!schema || !database || (databaseId !== undefined && database.id !== databaseId)) continue;
     if (!x.access.hasAny(roles, { type: 'OBJECT', id: object.id })) continue;
-    object.table!.columns.forEach((column, k) => {
+    const columns: Pick<ColumnEntry, 'name' | 'type' | 'nullable' | 'default' | 'comment' | 'identity'>[] = object.table?.columns
+      ?? (object.view?.columns ?? []).map((c) => ({ name: c.name, type: c.type, nullable: true, default: null, comment: null }));
+    columns.forEach((column, k) => {
       const t = column.type;
       const dataType = t.base === 'VARCHAR' ? 'TEXT' : t.base === 'FLOAT' ? 'FLOAT' : t.base;
       rows.push([
@@ -217,7 +255,7 @@ function informationSchemaView(x: Execution, scope: Scope, databaseId: number, d
         [...roles].map((role) => [x.session.user, role, x.catalog.role(role)?.owner ?? '', 'NO']),
       );
     case 'TABLE_STORAGE_METRICS':
-      return `(SELECT "TABLE_CATALOG", "TABLE_SCHEMA", "TABLE_NAME", "BYTES" AS "ACTIVE_BYTES", 0 AS "TIME_TRAVEL_BYTES", 0 AS "FAILSAFE_BYTES", "IS_TRANSIENT" FROM ${valuesTable(TABLE_COLUMNS, tablesRows(x, roles, databaseId, false))} WHERE "TABLE_TYPE" <> 'VIEW')`;
+      return storageMetrics(x, roles, databaseId);
     case 'PROCEDURES':
     case 'FUNCTIONS':
     case 'TABLE_CONSTRAINTS':
@@ -244,12 +282,57 @@ const QUERY_COLUMNS = `query_id AS "QUERY_ID", query_text AS "QUERY_TEXT", datab
   query_type AS "QUERY_TYPE", session_id AS "SESSION_ID", user_name AS "USER_NAME", role_name AS "ROLE_NAME",
   warehouse_name AS "WAREHOUSE_NAME", warehouse_size AS "WAREHOUSE_SIZE", CASE WHEN warehouse_size IS NULL THEN NULL ELSE 'STANDARD' END AS "WAREHOUSE_TYPE",
   CASE WHEN warehouse_size IS NULL THEN NULL ELSE 1 END AS "CLUSTER_NUMBER", query_tag AS "QUERY_TAG"`;
+/** Micro-partitions a statement touched: one per 16 MB scanned (none for statements that read no table). */
+const PARTITIONS = 'CAST(ceil(coalesce(bytes_scanned, 0) / 16777216.0) AS BIGINT)';
+/** The query text with its literals as `?`, so repeated queries that differ only in values hash alike. */
+const PARAMETERIZED = `regexp_replace(regexp_replace(query_text, '''(?:[^'']|'''')*''', '?', 'g'), '\\b[0-9]+(\\.[0-9]+)?\\b', '?', 'g')`;
 const QUERY_TAIL = `error_code AS "ERROR_CODE", error_message AS "ERROR_MESSAGE", start_time AS "START_TIME", end_time AS "END_TIME",
   total_elapsed_time AS "TOTAL_ELAPSED_TIME", bytes_scanned AS "BYTES_SCANNED", 0 AS "PERCENTAGE_SCANNED_FROM_CACHE", 0 AS "BYTES_WRITTEN",
+  0 AS "BYTES_WRITTEN_TO_RESULT", 0 AS "BYTES_READ_FROM_RESULT",
   rows_produced AS "ROWS_PRODUCED", rows_inserted AS "ROWS_INSERTED", rows_updated AS "ROWS_UPDATED", rows_deleted AS "ROWS_DELETED",
-  0 AS "ROWS_UNLOADED", 0 AS "COMPILATION_TIME", total_elapsed_time AS "EXECUTION_TIME", 0 AS "QUEUED_PROVISIONING_TIME",
-  0 AS "QUEUED_OVERLOAD_TIME", 0 AS "TRANSACTION_BLOCKED_TIME", CAST(0 AS DOUBLE) AS "CREDITS_USED_CLOUD_SERVICES",
-  md5(query_text) AS "QUERY_HASH", 'ROLE' AS "ROLE_TYPE"`;
+  0 AS "ROWS_UNLOADED", 0 AS "BYTES_DELETED", ${PARTITIONS} AS "PARTITIONS_SCANNED", ${PARTITIONS} AS "PARTITIONS_TOTAL",
+  0 AS "BYTES_SPILLED_TO_LOCAL_STORAGE", 0 AS "BYTES_SPILLED_TO_REMOTE_STORAGE", 0 AS "BYTES_SENT_OVER_THE_NETWORK",
+  0 AS "COMPILATION_TIME", total_elapsed_time AS "EXECUTION_TIME", 0 AS "QUEUED_PROVISIONING_TIME", 0 AS "QUEUED_REPAIR_TIME",
+  0 AS "QUEUED_OVERLOAD_TIME", 0 AS "TRANSACTION_BLOCKED_TIME", 0 AS "OUTBOUND_DATA_TRANSFER_BYTES", 0 AS "INBOUND_DATA_TRANSFER_BYTES",
+  0 AS "LIST_EXTERNAL_FILES_TIME", CAST(0 AS DOUBLE) AS "CREDITS_USED_CLOUD_SERVICES", md5(query_text) AS "QUERY_HASH", 0 AS "QUERY_HASH_VERSION",
+  md5(${PARAMETERIZED}) AS "QUERY_PARAMETERIZED_HASH", 0 AS "QUERY_PARAMETERIZED_HASH_VERSION", 'ROLE' AS "ROLE_TYPE"`;
+
+/** The next run of every started root task with a schedule, as the SCHEDULED row Snowflake shows. */
+function scheduledRuns(x: Execution): string {
+  const rows: unknown[][] = [];
+  for (const object of x.catalog.data.objects) {
+    const task = object.task;
+    if (!task || object.droppedOn || task.state !== 'started' || !task.schedule || task.predecessors.length > 0) continue;
+    let next: Date;
+    try {
+      next = task.nextRun ? new Date(task.nextRun) : nextRun(parseSchedule(task.schedule), new Date());
+    } catch {
+      continue;
+    }
+    const [database, schema] = x.catalog.qualifiedName(object);
+    rows.push([object.name, database, schema, task.definition, task.condition, 'SCHEDULED', next, `01${String(object.id).padStart(14, '0')}`, 1, 'SCHEDULE', 1]);
+  }
+  return valuesTable(
+    [['name', V], ['database_name', V], ['schema_name', V], ['query_text', V], ['condition_text', V], ['state', V], ['scheduled_time', TS],
+      ['root_task_id', V], ['graph_version', N], ['scheduled_from', V], ['attempt_number', N]],
+    rows,
+  );
+}
+
+/** Statements still waiting or running, as query log rows (end_time NULL, elapsed time so far). */
+function activeQueries(x: Execution): string {
+  const now = Date.now();
+  return valuesTable(
+    [['query_id', V], ['query_text', V], ['query_type', V], ['session_id', V], ['user_name', V], ['role_name', V], ['warehouse_name', V],
+      ['warehouse_size', V], ['database_name', V], ['schema_name', V], ['execution_status', V], ['start_time', TS], ['end_time', TS],
+      ['total_elapsed_time', N], ['rows_produced', N], ['rows_inserted', N], ['rows_updated', N], ['rows_deleted', N], ['bytes_scanned', N], ['query_tag', V]],
+    x.engine.activeQueries().map((q) => {
+      const warehouse = q.session.warehouse ? x.catalog.warehouse(q.session.warehouse) : undefined;
+      return [q.queryId, redactSecrets(q.sql), q.queryType, q.session.id, q.session.user, q.session.role, q.session.warehouse, warehouse?.size ?? null,
+        q.session.database, q.session.schema, q.state, q.start, null, now - q.start.getTime(), 0, 0, 0, 0, 0, q.session.parameters.QUERY_TAG ?? ''];
+    }),
+  );
+}
 
 function accountUsageView(x: Execution, view: string): string {
   const roles = new Set(['ACCOUNTADMIN', ...x.roles()]);
@@ -291,8 +374,17 @@ function accountUsageView(x: Execution, view: string): string {
       return valuesTable(SCHEMATA_COLUMNS, schemataRows(x, roles, undefined, true));
     case 'DATABASES':
       return valuesTable(DATABASE_COLUMNS, databasesRows(x, roles, true));
+    case 'MATERIALIZED_VIEW_REFRESH_HISTORY':
+      // Materialized views here are always current without background refreshes: nothing is billed.
+      return valuesTable(
+        [['START_TIME', TS], ['END_TIME', TS], ['CREDITS_USED', V], ['TABLE_ID', N], ['TABLE_NAME', V], ['SCHEMA_ID', N], ['SCHEMA_NAME', V],
+          ['DATABASE_ID', N], ['DATABASE_NAME', V]],
+        [],
+      );
     case 'STAGES':
       return stagesTable(x, roles, undefined);
+    case 'TABLE_STORAGE_METRICS':
+      return storageMetrics(x, roles, undefined);
     case 'USERS':
       return valuesTable(
         [['USER_ID', N], ['NAME', V], ['CREATED_ON', TS], ['DELETED_ON', TS], ['LOGIN_NAME', V], ['DISPLAY_NAME', V], ['FIRST_NAME', V],
@@ -354,6 +446,19 @@ function grantName(x: Execution, on: { type: string; id?: number }): string {
     default:
       return '';
   }
+}
+
+/** Each query that ran on a warehouse, cut into the 5-minute intervals it overlapped (t). */
+const WAREHOUSE_BUSY = `(SELECT warehouse_name, start_time AS s, end_time AS e, t
+  FROM meta.query_log, unnest(generate_series(time_bucket(INTERVAL 5 MINUTE, start_time), end_time, INTERVAL 5 MINUTE)) AS g(t)
+  WHERE warehouse_size IS NOT NULL AND end_time >= start_time)`;
+
+/** A database's bytes: 64 per row of its live tables (the same estimate as TABLES.BYTES). */
+function databaseBytes(x: Execution, databaseId: number): RawSql | number {
+  const counts = x.catalog.data.objects
+    .filter((o) => o.kind === 'TABLE' && o.table && !o.droppedOn && !o.table.sessionId && x.catalog.schemaById(o.schemaId)?.databaseId === databaseId && !x.catalog.schemaById(o.schemaId)?.droppedOn)
+    .map((o) => `(SELECT count(*) FROM ${tableSql(o.id)})`);
+  return counts.length === 0 ? 0 : { sql: `(${counts.join(' + ')}) * 64` };
 }
 
 const TASK_HISTORY_COLUMNS = `query_id AS "QUERY_ID", name AS "NAME", database_name AS "DATABASE_NAME", schema_name AS "SCHEMA_NAME",
@@ -419,8 +524,8 @@ export function systemTableFunction(x: Execution, scope: Scope, name: string[], 
       if (fn === 'QUERY_HISTORY_BY_USER') where.push(`user_name = ${user ? `upper(${user.sql})` : quoteString(x.session.user)}`);
       const warehouse = arg(args, 'WAREHOUSE_NAME', 0);
       if (fn === 'QUERY_HISTORY_BY_WAREHOUSE') where.push(`warehouse_name = ${warehouse ? `upper(${warehouse.sql})` : quoteString(x.session.warehouse ?? '')}`);
-      return `(SELECT ${QUERY_COLUMNS}, CASE execution_status WHEN 'SUCCESS' THEN 'SUCCESS' ELSE 'FAILED_WITH_ERROR' END AS "EXECUTION_STATUS", ${QUERY_TAIL}
-        FROM meta.query_log WHERE ${where.join(' AND ')} ORDER BY start_time DESC LIMIT ${limitOf(args)})`;
+      return `(SELECT ${QUERY_COLUMNS}, CASE execution_status WHEN 'FAIL' THEN 'FAILED_WITH_ERROR' WHEN 'INCIDENT' THEN 'FAILED_WITH_INCIDENT' ELSE execution_status END AS "EXECUTION_STATUS", ${QUERY_TAIL}
+        FROM (SELECT * FROM meta.query_log UNION ALL BY NAME SELECT * FROM ${activeQueries(x)}) WHERE ${where.join(' AND ')} ORDER BY start_time DESC LIMIT ${limitOf(args)})`;
     }
     case 'TASK_HISTORY': {
       const where = [`database_name = ${quoteString(database.name)}`];
@@ -432,7 +537,8 @@ export function systemTableFunction(x: Execution, scope: Scope, name: string[], 
       if (task) where.push(`name = upper(${task.sql})`);
       const errorOnly = arg(args, 'ERROR_ONLY');
       if (errorOnly && /TRUE/i.test(errorOnly.sql)) where.push(`state IN ('FAILED', 'CANCELLED')`);
-      return `(SELECT ${TASK_HISTORY_COLUMNS} FROM meta.task_history WHERE ${where.join(' AND ')} ORDER BY scheduled_time DESC LIMIT ${limitOf(args)})`;
+      return `(SELECT ${TASK_HISTORY_COLUMNS} FROM (SELECT * FROM meta.task_history UNION ALL BY NAME SELECT * FROM ${scheduledRuns(x)})
+        WHERE ${where.join(' AND ')} ORDER BY scheduled_time DESC LIMIT ${limitOf(args)})`;
     }
     case 'COPY_HISTORY': {
       const tableArg = arg(args, 'TABLE_NAME', 0);
@@ -476,6 +582,36 @@ export function systemTableFunction(x: Execution, scope: Scope, name: string[], 
       if (warehouse) where.push(`warehouse_name = upper(${warehouse.sql})`);
       return `(SELECT ${METERING_COLUMNS} FROM ${METERING_SQL} WHERE ${where.join(' AND ')})`;
     }
+    case 'WAREHOUSE_LOAD_HISTORY': {
+      const where = ['true'];
+      const from = time(arg(args, 'DATE_RANGE_START', 0));
+      const to = time(arg(args, 'DATE_RANGE_END', 1));
+      if (from) where.push(`t >= ${from}`);
+      if (to) where.push(`t < ${to}`);
+      const warehouse = arg(args, 'WAREHOUSE_NAME', 2);
+      if (warehouse) where.push(`warehouse_name = upper(${warehouse.sql})`);
+      return `(SELECT t AS "START_TIME", t + INTERVAL 5 MINUTE AS "END_TIME", warehouse_name AS "WAREHOUSE_NAME",
+          CAST(sum(epoch(least(e, t + INTERVAL 5 MINUTE) - greatest(s, t))) / 300.0 AS DOUBLE) AS "AVG_RUNNING",
+          CAST(0 AS DOUBLE) AS "AVG_QUEUED_LOAD", CAST(0 AS DOUBLE) AS "AVG_QUEUED_PROVISIONING", CAST(0 AS DOUBLE) AS "AVG_BLOCKED"
+        FROM ${WAREHOUSE_BUSY} WHERE ${where.join(' AND ')} GROUP BY t, warehouse_name ORDER BY t)`;
+    }
+    case 'DATABASE_STORAGE_USAGE_HISTORY': {
+      const from = time(arg(args, 'DATE_RANGE_START', 0)) ?? `(now() - INTERVAL 10 DAY)`;
+      const to = time(arg(args, 'DATE_RANGE_END', 1)) ?? 'now()';
+      const wanted = arg(args, 'DATABASE_NAME', 2);
+      const databases = x.catalog.data.databases.filter((d) => !d.droppedOn && x.access.databaseVisible(roles, d.id));
+      const sizes = valuesTable(
+        [['database_name', V], ['created', TS], ['bytes', N]],
+        databases.map((d) => [d.name, new Date(d.createdOn), databaseBytes(x, d.id)]),
+      );
+      return `(SELECT CAST(day AS DATE) AS "USAGE_DATE", database_name AS "DATABASE_NAME", bytes AS "AVERAGE_DATABASE_BYTES",
+          0 AS "AVERAGE_FAILSAFE_BYTES", 0 AS "AVERAGE_HYBRID_TABLE_STORAGE_BYTES"
+        FROM ${sizes}, unnest(generate_series(CAST(${from} AS DATE), CAST(${to} AS DATE), INTERVAL 1 DAY)) AS g(day)
+        WHERE day >= CAST(created AS DATE)${wanted ? ` AND database_name = upper(${wanted.sql})` : ''} ORDER BY day, database_name)`;
+    }
+    case 'MATERIALIZED_VIEW_REFRESH_HISTORY':
+      // Materialized views here are always current without background refreshes: nothing is billed.
+      return valuesTable([['START_TIME', TS], ['END_TIME', TS], ['CREDITS_USED', V], ['MATERIALIZED_VIEW_NAME', V], ['SCHEMA_NAME', V], ['DATABASE_NAME', V]], []);
     case 'NOTIFICATION_HISTORY':
       return `(SELECT sent_at AS "CREATED", sent_at AS "PROCESSED", 'SYSTEM$SEND_EMAIL' AS "MESSAGE_SOURCE", integration AS "INTEGRATION_NAME",
           json_object('recipients', recipients, 'subject', subject, 'body', body, 'content_type', content_type) AS "MESSAGE",
@@ -484,6 +620,10 @@ export function systemTableFunction(x: Execution, scope: Scope, name: string[], 
       const where = [`database_name = ${quoteString(database.name)}`];
       const alert = arg(args, 'ALERT_NAME');
       if (alert) where.push(`name = upper(${alert.sql})`);
+      const from = time(arg(args, 'SCHEDULED_TIME_RANGE_START'));
+      const to = time(arg(args, 'SCHEDULED_TIME_RANGE_END'));
+      if (from) where.push(`scheduled_time >= ${from}`);
+      if (to) where.push(`scheduled_time <= ${to}`);
       return `(SELECT ${ALERT_COLUMNS} FROM meta.alert_history WHERE ${where.join(' AND ')} ORDER BY scheduled_time DESC LIMIT ${limitOf(args)})`;
     }
     case 'TASK_DEPENDENTS': {

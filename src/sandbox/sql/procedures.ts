@@ -3,7 +3,7 @@
 // referenced as :name. Control flow (IF, FOR, LET, EXCEPTION) is reported as not supported.
 import type { ObjectEntry } from './catalog.js';
 import { Cursor as CursorClass, type Cursor } from './cursor.js';
-import { wireColumn } from './encode.js';
+import { encodeResult, wireColumn } from './encode.js';
 import { alreadyExists, compilationError, insufficientPrivileges, notFound, unsupported } from './errors.js';
 import type { Execution, NestedOptions, Outcome } from './execution.js';
 import { applyFutureGrants } from './grants.js';
@@ -133,9 +133,9 @@ export async function call(x: Execution, cursor: Cursor): Promise<Outcome> {
     const translator = resolver.translator(`SELECT ${last}(${argsText}) AS ${JSON.stringify(last)}`);
     const sql = translator.query(translator.tree(), false);
     await prepare(x);
-    const reader = await x.run(sql);
-    const value = reader.getRows()[0]?.[0];
-    return { columns: [wireColumn(last, 'text')], rows: [[value === null || value === undefined ? null : String(value)]], statementTypeId: x.statementClass.typeId };
+    // The function's own type travels: SYSTEM$SEND_EMAIL answers a BOOLEAN, most others text.
+    const { columns, rows } = encodeResult(await x.run(sql), translator.columnTypes);
+    return { columns, rows, statementTypeId: x.statementClass.typeId };
   }
   const located = locate(x, name, ['PROCEDURE'], x.scope());
   if (!located.object?.procedure) throw notFound('Object', located.written);

@@ -22,8 +22,8 @@ export async function runQuery(x: Execution): Promise<Outcome> {
   const translator = resolver.translator(x.sql);
   const sql = translator.query(translator.tree(), true);
   await prepare(x);
-  const reader = await x.run(sql);
-  const { columns, rows } = encodeResult(reader, translator.columnTypes);
+  const reader = await x.runPrepared(sql);
+  const { columns, rows } = encodeResult(reader, translator.columnTypes, translator.columnOffsets);
   x.counts.produced = rows.length;
   return { columns, rows, statementTypeId: STATEMENT_TYPE.select };
 }

@@ -4,6 +4,7 @@
 // warehouse activity, recorded e-mails). DuckDB is imported lazily by the caller.
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { CatalogData } from './catalog.js';
+import { quoteString } from './tokens.js';
 
 /** Settings every connection gets: UTC, Snowflake's NULL ordering. */
 export const CONNECTION_SETTINGS = [
@@ -83,7 +84,6 @@ export interface QueryLogEntry {
 /** The DuckDB database of a sandbox. */
 export class Store {
   private constructor(
-    private readonly duckdb: typeof import('@duckdb/node-api'),
     readonly instance: DuckDBInstance,
     /** A connection for the sandbox's own bookkeeping (catalog, logs). */
     readonly admin: DuckDBConnection,
@@ -96,7 +96,7 @@ export class Store {
     const admin = await instance.connect();
     for (const setting of CONNECTION_SETTINGS) await admin.run(setting);
     for (const statement of SCHEMA) await admin.run(statement);
-    return new Store(duckdb, instance, admin, path !== ':memory:');
+    return new Store(instance, admin, path !== ':memory:');
   }
 
   /** A new connection with the sandbox's settings. */
@@ -171,42 +171,23 @@ export class Store {
     if (this.pending.length > 0 && sql.includes('meta.')) await this.flush();
   }
 
+  /**
+   * Writes a batch with one INSERT: it runs on DuckDB's threads, so the event loop keeps answering
+   * queries while the batch commits (an appender's flush would hold it for the whole commit).
+   */
   private async append(batch: QueryLogEntry[]): Promise<void> {
-    const { DuckDBTimestampTZValue } = this.duckdb;
-    const appender = await this.admin.createAppender('query_log', 'meta');
-    const text = (value: string | null): void => (value === null ? appender.appendNull() : appender.appendVarchar(value));
-    const big = (value: number | null): void => (value === null ? appender.appendNull() : appender.appendBigInt(BigInt(Math.round(value))));
-    const time = (value: Date): void => appender.appendTimestampTZ(new DuckDBTimestampTZValue(BigInt(value.getTime()) * 1000n));
-    for (const e of batch) {
-      text(e.queryId);
-      text(e.queryText);
-      text(e.queryType);
-      big(e.statementTypeId);
-      text(e.sessionId);
-      text(e.userName);
-      text(e.roleName);
-      text(e.warehouseName);
-      text(e.warehouseSize);
-      text(e.databaseName);
-      text(e.schemaName);
-      text(e.executionStatus);
-      text(e.errorCode);
-      text(e.errorMessage);
-      time(e.startTime);
-      time(e.endTime);
-      big(e.endTime.getTime() - e.startTime.getTime());
-      big(e.rowsProduced);
-      big(e.rowsInserted);
-      big(e.rowsUpdated);
-      big(e.rowsDeleted);
-      big(0);
-      text(e.queryTag);
-      big(e.version);
-      big(e.watermark);
-      appender.endRow();
-    }
-    appender.flushSync();
-    appender.closeSync();
+    const text = (value: string | null): string => (value === null ? 'NULL' : quoteString(value));
+    const big = (value: number | null): string => (value === null ? 'NULL' : String(Math.round(value)));
+    const time = (value: Date): string => `make_timestamptz(${BigInt(value.getTime()) * 1000n})`;
+    const rows = batch.map((e) =>
+      [
+        text(e.queryId), text(e.queryText), text(e.queryType), big(e.statementTypeId), text(e.sessionId), text(e.userName), text(e.roleName),
+        text(e.warehouseName), text(e.warehouseSize), text(e.databaseName), text(e.schemaName), text(e.executionStatus), text(e.errorCode),
+        text(e.errorMessage), time(e.startTime), time(e.endTime), big(e.endTime.getTime() - e.startTime.getTime()), big(e.rowsProduced),
+        big(e.rowsInserted), big(e.rowsUpdated), big(e.rowsDeleted), '0', text(e.queryTag), big(e.version), big(e.watermark),
+      ].join(', '),
+    );
+    await this.admin.run(`INSERT INTO meta.query_log VALUES (${rows.join('), (')})`);
   }
 
   /** Runs one statement on the bookkeeping connection with positional parameters. */

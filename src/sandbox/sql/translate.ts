@@ -71,7 +71,7 @@ export interface QueryEnvironment {
 }
 
 /** What the outer select list says about a result column's Snowflake type. */
-type Hint = { type: WireType | undefined } | { column: string } | { star: true };
+type Hint = { type: WireType | undefined; offset?: number } | { column: string } | { star: true };
 
 /** A translated statement. */
 export interface Translation {
@@ -149,6 +149,15 @@ export function strftimeFormat(format: string): string {
   return out;
 }
 
+/** The UTC offset in minutes at the end of a timestamp text ('… +01:00', '…-0530', '…Z'), if it has one. */
+export function writtenOffset(text: string): number | undefined {
+  if (/\dZ$/i.test(text.trim())) return 0;
+  const match = /\d\s*([+-])(\d{2})(?::?(\d{2}))?\s*$/.exec(text);
+  if (!match || !/\d{1,2}:\d{2}/.test(text)) return undefined;
+  const minutes = Number(match[2]) * 60 + Number(match[3] ?? 0);
+  return match[1] === '-' ? -minutes : minutes;
+}
+
 /** Whether a translated SQL expression is a plain string literal; returns its text. */
 export function literalText(sql: string): string | undefined {
   const match = /^'((?:[^']|'')*)'$/.exec(sql.trim());
@@ -166,6 +175,8 @@ export class Translator {
    * (TIMESTAMP_TZ vs LTZ, OBJECT and ARRAY vs VARIANT); undefined where DuckDB's is right.
    */
   columnTypes: (WireType | undefined)[] = [];
+  /** Per result column, the UTC offset in minutes a TIMESTAMP_TZ literal was written with. */
+  columnOffsets: (number | undefined)[] = [];
   private hints: Hint[] | undefined;
   private topRelations: ObjectName[] | undefined;
 
@@ -340,7 +351,8 @@ export class Translator {
       alias = lastToken.value;
       exprNodes = item.slice(0, -1);
     }
-    const sql = this.expr(exprNodes);
+    let sql = this.expr(exprNodes);
+    if (name) sql = this.shownPath(sql);
     if (name && this.hints) this.hints.push(this.hintOf(exprNodes));
     if (alias !== undefined) return `${sql} AS ${quoteName(alias)}`;
     if (!name || isColumnReference(exprNodes)) return sql;
@@ -351,18 +363,26 @@ export class Translator {
   private hintOf(nodes: Node[]): Hint {
     const last = tokenOf(nodes[nodes.length - 1]);
     const beforeLast = nodes[nodes.length - 2];
+    // A TIMESTAMP_TZ written as a literal keeps the offset it was written with.
+    const written = (node: Node | undefined): { type: WireType; offset?: number } => {
+      const literal = tokenOf(node);
+      const offset = literal?.kind === 'string' ? writtenOffset(literal.value) : undefined;
+      return offset === undefined ? { type: 'timestamp_tz' } : { type: 'timestamp_tz', offset };
+    };
     if (last && isOpNode(beforeLast, '::') && ['TIMESTAMP_TZ', 'OBJECT', 'ARRAY'].includes(last.value)) {
-      return { type: last.value === 'TIMESTAMP_TZ' ? 'timestamp_tz' : (last.value.toLowerCase() as WireType) };
+      if (last.value === 'TIMESTAMP_TZ') return written(nodes.length === 3 ? nodes[0] : undefined);
+      return { type: last.value.toLowerCase() as WireType };
     }
     const head = tokenOf(nodes[0]);
     if (nodes.length === 2 && head?.kind === 'word' && isParen(nodes[1])) {
       const fn = head.value;
       if (/^OBJECT_(CONSTRUCT|CONSTRUCT_KEEP_NULL|AGG|INSERT|DELETE)$|^TO_OBJECT$/.test(fn)) return { type: 'object' };
       if (/^ARRAY_(CONSTRUCT|CONSTRUCT_COMPACT|AGG|APPEND|CAT|DISTINCT|GENERATE_RANGE)$|^ARRAYAGG$|^SPLIT$|^TO_ARRAY$|^OBJECT_KEYS$/.test(fn)) return { type: 'array' };
-      if (/^(TO_TIMESTAMP_TZ|CONVERT_TIMEZONE)$/.test(fn)) return { type: 'timestamp_tz' };
+      if (fn === 'TO_TIMESTAMP_TZ') return written(nodes[1].children.length === 1 ? nodes[1].children[0] : undefined);
+      if (fn === 'CONVERT_TIMEZONE') return { type: 'timestamp_tz' };
       if ((fn === 'CAST' || fn === 'TRY_CAST') && nodes[1].children.length >= 3) {
         const typeWord = tokenOf(nodes[1].children[nodes[1].children.length - 1])?.value;
-        if (typeWord === 'TIMESTAMP_TZ') return { type: 'timestamp_tz' };
+        if (typeWord === 'TIMESTAMP_TZ') return written(nodes[1].children.length === 3 ? nodes[1].children[0] : undefined);
         if (typeWord === 'OBJECT' || typeWord === 'ARRAY') return { type: typeWord.toLowerCase() as WireType };
       }
     }
@@ -381,9 +401,12 @@ export class Translator {
     const columns = relations.length === named.length ? named.map((r) => this.env.columnsOf?.(r)) : [];
     const known = columns.every((c) => c !== undefined) ? (columns as { name: string; type: WireType }[][]) : undefined;
     const out: (WireType | undefined)[] = [];
+    const offsets: (number | undefined)[] = [];
     for (const hint of hints) {
-      if ('type' in hint) out.push(hint.type);
-      else if ('star' in hint) {
+      if ('type' in hint) {
+        offsets[out.length] = hint.offset;
+        out.push(hint.type);
+      } else if ('star' in hint) {
         if (!known) {
           this.columnTypes = [];
           return;
@@ -395,6 +418,7 @@ export class Translator {
       }
     }
     this.columnTypes = out;
+    this.columnOffsets = offsets;
   }
 
   /** Snowflake's name for an unaliased select item: the column's name, or the expression's text in upper case. */
@@ -741,10 +765,30 @@ export class Translator {
         continue;
       }
       const primary = this.primary(nodes, i);
+      const path = this.bare(primary.sql);
+      const not = isWordNode(nodes[primary.next + 1], 'NOT') ? 1 : 0;
+      if (path && isWordNode(nodes[primary.next], 'IS') && isWordNode(nodes[primary.next + 1 + not], 'NULL')) {
+        // A JSON null is a value: only a missing key (or a NULL document) IS NULL.
+        const present = `sf_has_key(${path.parent}, ${path.key})`;
+        out.push(not ? `(${path.sql} IS NOT NULL OR ${present})` : `(${path.sql} IS NULL AND NOT ${present})`);
+        i = primary.next + 2 + not;
+        continue;
+      }
       out.push(primary.sql);
       i = primary.next;
     }
     return out.join(' ');
+  }
+
+  /** The path step `sql` is exactly, if it is one. */
+  private bare(sql: string): { sql: string; parent: string; key: string } | undefined {
+    return this.lastPath && this.lastPath.sql === sql ? this.lastPath : undefined;
+  }
+
+  /** A path shown as a result column: JSON null as `null`, a missing key as NULL. */
+  shownPath(sql: string): string {
+    const path = this.bare(sql);
+    return path ? `CASE WHEN sf_has_key(${path.parent}, ${path.key}) THEN CAST(${path.sql} AS JSON) END` : sql;
   }
 
   /** Whether the word at `i` is a keyword here rather than a name or a function. */
@@ -816,8 +860,20 @@ export class Translator {
     return part.name;
   }
 
+  /**
+   * The last path step compiled (`v:a.b` → parent `v:a`, key 'b'): DuckDB's VARIANT cannot tell a
+   * JSON null from a missing key, so IS NULL, TYPEOF, IS_NULL_VALUE and a path shown as a result
+   * column ask the parent whether the key is there.
+   */
+  private lastPath: { sql: string; parent: string; key: string } | undefined;
+
   private postfix(sql: string, nodes: Node[], i: number): { sql: string; next: number } {
     let inPath = false;
+    const step = (parent: string, key: string): string => {
+      const stepped = pathStep(parent, key);
+      this.lastPath = { sql: stepped, parent, key: /^\d+$/.test(key) ? `CAST(${Number(key) + 1} AS UINTEGER)` : key };
+      return stepped;
+    };
     for (;;) {
       const node = nodes[i];
       if (isOpNode(node, '::')) {
@@ -832,7 +888,7 @@ export class Translator {
         if (!key || (key.kind !== 'word' && key.kind !== 'quoted' && key.kind !== 'string')) throw syntaxError(key ?? tokenOf(node));
         // Path keys are case-sensitive: an unquoted key is used exactly as written.
         const name = key.kind === 'word' ? key.text : key.value;
-        sql = pathStep(sql, quoteString(name));
+        sql = step(sql, quoteString(name));
         i += 2;
         inPath = true;
         continue;
@@ -840,13 +896,13 @@ export class Translator {
       if (inPath && isOpNode(node, '.')) {
         const key = tokenOf(nodes[i + 1]);
         if (!key || (key.kind !== 'word' && key.kind !== 'quoted')) throw syntaxError(key ?? tokenOf(node));
-        sql = pathStep(sql, quoteString(key.kind === 'word' ? key.text : key.value));
+        sql = step(sql, quoteString(key.kind === 'word' ? key.text : key.value));
         i += 2;
         continue;
       }
       if (isBracket(node)) {
         const index = this.expr(node.children);
-        sql = /^\d+$/.test(index.trim()) || literalText(index) !== undefined ? pathStep(sql, index.trim()) : `sf_get(${sql}, ${index})`;
+        sql = /^\d+$/.test(index.trim()) || literalText(index) !== undefined ? step(sql, index.trim()) : `sf_get(${sql}, ${index})`;
         i++;
         inPath = true;
         continue;
@@ -1148,6 +1204,15 @@ export class Translator {
       default:
         break;
     }
+    if ((fn === 'TYPEOF' || fn === 'IS_NULL_VALUE') && !distinct) {
+      const list = args();
+      const path = list.length === 1 ? this.bare(list[0]!.sql) : undefined;
+      if (path) {
+        const present = `sf_has_key(${path.parent}, ${path.key})`;
+        const answer = fn === 'TYPEOF' ? `CASE WHEN ${path.sql} IS NULL THEN 'NULL_VALUE' ELSE sf_typeof(${path.sql}) END` : `${path.sql} IS NULL`;
+        return { sql: `(CASE WHEN ${present} THEN ${answer} END)`, next };
+      }
+    }
     const renamed = FUNCTION_RENAMES[fn];
     const argSql = distinct ? `DISTINCT ${this.expr(body)}` : this.args(children).map((a) => (a.name ? `${a.name.toLowerCase()} := ${a.sql}` : a.sql)).join(', ');
     const head = renamed ?? (parts.length === 2 ? fn.toLowerCase() : fn.toLowerCase());
@@ -1402,5 +1467,6 @@ export function castSql(sql: string, type: SnowflakeType, tryCast: boolean): str
   if (type.base === 'VARIANT' || type.base === 'OBJECT' || type.base === 'ARRAY') return `CAST(${sql} AS VARIANT)`;
   if (type.base === 'BOOLEAN' && !tryCast) return `sf_to_boolean(${sql})`;
   if (type.base === 'NUMBER') return `${tryCast ? 'TRY_CAST' : 'CAST'}(sf_numeric_text(${sql}) AS ${duckType(type)})`;
+  if (type.base.startsWith('TIMESTAMP')) return `${tryCast ? 'TRY_CAST' : 'CAST'}(sf_tz_text(${sql}) AS ${duckType(type)})`;
   return `${tryCast ? 'TRY_CAST' : 'CAST'}(${sql} AS ${duckType(type)})`;
 }

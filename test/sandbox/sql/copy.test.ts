@@ -15,7 +15,7 @@ const ORDER_COLUMNS = 'ORDER_ID, CUSTOMER_ID, ORDER_DATE, STATUS, AMOUNT, CURREN
 const LOAD = `COPY INTO DW.RAW.ORDERS (${ORDER_COLUMNS}) FROM @DW.RAW.LANDING/orders/ FILE_FORMAT = (FORMAT_NAME = 'DW.RAW.FF_CSV')`;
 
 /** Stages a one-row orders file by unloading a query, as the drills do. */
-function deliver(name: string, orderDate: string, amount: string): Promise<unknown> {
+function deliver(name: string, orderDate: string, amount: string): ReturnType<EngineFixture['run']> {
   return db.run(`COPY INTO @DW.RAW.LANDING/orders/${name}
     FROM (SELECT 900000001 AS ORDER_ID, 1 AS CUSTOMER_ID, '${orderDate}' AS ORDER_DATE, 'SHIPPED' AS STATUS, ${amount} AS AMOUNT,
                  'EUR' AS CURRENCY, '2026-03-01 02:00:00' AS UPDATED_AT, NULL AS NOTES, '2026-03-01' AS LOAD_DATE)

@@ -143,3 +143,47 @@ describe('Snowflake Scripting blocks', () => {
     await expectFailure(db.run('BEGIN IF (1 = 1) THEN RETURN 1; END IF; END'), '000002', '0A000', /Snowflake Scripting 'IF'/);
   });
 });
+
+describe('values the runbooks and their authors met', () => {
+  it('reads timestamps written with an offset, and a TIMESTAMP_TZ literal keeps its offset', async () => {
+    const [row] = objects(await db.run(`SELECT '2026-01-01 10:00:00 +01:00'::TIMESTAMP_TZ AS A, CAST('2026-01-01 10:00:00 -05:30' AS TIMESTAMP_TZ) AS B,
+      TO_TIMESTAMP_TZ('2026-01-01 10:00:00+0100') AS C, '2026-01-01 10:00:00 +01:00'::TIMESTAMP_LTZ AS D, '2026-01-01 10:00:00 +01:00'::TIMESTAMP_NTZ AS E`));
+    const nine = Date.UTC(2026, 0, 1, 9) / 1000;
+    expect(row).toEqual({
+      A: `${nine}.000000000 ${1440 + 60}`,
+      B: `${Date.UTC(2026, 0, 1, 15, 30) / 1000}.000000000 ${1440 - 330}`,
+      C: `${nine}.000000000 ${1440 + 60}`,
+      D: `${nine}.000000000`,
+      // TIMESTAMP_NTZ ignores the offset, as Snowflake does.
+      E: `${Date.UTC(2026, 0, 1, 10) / 1000}.000000000`,
+    });
+  });
+
+  it('casts to VARCHAR, builds objects of strings, and adds large minute counts without overflow', async () => {
+    const [row] = objects(await db.run(`SELECT 'x'::VARCHAR AS A, CAST('y' AS VARCHAR(10)) AS B, OBJECT_CONSTRUCT('name', 'Ann', 'city', 'Oslo', 'n', 1) AS C,
+      CONCAT_WS(' ', 'a', 'b') AS D, DATEDIFF('minute', DATEADD('minute', -1560, '2026-01-02 00:00:00'::TIMESTAMP_NTZ), '2026-01-02 00:00:00'::TIMESTAMP_NTZ) AS E`));
+    expect(row).toEqual({ A: 'x', B: 'y', C: '{"name":"Ann","city":"Oslo","n":1}', D: 'a b', E: '1560' });
+  });
+
+  it('APPROX_PERCENTILE interpolates like Snowflake, and CALL SYSTEM$SEND_EMAIL answers a BOOLEAN', async () => {
+    expect(await db.value('SELECT APPROX_PERCENTILE(N, 0.95) FROM (SELECT 1 AS N UNION ALL SELECT 2)')).toBe('1.95');
+    await db.run("CREATE NOTIFICATION INTEGRATION NI_MAIL TYPE = EMAIL ENABLED = TRUE ALLOWED_RECIPIENTS = ('ops@example.com')");
+    const sent = await db.run("CALL SYSTEM$SEND_EMAIL('NI_MAIL', 'ops@example.com', 'subject', 'body', 'text/plain')");
+    expect(sent.columns.map((c) => [c.name, c.type])).toEqual([['SYSTEM$SEND_EMAIL', 'boolean']]);
+    expect(sent.rows).toEqual([['1']]);
+  });
+});
+
+describe('repeated queries', () => {
+  it('a query repeated after the data changed answers from the new data, not from a plan made on the old', async () => {
+    await db.run('CREATE TABLE ANALYTICS.CORE.REPEATED (ID INT, CLOSED_AT TIMESTAMP_NTZ)');
+    await db.run('INSERT INTO ANALYTICS.CORE.REPEATED VALUES (1, NULL), (2, NULL)');
+    const open = 'SELECT COUNT(*) FROM ANALYTICS.CORE.REPEATED WHERE CLOSED_AT IS NULL';
+    expect(await db.value(open)).toBe('2');
+    expect(await db.value(open)).toBe('2');
+    await db.run("UPDATE ANALYTICS.CORE.REPEATED SET CLOSED_AT = '2026-01-01 00:00:00' WHERE ID = 1");
+    expect(await db.value(open)).toBe('1');
+    await db.run('ALTER TABLE ANALYTICS.CORE.REPEATED ADD COLUMN NOTE STRING');
+    expect((await db.run('SELECT * FROM ANALYTICS.CORE.REPEATED WHERE ID = 2')).columns.map((c) => c.name)).toEqual(['ID', 'CLOSED_AT', 'NOTE']);
+  });
+});

@@ -89,6 +89,36 @@ describe('AT and BEFORE', () => {
   });
 });
 
+describe('grants on clones', () => {
+  it('a cloned schema keeps the grants on its tables, views and materialized views; a table CLONE only with COPY GRANTS', async () => {
+    for (const sql of [
+      'CREATE DATABASE GRANTED',
+      'CREATE SCHEMA GRANTED.PROD',
+      'CREATE TABLE GRANTED.PROD.FACT (N INT)',
+      'CREATE MATERIALIZED VIEW GRANTED.PROD.MV AS SELECT COUNT(*) AS C FROM FACT',
+      'CREATE VIEW GRANTED.PROD.V AS SELECT N FROM GRANTED.PROD.FACT',
+      'CREATE ROLE R_READ',
+      'GRANT SELECT ON ALL TABLES IN SCHEMA GRANTED.PROD TO ROLE R_READ',
+      'GRANT SELECT ON ALL VIEWS IN SCHEMA GRANTED.PROD TO ROLE R_READ',
+      'GRANT SELECT ON ALL MATERIALIZED VIEWS IN SCHEMA GRANTED.PROD TO ROLE R_READ',
+      'CREATE SCHEMA GRANTED.PROD_BEFORE CLONE GRANTED.PROD',
+    ]) await db.run(sql);
+    const readers = async (kind: string, name: string): Promise<string[]> =>
+      objects(await db.run(`SHOW GRANTS ON ${kind} ${name}`)).filter((g) => g.privilege === 'SELECT').map((g) => g.grantee_name!);
+    expect(await readers('TABLE', 'GRANTED.PROD_BEFORE.FACT')).toEqual(['R_READ']);
+    expect(await readers('VIEW', 'GRANTED.PROD_BEFORE.V')).toEqual(['R_READ']);
+    expect(await readers('MATERIALIZED VIEW', 'GRANTED.PROD_BEFORE.MV')).toEqual(['R_READ']);
+    await db.run('CREATE TABLE GRANTED.PROD.FACT_COPY CLONE GRANTED.PROD.FACT');
+    expect(await readers('TABLE', 'GRANTED.PROD.FACT_COPY')).toEqual([]);
+    await db.run('CREATE TABLE GRANTED.PROD.FACT_KEPT CLONE GRANTED.PROD.FACT COPY GRANTS');
+    expect(await readers('TABLE', 'GRANTED.PROD.FACT_KEPT')).toEqual(['R_READ']);
+    await db.run('CREATE OR REPLACE VIEW GRANTED.PROD.V COPY GRANTS COMMENT = \'v2\' AS SELECT N + 1 AS N FROM GRANTED.PROD.FACT');
+    expect(await readers('VIEW', 'GRANTED.PROD.V')).toEqual(['R_READ']);
+    await db.run('CREATE OR REPLACE VIEW GRANTED.PROD.V AS SELECT N FROM GRANTED.PROD.FACT');
+    expect(await readers('VIEW', 'GRANTED.PROD.V')).toEqual([]);
+  });
+});
+
 describe('UNDROP and CLONE', () => {
   it('UNDROP TABLE brings back the data; a table of the same name must be renamed first', async () => {
     await db.run('CREATE TABLE ANALYTICS.CORE.LOST (ID INT)');

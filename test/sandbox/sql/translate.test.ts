@@ -97,7 +97,7 @@ describe('query translation', () => {
   it('translates casts to Snowflake types through DuckDB types', () => {
     const { sql } = translate("select '1.5'::number(10,2), x::timestamp_ltz, y::variant, try_cast(z as int) from t");
     expect(sql).toContain("CAST(sf_numeric_text('1.5') AS DECIMAL(10,2))");
-    expect(sql).toContain('CAST(X AS TIMESTAMPTZ)');
+    expect(sql).toContain('CAST(sf_tz_text(X) AS TIMESTAMPTZ)');
     expect(sql).toContain('CAST(Y AS VARIANT)');
     expect(sql).toContain('TRY_CAST(sf_numeric_text(Z) AS DECIMAL(38,0))');
   });

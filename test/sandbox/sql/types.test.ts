@@ -66,8 +66,11 @@ describe('wire encoding of every type', () => {
 
   it('keeps VARIANT strings, numbers and objects apart when cast and compared', async () => {
     const rows = await db.rows(`SELECT V:k[1]::STRING AS S, V:k[0]::INT + 1 AS N, V:k[2] AS J, V:missing AS M, TYPEOF(V:k) AS T, V:k[1] = 'x' AS EQ FROM ALL_TYPES WHERE N IS NOT NULL`);
-    // A JSON null inside a VARIANT comes back as SQL NULL here (Snowflake sends the text null; the driver reads both as null).
-    expect(rows).toEqual([{ S: 'x', N: '2', J: null, M: null, T: 'ARRAY', EQ: '1' }]);
+    // A JSON null inside a VARIANT is a value (the text null), a missing key is SQL NULL.
+    expect(rows).toEqual([{ S: 'x', N: '2', J: 'null', M: null, T: 'ARRAY', EQ: '1' }]);
+    const [nulls] = await db.rows(`SELECT V:k[2] IS NULL AS JSON_NULL_IS_NULL, V:missing IS NULL AS MISSING_IS_NULL, TYPEOF(V:k[2]) AS T_NULL,
+      TYPEOF(V:missing) AS T_MISSING, IS_NULL_VALUE(V:k[2]) AS NULL_VALUE, V:k[2]::STRING AS AS_TEXT FROM ALL_TYPES WHERE N IS NOT NULL`);
+    expect(nulls).toEqual({ JSON_NULL_IS_NULL: '0', MISSING_IS_NULL: '1', T_NULL: 'NULL_VALUE', T_MISSING: null, NULL_VALUE: '1', AS_TEXT: null });
   });
 
   it('describes columns without running the query (describeOnly)', async () => {
