@@ -55,37 +55,13 @@ export async function runRunbook(target: string, options: TuiOptions): Promise<n
 async function startApp(options: TuiOptions & { runbooks: string }, runbook?: string, vars?: Record<string, string>): Promise<number> {
   // chalk reads the colour level once, when Ink loads: NO_COLOR must be settled before that.
   if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '') process.env.FORCE_COLOR = '0';
-  const stateDir = resolveStateDir(options.stateDir);
-  const paths = { runbooks: options.runbooks, stateDir };
-  const [{ mountApp }, { AppModel }, { realServices }, library] = await Promise.all([
-    import('../ui/mount.js'),
-    import('../ui/app/app-model.js'),
-    import('../ui/app/services.js'),
-    import('../ui/library/summaries.js').then((m) => m.readLibrary(paths.runbooks, stateDir)),
-  ]);
-  const stdout = process.stdout;
-  // The app takes the whole screen and gives the operator's scrollback back when it ends.
-  stdout.write('\x1b[?1049h\x1b[H');
-  let exitCode = 0;
-  let instance: ReturnType<typeof mountApp> | undefined;
-  const model = new AppModel(realServices(paths, { ...(options.operator ? { operator: options.operator } : {}) }), {
-    library,
-    ...(options.env ? { environment: options.env } : {}),
+  const { runApp } = await import('../ui/run-app.js');
+  return runApp({
+    runbooks: options.runbooks,
+    stateDir: resolveStateDir(options.stateDir),
+    ...(options.env ? { env: options.env } : {}),
+    ...(options.operator ? { operator: options.operator } : {}),
     ...(runbook ? { runbook } : {}),
     ...(vars ? { vars } : {}),
-    onExit: (code) => {
-      exitCode = code;
-      instance?.unmount();
-    },
   });
-  instance = mountApp(model);
-  // Once the first frame is up, load the runbook screen in the background so opening one is quick.
-  const warm = setTimeout(() => void import('../ui/runbook/runbook-screen.js').catch(() => undefined), 400);
-  try {
-    await instance.waitUntilExit();
-  } finally {
-    clearTimeout(warm);
-    stdout.write('\x1b[?1049l');
-  }
-  return exitCode;
 }

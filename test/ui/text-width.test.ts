@@ -4,12 +4,15 @@ import fc from 'fast-check';
 import stringWidth from 'string-width';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error plain JavaScript module of the build
-import fastStringWidth from '../../scripts/shims/string-width.js';
+import fastStringWidth, { characterWidth } from '../../scripts/shims/string-width.js';
+// @ts-expect-error plain JavaScript module of the build
+import { standsAlone } from '../../scripts/shims/graphemes.js';
 
 const pieces = [
   'a', 'Z', ' ', '·', '›', '…', '✔', '✘', '⚠', '│', '─', '█', '░', 'é', 'ß', '中', '文', 'ｶ', 'ﾞ', 'ﾟ', '한', '\u1100', '\u1161', '\u11A8',
   '😀', '👍', '\u{1F3FD}', '\u200D', '\uFE0F', '\uFE0E', '\u0301', '\u20E3', '1', '#', '🇫', '🇷', '\u{E0067}', '\t', '\n', '\r', '\u0007',
   '\u001B[31m', '\u001B[0m', '\u001B[1;2m', '\u009B2K', '\u00AD', '\u200B', '\u0600', '\u0915', '\u094D', '\uD800', 'ﾀ', '∑', '→', '↑', '☐', '☑',
+  'ก', '\u0E33', 'ກ', '\u0EB3', '가', '©', '↔', '⌚', '\u2028', '\u00A0', '\u0085',
 ];
 
 describe('the per-character string-width', () => {
@@ -28,5 +31,21 @@ describe('the per-character string-width', () => {
       expect(fastStringWidth(line)).toBe(stringWidth(line));
     }
     expect(fastStringWidth('x', { ambiguousIsNarrow: false })).toBe(stringWidth('x', { ambiguousIsNarrow: false }));
+  });
+
+  it('gives each character of the planes a terminal shows the width string-width gives it', () => {
+    // Every code point of the Basic Multilingual Plane (but surrogates and private use) and of the
+    // emoji and symbol blocks: the answer per character the shim gives without string-width.
+    const ranges = [[0x20, 0xd7ff], [0xf900, 0xffff], [0x1f000, 0x1faff]] as const;
+    let checked = 0;
+    for (const [from, to] of ranges) {
+      for (let code = from; code <= to; code++) {
+        const character = String.fromCodePoint(code);
+        if (!standsAlone(character)) continue;
+        if (characterWidth(character) !== stringWidth(character)) expect.fail(`U+${code.toString(16)}: ${characterWidth(character)}, string-width ${stringWidth(character)}`);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(55_000);
   });
 });

@@ -2,7 +2,7 @@
 // screens never touch files or processes; the app model calls these in response to intents.
 import type { Run, RunOptions, TerminalHandover } from '../../engine/runner.js';
 import type { HandoverServices } from '../handover/handover-model.js';
-import type { LibrarySnapshot } from '../library/summaries.js';
+import { readLibrary, type LibrarySnapshot } from '../library/summaries.js';
 import type { Standing } from '../library/standing.js';
 
 /** What the app asks of the world (the handover screen's needs included). */
@@ -40,11 +40,10 @@ export interface AppPaths {
   handover?: string;
 }
 
-/** The services over real files, the real record and the real runner (loaded on first use). */
+/** The services over real files, the real record and the real runner (the last two loaded on first use). */
 export function realServices(paths: AppPaths, options: ServiceOptions = {}): AppServices {
   return {
-    async readLibrary() {
-      const { readLibrary } = await import('../library/summaries.js');
+    readLibrary() {
       return readLibrary(paths.runbooks, paths.stateDir);
     },
     async readStandings(environment) {

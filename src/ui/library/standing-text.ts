@@ -1,4 +1,6 @@
-// A runbook's standing as a short label with a colour, for the library's rows.
+// How a runbook's standing reads on the library screen: a short label with a colour, and whether
+// it counts as done. Kept apart from standing.ts, which reads the record: the screen's first frame
+// needs these, not the record's modules.
 import type { Standing } from './standing.js';
 
 /** Label and colour of a standing. */
@@ -16,4 +18,9 @@ export function standingText(standing: Standing | undefined): { text: string; co
     case 'locked':
       return { text: `locked by ${standing.by}@${standing.host}`, color: 'magenta' };
   }
+}
+
+/** Whether a runbook counts as finished for another's `requires`. */
+export function isDone(standing: Standing | undefined): boolean {
+  return standing?.kind === 'done';
 }

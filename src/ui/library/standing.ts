@@ -36,8 +36,3 @@ export async function readStandings(stateDir: string, environment: string): Prom
   }
   return standings;
 }
-
-/** Whether a runbook counts as finished for another's `requires`. */
-export function isDone(standing: Standing | undefined): boolean {
-  return standing?.kind === 'done';
-}
