@@ -189,6 +189,20 @@ program
     process.exitCode = await show(runId, command.optsWithGlobals());
   });
 
+program
+  .command('handover')
+  .description('write the handover document (Markdown and HTML) from the run records and the live environment')
+  .option('--env <name>', 'environment to document (default: baton.yaml\'s default, else sandbox)')
+  .option('--since <when>', 'leave out runs started before a date (2026-11-25) or a duration ago (30d)')
+  .option('--runbooks <dir>', 'the runbooks folder (default ./runbooks)')
+  .option('--out <dir>', 'folder for <env>-<date>.md and .html (default ./docs/handover)')
+  .option('--no-inventory', 'do not read the live inventory (Snowflake objects, scheduler jobs)')
+  .option('--operator <name>', 'who generates it (default $BATON_OPERATOR, else the OS user)')
+  .action(async (_options: unknown, command: Command) => {
+    const { handover } = await import('./commands/handover.js');
+    process.exitCode = await handover(command.optsWithGlobals());
+  });
+
 async function main(argv: string[]): Promise<number> {
   try {
     await program.parseAsync(argv);

@@ -4,12 +4,12 @@
 import { Box, Text } from 'ink';
 import { lazy, Suspense, useSyncExternalStore } from 'react';
 import type { AppModel } from './app/app-model.js';
-import { HandoverSlot } from './handover-slot.js';
 import { HelpOverlay } from './help-overlay.js';
 import { LibraryScreen } from './library/library-screen.js';
 import { useTerminalSize } from './use-terminal-size.js';
 
 const RunbookScreen = lazy(async () => ({ default: (await import('./runbook/runbook-screen.js')).RunbookScreen }));
+const HandoverScreen = lazy(async () => ({ default: (await import('./handover/handover-screen.js')).HandoverScreen }));
 
 /** Props of the app. */
 export interface AppProps {
@@ -22,17 +22,18 @@ export function App({ model }: AppProps) {
   const { columns } = useTerminalSize();
   if (app.handedOver) return null;
   const keys = !app.help && !app.quitting;
-  const back = () => model.dispatch({ type: 'back' });
   return (
     <Box flexDirection="column">
-      {app.help ? <HelpOverlay scope={app.screen === 'runbook' ? 'runbook' : 'library'} width={columns} close={() => model.dispatch({ type: 'help', show: false })} /> : null}
+      {app.help ? <HelpOverlay scope={app.screen} width={columns} close={() => model.dispatch({ type: 'help', show: false })} /> : null}
       <Box display={app.help ? 'none' : 'flex'} flexDirection="column">
         {app.screen === 'runbook' && app.run ? (
           <Suspense fallback={<Text dimColor>opening…</Text>}>
             <RunbookScreen key={app.run.getState().runbook.id} run={app.run} send={model.dispatch} isActive={keys} />
           </Suspense>
         ) : app.screen === 'handover' ? (
-          <HandoverSlot environment={app.environment} back={back} isActive={keys} />
+          <Suspense fallback={<Text dimColor>opening…</Text>}>
+            <HandoverScreen model={model.handover} environment={app.environment} send={model.dispatch} isActive={keys} />
+          </Suspense>
         ) : (
           <LibraryScreen app={app} send={model.dispatch} isActive={keys && !app.opening} />
         )}

@@ -16,7 +16,7 @@ export function HelpOverlay({ scope, close, width }: HelpOverlayProps) {
   const labelWidth = Math.max(...keys.map((k) => k.label.length)) + 2;
   return (
     <Box flexDirection="column" borderStyle="round" borderColor="cyan" paddingX={1} width={Math.min(width, 90)}>
-      <Text bold>Keys — {scope === 'library' ? 'library' : 'runbook'}</Text>
+      <Text bold>Keys — {scope}</Text>
       {keys.map((k, i) => (
         <Text key={i}>
           <Text color="cyan">{k.label.padEnd(labelWidth)}</Text>

@@ -2,7 +2,7 @@
 // footer print it. One list, so the help can never drift from what the keys really do.
 
 /** Where a key works. */
-export type KeyScope = 'library' | 'runbook' | 'dialog' | 'everywhere';
+export type KeyScope = 'library' | 'runbook' | 'handover' | 'dialog' | 'everywhere';
 
 /** One key binding. */
 export interface KeyBinding {
@@ -33,6 +33,10 @@ export const KEYS: readonly KeyBinding[] = [
   { label: 'pgup pgdn', does: 'scroll the output; e (or end) follows it again', scope: 'runbook' },
   { label: 'w', does: 'stop watching (a watched action)', scope: 'runbook' },
   { label: 'esc', does: 'back to the library (the run stays resumable)', scope: 'runbook' },
+  { label: 'enter', does: 'write the handover documents of the environment', scope: 'handover' },
+  { label: 'i', does: 'read the live inventory or not (off: faster, no connection needed)', scope: 'handover' },
+  { label: 'o', does: 'open the HTML in the browser ($BATON_OPEN, else the desktop\'s viewer)', scope: 'handover' },
+  { label: 'esc', does: 'back to the library', scope: 'handover' },
   { label: 'ctrl-c', does: 'cancel the running action; when idle, quit', scope: 'everywhere' },
   { label: 'q', does: 'quit (asks first if something runs; in the library, when the filter is empty)', scope: 'everywhere' },
   { label: '?', does: 'this help', scope: 'everywhere' },

@@ -56,7 +56,7 @@ export async function startApp(ws: Workspace, options: { environment?: string; r
   const library = await readLibrary(ws.runbooks, ws.stateDir);
   let exited!: (code: number) => void;
   const exitCode = new Promise<number>((resolve) => (exited = resolve));
-  const model = new AppModel(realServices({ runbooks: ws.runbooks, stateDir: ws.stateDir }, { operator: 'ana', ...options.services }), {
+  const model = new AppModel(realServices({ runbooks: ws.runbooks, stateDir: ws.stateDir, handover: join(ws.root, 'docs', 'handover') }, { operator: 'ana', ...options.services }), {
     library,
     ...(options.environment ? { environment: options.environment } : {}),
     ...(options.runbook ? { runbook: options.runbook } : {}),

@@ -4,9 +4,10 @@
 import type { Run, TerminalHandover } from '../../engine/runner.js';
 import type { Standing } from '../library/standing.js';
 import type { LibrarySnapshot } from '../library/summaries.js';
+import { HandoverModel } from '../handover/handover-model.js';
 import type { AppServices } from './services.js';
 
-/** The screens. `handover` is the slot for the handover documents screen. */
+/** The screens. */
 export type Screen = 'library' | 'runbook' | 'handover';
 
 /** Everything the screens need from the app. */
@@ -65,10 +66,13 @@ export class AppModel {
   readonly #listeners = new Set<() => void>();
   readonly #services: AppServices;
   readonly #start: AppStart;
+  /** The handover screen's own store, over the same services. */
+  readonly handover: HandoverModel;
 
   constructor(services: AppServices, start: AppStart) {
     this.#services = services;
     this.#start = start;
+    this.handover = new HandoverModel(services);
     const library = start.library;
     const environment = start.environment ?? library.defaultEnvironment;
     this.#state = { screen: 'library', library, environment, standings: new Map(), help: false, handedOver: false, quitting: false };

@@ -1,11 +1,12 @@
 // The app's only way to the outside: reading the library and the record, and opening runs. The
 // screens never touch files or processes; the app model calls these in response to intents.
 import type { Run, RunOptions, TerminalHandover } from '../../engine/runner.js';
+import type { HandoverServices } from '../handover/handover-model.js';
 import { readLibrary, type LibrarySnapshot } from '../library/summaries.js';
 import type { Standing } from '../library/standing.js';
 
-/** What the app asks of the world. */
-export interface AppServices {
+/** What the app asks of the world (the handover screen's needs included). */
+export interface AppServices extends HandoverServices {
   /** The runbooks and environments of the library folder. */
   readLibrary(): Promise<LibrarySnapshot>;
   /** Where each runbook stands in an environment, by runbook id. */
@@ -35,6 +36,8 @@ export interface ServiceOptions {
 export interface AppPaths {
   runbooks: string;
   stateDir: string;
+  /** Folder for handover documents (default `docs/handover` under the working directory). */
+  handover?: string;
 }
 
 /** The services over real files, the real record and the real runner (the last two loaded on first use). */
@@ -50,6 +53,22 @@ export function realServices(paths: AppPaths, options: ServiceOptions = {}): App
     async openRun(request) {
       const { openRun } = await import('./open-run.js');
       return openRun({ ...request, ...options, stateDir: paths.stateDir });
+    },
+    async writeHandover(request) {
+      const [{ generateHandover }, { resolve }, { safeUser }] = await Promise.all([import('../../handover/generate.js'), import('node:path'), import('../../commands/exec.js')]);
+      return generateHandover({
+        env: request.environment,
+        runbooksDir: paths.runbooks,
+        stateDir: paths.stateDir,
+        outDir: paths.handover ?? resolve('docs/handover'),
+        inventory: request.inventory,
+        operator: options.operator ?? (process.env.BATON_OPERATOR || safeUser()),
+        progress: request.progress,
+      });
+    },
+    async openDocument(path) {
+      const { openDocument } = await import('./open-document.js');
+      return openDocument(path);
     },
   };
 }
