@@ -11,7 +11,7 @@ import type { Attempt, RunRecord } from '../src/store/record.js';
 import { newRunId } from '../src/store/run-id.js';
 import { openStore } from '../src/store/runs.js';
 import { parseRunbook } from '../src/runbook/parse.js';
-import { median, scratch } from './exec-common.js';
+import { scratch, spread } from './fixtures/exec-common.js';
 
 const RUNBOOKS = 10;
 const RUNS_EACH = 10;
@@ -134,7 +134,7 @@ for (let i = 0; i < ROUNDS; i++) {
   documents.push(await whole());
 }
 const best = (list: { wall: number }[]) => Math.min(...list.map((t) => t.wall));
-const mid = (list: { wall: number }[]) => median(list.map((t) => t.wall));
+const mid = (list: { wall: number }[]) => spread(list.map((t) => t.wall)).median;
 const cpu = (list: { cpu: number }[]) => Math.min(...list.map((t) => t.cpu));
 const kb = (path: string) => `${Math.round(statSync(path).size / 1024)} KB`;
 const figure = best(documents);

@@ -21,6 +21,7 @@ export const laneImports = {
   'lane/environments': 'src/config/environments.ts',
   'lane/list': 'src/commands/list.ts',
   'lane/exec': 'src/commands/exec.ts',
+  'lane/handover': 'src/handover/generate.ts',
 };
 
 /** The first line of dist/app.cjs: a digest of the rest, so a cached compilation is never taken for another build's. */

@@ -22,6 +22,14 @@ export function bareAppOptions(args: readonly string[]): { runbooks?: string; st
   return options;
 }
 
+// Output piped into `head` or a pager that quits early: stop quietly, as other command-line tools do.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
+
 const bare = process.stdout.isTTY && process.stdin.isTTY ? bareAppOptions(process.argv.slice(2)) : undefined;
 if (bare) {
   const lane = laneWanted() ? loadAppLane(fileURLToPath(new URL('.', import.meta.url))) : undefined;

@@ -51,16 +51,14 @@ export async function list(folder: string | undefined, options: ListOptions = {}
 }
 
 /**
- * What bare `baton` does until the terminal app exists: say so, and list the bundled runbooks
- * (./runbooks when there is one, else those shipped with baton).
+ * What bare `baton` does when there is no terminal to open the app in (output piped, a CI job):
+ * list the runbooks (./runbooks when there is one, else those shipped with baton) and say how to go on.
  */
 export async function showHome(options: ListOptions = {}): Promise<number> {
   const folder = options.runbooks ?? (existsSync('runbooks') ? 'runbooks' : bundledRunbooks());
-  process.stdout.write(
-    `baton ${pkg.version} — the terminal app that walks you through these runbooks is coming; for now, here they are:\n\n`,
-  );
+  process.stdout.write(`baton ${pkg.version} — no terminal to open the app in, so here are the runbooks:\n\n`);
   const code = await list(folder, {});
-  process.stdout.write(`\nCheck them: baton validate ${folder}    All commands: baton --help\n`);
+  process.stdout.write(`\nOpen the app: baton (in a terminal)    Run one headless: baton exec <runbook> --env sandbox    All commands: baton --help\n`);
   return code;
 }
 

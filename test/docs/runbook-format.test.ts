@@ -13,7 +13,7 @@ import { formatReport } from '../../src/commands/validate.js';
 
 const doc = readFileSync(new URL('../../docs/runbook-format.md', import.meta.url), 'utf8');
 const tokens = markdownit().parse(doc, {});
-const bundled = readdirSync(new URL('../../runbooks/', import.meta.url)).filter((f) => f.endsWith('.md')).map((f) => f.replace(/\.md$/, ''));
+const exampleIds = readdirSync(new URL('../fixtures/examples/', import.meta.url)).filter((f) => f.endsWith('.md')).map((f) => f.replace(/\.md$/, ''));
 
 interface Example {
   line: number;
@@ -39,12 +39,12 @@ function examples(): Example[] {
   return found;
 }
 
-/** What `baton validate example.md` prints for an example placed beside the bundled runbooks. */
+/** What `baton validate example.md` prints for an example placed beside the exampleIds runbooks. */
 function validate(source: string): { lines: string[]; runbook: unknown } {
   const path = 'example.md';
   const parsed = parseRunbook(source, path);
   const entry = { path, id: 'example', ...parsed };
-  const problems = sortProblems([...parsed.problems, ...checkLibrary([entry], bundled)]);
+  const problems = sortProblems([...parsed.problems, ...checkLibrary([entry], exampleIds)]);
   return { lines: formatReport({ entries: [entry], runbooks: parsed.runbook ? [parsed.runbook] : [], problems }), runbook: parsed.runbook };
 }
 

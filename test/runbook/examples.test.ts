@@ -1,4 +1,4 @@
-// The bundled example runbooks: they validate, they use every construct of the format, and their
+// The example runbooks (test/fixtures/examples, the format's first examples): they validate, they use every construct of the format, and their
 // shell actions really run with bash and meet their own `expect`.
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
@@ -9,7 +9,7 @@ import { loadLibrary } from '../../src/runbook/library.js';
 import type { Runbook } from '../../src/runbook/model.js';
 import { fillTemplate, type TemplateValue } from '../../src/runbook/template.js';
 
-const folder = fileURLToPath(new URL('../../runbooks/', import.meta.url));
+const folder = fileURLToPath(new URL('../fixtures/examples/', import.meta.url));
 const library = await loadLibrary(folder);
 const actions = library.runbooks.flatMap((runbook) => runbook.steps.flatMap((step) => step.actions.map((action) => ({ runbook, step, action }))));
 const variables = library.runbooks.flatMap((runbook) => runbook.variables);

@@ -91,7 +91,7 @@ const frontMatter = fc.oneof(
 );
 const document = fc.tuple(frontMatter, fc.array(block, { maxLength: 14 })).map(([front, blocks]) => front + blocks.join('\n\n'));
 
-const examples = ['runbooks/01-warehouse-setup.md', 'runbooks/02-load-recovery.md'].map((path) => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8'));
+const examples = ['test/fixtures/examples/01-warehouse-setup.md', 'test/fixtures/examples/02-load-recovery.md'].map((path) => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8'));
 
 /** Small edits anywhere in a document: what a half-finished save or a bad merge leaves behind. */
 const mutation = fc.oneof(

@@ -1,5 +1,6 @@
 // The app's only way to the outside: reading the library and the record, and opening runs. The
 // screens never touch files or processes; the app model calls these in response to intents.
+import { resolve } from 'node:path';
 import type { Run, RunOptions, TerminalHandover } from '../../engine/runner.js';
 import type { HandoverServices } from '../handover/handover-model.js';
 import { readLibrary, type LibrarySnapshot } from '../library/summaries.js';
@@ -55,7 +56,7 @@ export function realServices(paths: AppPaths, options: ServiceOptions = {}): App
       return openRun({ ...request, ...options, stateDir: paths.stateDir });
     },
     async writeHandover(request) {
-      const [{ generateHandover }, { resolve }, { safeUser }] = await Promise.all([import('../../handover/generate.js'), import('node:path'), import('../../commands/exec.js')]);
+      const [{ generateHandover }, { safeUser }] = await Promise.all([import('../../handover/generate.js'), import('../../commands/exec.js')]);
       return generateHandover({
         env: request.environment,
         runbooksDir: paths.runbooks,
