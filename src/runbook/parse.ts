@@ -2,7 +2,7 @@
 // lines each spans; everything else is read from the source lines themselves, so every problem
 // points at the exact line and column an author must change.
 import { hash } from 'node:crypto';
-import markdownit, { type MarkdownIt, type Token } from 'markdown-it';
+import markdownit, { type MarkdownIt, type StateBlock, type Token } from 'markdown-it';
 import { DISPLAY_LANGUAGES, readInfoString } from './attributes.js';
 import { readFrontMatter, type FrontMatter } from './front-matter.js';
 import { schedulerCodeProblems } from '../scheduler/action-code.js';
@@ -75,7 +75,7 @@ function read(source: string | Uint8Array, path: string, problems: ProblemList):
       bodyStart = end + 1;
     }
   }
-  const { drafts, heading, introRemoved, introFences } = readStructure(outline(text, lines, bodyStart), lines, problems);
+  const { drafts, heading, introRemoved, introFences } = readStructure(outline(text, bodyStart), lines, problems);
   const steps = finishSteps(drafts, lines, problems);
   const firstStepLine = drafts[0]?.heading[0] ?? lines.count;
   const intro = keptText(lines, bodyStart, firstStepLine, introRemoved);
@@ -120,16 +120,46 @@ interface Mark {
   markup: string;
 }
 
+/** What the outline rule collects while markdown-it reads: kept in markdown-it's per-parse `env`. */
+interface OutlineEnv {
+  marks: Mark[];
+  /** Where the last check ends: list items inside a check are part of it. */
+  checkEnd: number;
+}
+
 /**
- * The document's structure in order. Only what matters is kept from markdown-it's tokens, so they
- * are garbage before the real work allocates: otherwise every collection would copy all of them.
+ * The document's structure in order. markdown-it's block rules run from the first line after the
+ * front matter, so its line numbers are the file's.
  */
-function outline(text: string, lines: SourceLines, bodyStart: number): Mark[] {
-  // Blank lines in place of the front matter keep markdown-it's line numbers equal to the file's.
+function outline(text: string, bodyStart: number): Mark[] {
   parser ??= blockParser();
-  const tokens = parser.parse(bodyStart === 0 ? text : '\n'.repeat(bodyStart) + text.slice(lines.offset(bodyStart)), {});
-  const marks: Mark[] = [];
-  let checkEnd = -1;
+  // markdown-it reads NUL as U+FFFD (its own normalising step is skipped: line ends are already `\n`).
+  const src = text.includes('\0') ? text.replaceAll('\0', '\uFFFD') : text;
+  const env: OutlineEnv = { marks: [], checkEnd: -1 };
+  const tokens: Token[] = [];
+  const state = new parser.block.State(src, parser, env, tokens);
+  parser.block.tokenize(state, bodyStart, state.lineMax);
+  takeMarks(tokens, env);
+  return env.marks;
+}
+
+/**
+ * A block rule that never matches: before each top-level block it moves the tokens of the blocks
+ * before it into marks and lets them go. Only a few tokens are alive at any time, so a long
+ * runbook's tokens are not copied from one garbage collection to the next.
+ */
+function drainTokens(state: StateBlock): boolean {
+  // At level 0 every block before this one is closed (containers push their opening token first).
+  if (state.level === 0 && state.tokens.length > 0) {
+    takeMarks(state.tokens, state.env as OutlineEnv);
+    state.tokens.length = 0;
+  }
+  return false;
+}
+
+/** The marks among finished tokens. */
+function takeMarks(tokens: Token[], env: OutlineEnv): void {
+  const marks = env.marks;
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i]!;
     const map = token.map as Lines | null;
@@ -138,15 +168,14 @@ function outline(text: string, lines: SourceLines, bodyStart: number): Mark[] {
       marks.push({ kind: token.tag, map, content: tokens[i + 1]?.type === 'inline' ? tokens[i + 1]!.content : '', markup: '' });
     } else if (token.type === 'fence') {
       marks.push({ kind: 'fence', map, content: token.content, markup: token.markup });
-    } else if (token.type === 'list_item_open' && map[0] >= checkEnd) {
+    } else if (token.type === 'list_item_open' && map[0] >= env.checkEnd) {
       // A list item whose text starts with `[ ]` or `[x]` is a check; anything else is prose.
       const inline = tokens[i + 2];
       if (tokens[i + 1]?.type !== 'paragraph_open' || inline?.type !== 'inline' || !/^\[[ xX]\](?:[ \t]|$)/.test(inline.content)) continue;
-      checkEnd = map[1];
+      env.checkEnd = map[1];
       marks.push({ kind: 'check', map, content: inline.content, markup: '' });
     }
   }
-  return marks;
 }
 
 /** Steps in draft from the outline: actions, checks, and what the prose leaves out. */
@@ -243,6 +272,7 @@ function blockParser(): MarkdownIt {
   md.core.ruler.disable(['inline', 'linkify', 'replacements', 'smartquotes', 'text_join']);
   // Tables and link definitions hold no steps, blocks or checks; their lines stay prose either way.
   md.block.ruler.disable(['table', 'reference']);
+  md.block.ruler.before('table', 'baton_drain', drainTokens);
   return md;
 }
 
