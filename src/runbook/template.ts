@@ -12,6 +12,7 @@ export interface Reference {
 }
 
 const REFERENCE = /\{\{\s*([A-Za-z_][A-Za-z0-9_.]*)\s*\}\}/g;
+const REFERENCE_AT = new RegExp(REFERENCE.source, 'y');
 
 /** Every `{{NAME}}` reference in a text, in order. */
 export function findReferences(text: string): Reference[] {
@@ -20,6 +21,13 @@ export function findReferences(text: string): Reference[] {
     found.push({ name: match[1]!, offset: match.index!, length: match[0].length });
   }
   return found;
+}
+
+/** The `{{NAME}}` reference that starts exactly at `offset`, if one does (what findReferences finds there). */
+export function referenceAt(text: string, offset: number): Reference | undefined {
+  REFERENCE_AT.lastIndex = offset;
+  const match = REFERENCE_AT.exec(text);
+  return match ? { name: match[1]!, offset, length: match[0].length } : undefined;
 }
 
 /** A variable's value as the template sees it. */
