@@ -19,19 +19,20 @@ export interface ParseResult {
   problems: Problem[];
 }
 
+/**
+ * A step as the structure is read. Its actions, checks and line ranges are in the Structure's
+ * lists, from these indexes up to the next step's: a few lists for the whole runbook instead of
+ * several small ones per step, most of whose room would go unused.
+ */
 interface StepDraft {
   title: string;
   explicitId?: string;
   pos: SourcePos;
   heading: Lines;
-  actions: Action[];
-  /** Where each action is written, in the same order as `actions`. */
-  sources: ActionSource[];
-  checks: Check[];
-  /** Lines of runnable blocks and task items: shown separately, so not part of the prose. */
-  removed: Lines[];
-  /** Lines of every fenced block, runnable or not: not scanned as prose for `{{NAME}}`. */
-  fences: Lines[];
+  firstAction: number;
+  firstCheck: number;
+  firstRemoved: number;
+  firstFence: number;
 }
 
 let parser: MarkdownIt | undefined;
@@ -75,11 +76,12 @@ function read(source: string | Uint8Array, path: string, problems: ProblemList):
       bodyStart = end + 1;
     }
   }
-  const { drafts, heading, introRemoved, introFences } = outline(lines, bodyStart, problems);
-  const steps = finishSteps(drafts, lines, problems);
+  const structure = outline(lines, bodyStart, problems);
+  const { drafts, removed } = structure;
+  const steps = finishSteps(structure, lines, problems);
   const firstStepLine = drafts[0]?.heading[0] ?? lines.count;
-  const intro = keptText(lines, bodyStart, firstStepLine, introRemoved);
-  const title = chooseTitle(heading, front, id, problems);
+  const intro = keptText(lines, bodyStart, firstStepLine, removed, 0, drafts[0]?.firstRemoved ?? removed.length);
+  const title = chooseTitle(structure.heading, front, id, problems);
   if (steps.length === 0) problems.warning({ line: bodyStart + 1, column: 1 }, 'no ## steps: add a ## heading for each step the operator walks through');
 
   const runbook: Runbook = {
@@ -98,7 +100,7 @@ function read(source: string | Uint8Array, path: string, problems: ProblemList):
   if (front.owner !== undefined) runbook.owner = front.owner;
   if (front.environments !== undefined) runbook.environments = front.environments;
   if (front.connection !== undefined) runbook.connection = front.connection;
-  checkNames(runbook, lines, bodyStart, firstStepLine, introFences, drafts, problems);
+  checkNames(runbook, lines, bodyStart, firstStepLine, structure, problems);
   return runbook;
 }
 
@@ -109,8 +111,16 @@ function read(source: string | Uint8Array, path: string, problems: ProblemList):
 class Structure {
   readonly drafts: StepDraft[] = [];
   heading?: { title: string; pos: SourcePos };
-  readonly introRemoved: Lines[] = [];
-  readonly introFences: Lines[] = [];
+  /** Every step's actions, in order. */
+  readonly actions: Action[] = [];
+  /** Where each action is written, in the same order as `actions`. */
+  readonly sources: ActionSource[] = [];
+  /** Every step's checks, in order. */
+  readonly checks: Check[] = [];
+  /** Lines shown apart, so not part of the prose or the introduction: the title, step headings, runnable blocks and checks. */
+  readonly removed: Lines[] = [];
+  /** Lines of every fenced block, runnable or not: not scanned as prose for `{{NAME}}`. */
+  readonly fences: Lines[] = [];
   /** Where the last check ends: list items inside a check are part of it. */
   private checkEnd = -1;
 
@@ -149,7 +159,7 @@ class Structure {
     const pos = { line: map[0] + 1, column: 1 };
     if (!this.heading && this.drafts.length === 0) {
       this.heading = { title: plainText(content), pos };
-      this.introRemoved.push(map);
+      this.removed.push(map);
     } else {
       this.problems.warning(pos, 'only the first # heading is the runbook title; this one is kept as text (use ## for a step)');
     }
@@ -169,14 +179,24 @@ class Structure {
       }
     }
     if (title === '') this.problems.error(pos, "a ## heading without a title: write the step's name after ##");
-    this.drafts.push({ title, explicitId, pos, heading, actions: [], sources: [], checks: [], removed: [heading], fences: [] });
+    this.drafts.push({
+      title,
+      explicitId,
+      pos,
+      heading,
+      firstAction: this.actions.length,
+      firstCheck: this.checks.length,
+      firstRemoved: this.removed.length,
+      firstFence: this.fences.length,
+    });
+    this.removed.push(heading);
   }
 
   /** A fenced block: an action when its language runs or is unknown; sample output stays prose. */
   private fence(map: Lines, content: string, markup: string): void {
     const { lines, problems } = this;
     const step = this.step;
-    (step?.fences ?? this.introFences).push(map);
+    this.fences.push(map);
     const [start, end] = map;
     // The info string is cut from the source once, without the line around it.
     const lineStart = lines.offset(start);
@@ -197,7 +217,7 @@ class Structure {
     // language is listed with the actions, shown but not run, so nobody mistakes it for a step done.
     if (info.kind === 'display' && DISPLAY_LANGUAGES.includes(info.lang.toLowerCase())) return;
     const action: Action = {
-      index: step?.actions.length ?? 0,
+      index: step ? this.actions.length - step.firstAction : 0,
       id: '',
       kind: info.kind,
       lang: info.lang,
@@ -207,9 +227,9 @@ class Structure {
       attrPos: info.attrPos,
     };
     if (step) {
-      step.actions.push(action);
-      step.sources.push({ lines: map, expectPos: info.expectPos });
-      step.removed.push(map);
+      this.actions.push(action);
+      this.sources.push({ lines: map, expectPos: info.expectPos });
+      this.removed.push(map);
     } else if (action.kind !== 'display') {
       problems.warning(action.pos, `a ${action.lang} block before the first ## step is shown, not run: put it under a ## step heading`);
     }
@@ -229,8 +249,8 @@ class Structure {
       this.problems.warning(pos, 'a check before the first ## step is never asked: put it under a ## step heading');
       return;
     }
-    step.checks.push({ index: step.checks.length, id: '', text: checkText(lines, head, start + 1, end), pos });
-    step.removed.push(map);
+    this.checks.push({ index: this.checks.length - step.firstCheck, id: '', text: checkText(lines, head, start + 1, end), pos });
+    this.removed.push(map);
   }
 }
 
@@ -365,7 +385,8 @@ function isClosingFence(lines: SourceLines, index: number, markup: string): bool
   return i === end && run >= 3 && mark === markup.charCodeAt(0) && run >= markup.length;
 }
 
-function finishSteps(drafts: StepDraft[], lines: SourceLines, problems: ProblemList): Step[] {
+function finishSteps(structure: Structure, lines: SourceLines, problems: ProblemList): Step[] {
+  const { drafts, removed } = structure;
   const explicit = new Map<string, StepDraft>();
   for (const draft of drafts) {
     if (draft.explicitId === undefined) continue;
@@ -376,7 +397,10 @@ function finishSteps(drafts: StepDraft[], lines: SourceLines, problems: ProblemL
   const used = new Set(explicit.keys());
   // Where to go on counting for each slug, so a thousand steps called "Check" stay linear.
   const nextSuffix = new Map<string, number>();
-  return drafts.map((draft, index) => {
+  const steps: Step[] = [];
+  for (let index = 0; index < drafts.length; index++) {
+    const draft = drafts[index]!;
+    const next = drafts[index + 1];
     let id = draft.explicitId;
     if (id === undefined) {
       const base = slug(draft.title) || 'step';
@@ -386,24 +410,26 @@ function finishSteps(drafts: StepDraft[], lines: SourceLines, problems: ProblemL
       nextSuffix.set(base, n);
       used.add(id);
     }
-    const end = drafts[index + 1]?.heading[0] ?? lines.count;
-    nameActions(id, draft, problems);
-    for (let i = 0; i < draft.checks.length; i++) draft.checks[i]!.id = `${id}/check-${i + 1}`;
-    return {
+    const end = next?.heading[0] ?? lines.count;
+    const actions = structure.actions.slice(draft.firstAction, next?.firstAction ?? structure.actions.length);
+    const checks = structure.checks.slice(draft.firstCheck, next?.firstCheck ?? structure.checks.length);
+    nameActions(id, actions, problems);
+    for (let i = 0; i < checks.length; i++) checks[i]!.id = `${id}/check-${i + 1}`;
+    steps.push({
       id,
       index,
       title: draft.title,
-      prose: keptText(lines, draft.heading[1], end, draft.removed),
-      actions: draft.actions,
-      checks: draft.checks,
+      prose: keptText(lines, draft.heading[1], end, removed, draft.firstRemoved, next?.firstRemoved ?? removed.length),
+      actions,
+      checks,
       pos: draft.pos,
       hash: sha256(lines.slice(draft.heading[0], lastTextLine(lines, draft.heading[0], end))),
-    };
-  });
+    });
+  }
+  return steps;
 }
 
-function nameActions(stepId: string, draft: StepDraft, problems: ProblemList): void {
-  const actions = draft.actions;
+function nameActions(stepId: string, actions: Action[], problems: ProblemList): void {
   for (let index = 0; index < actions.length; index++) {
     const action = actions[index]!;
     action.id = `${stepId}/${action.attrs.name === undefined ? action.index + 1 : slug(action.attrs.name) || action.index + 1}`;
@@ -435,10 +461,10 @@ function joinWords(lowered: string): string {
 }
 
 /**
- * Lines `from`..`to` without the `removed` ranges (in document order, as they are found); blank
- * lines where something was taken out become one.
+ * Lines `from`..`to` without the ranges `removed[first]` up to `removed[end]` (in document order,
+ * as they are found); blank lines where something was taken out become one.
  */
-function keptText(lines: SourceLines, from: number, to: number, removed: Lines[]): string {
+function keptText(lines: SourceLines, from: number, to: number, removed: Lines[], first: number, end: number): string {
   let text = '';
   let blankBefore = false;
   let start = from;
@@ -452,7 +478,9 @@ function keptText(lines: SourceLines, from: number, to: number, removed: Lines[]
     text += lines.slice(first, last);
     blankBefore = last < end;
   };
-  for (const [removedStart, removedEnd] of removed) {
+  for (let i = first; i < end; i++) {
+    const removedStart = removed[i]![0];
+    const removedEnd = removed[i]![1];
     if (removedEnd <= start || removedStart >= to) continue;
     if (removedStart > start) keep(removedStart);
     start = Math.max(start, removedEnd);
@@ -479,31 +507,24 @@ function chooseTitle(heading: { title: string; pos: SourcePos } | undefined, fro
 }
 
 /** `{{NAME}}`, `expect` names, captures and `env=` names, checked in reading order so captures come into scope. */
-function checkNames(
-  runbook: Runbook,
-  lines: SourceLines,
-  bodyStart: number,
-  firstStepLine: number,
-  introFences: Lines[],
-  drafts: StepDraft[],
-  problems: ProblemList,
-): void {
+function checkNames(runbook: Runbook, lines: SourceLines, bodyStart: number, firstStepLine: number, structure: Structure, problems: ProblemList): void {
+  const { drafts, fences, sources } = structure;
   const scope = new Scope(runbook, lines, problems);
-  scope.checkProse(bodyStart, firstStepLine, introFences);
+  scope.checkProse(bodyStart, firstStepLine, fences, 0, drafts[0]?.firstFence ?? fences.length);
   for (let index = 0; index < runbook.steps.length; index++) {
     const step = runbook.steps[index]!;
     const draft = drafts[index]!;
+    const next = drafts[index + 1];
     for (let i = 0; i < step.actions.length; i++) {
       const action = step.actions[i]!;
-      scope.checkAction(step, action, draft.sources[i]!);
+      scope.checkAction(step, action, sources[draft.firstAction + i]!);
       // Scheduler blocks are read now; their code starts on the line after the fence.
       const found = schedulerCodeProblems(action.kind, action.code);
       for (let j = 0; j < found.length; j++) {
         problems.error({ line: action.pos.line + found[j]!.line, column: found[j]!.column }, found[j]!.message);
       }
     }
-    const end = drafts[index + 1]?.heading[0] ?? lines.count;
-    scope.checkProse(draft.heading[0], end, draft.fences);
+    scope.checkProse(draft.heading[0], next?.heading[0] ?? lines.count, fences, draft.firstFence, next?.firstFence ?? fences.length);
   }
 }
 

@@ -52,10 +52,12 @@ export class Scope {
     }
   }
 
-  /** Check `{{NAME}}` in lines `from`..`to` outside the `skip` ranges (fenced blocks, in document order). */
-  checkProse(from: number, to: number, skip: LineRange[]): void {
+  /** Check `{{NAME}}` in lines `from`..`to` outside the ranges `skip[first]` up to `skip[end]` (fenced blocks, in document order). */
+  checkProse(from: number, to: number, skip: LineRange[], first = 0, end = skip.length): void {
     let start = from;
-    for (const [skipStart, skipEnd] of skip) {
+    for (let i = first; i < end; i++) {
+      const skipStart = skip[i]![0];
+      const skipEnd = skip[i]![1];
       if (skipEnd <= start || skipStart >= to) continue;
       if (skipStart > start) this.checkText(start, skipStart);
       start = Math.max(start, skipEnd);
