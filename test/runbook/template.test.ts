@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { findReferences, referenceAt } from '../../src/runbook/template.js';
 
@@ -13,5 +14,21 @@ describe('referenceAt', () => {
       else if (ref) expect(found.some((f) => f.offset < offset && offset < f.offset + f.length)).toBe(true);
     }
     expect(referenceAt(text, 0)).toBeUndefined();
+  });
+
+  it('agrees with the reference pattern read at the same offset, for any text', () => {
+    const pattern = /\{\{\s*([A-Za-z_][A-Za-z0-9_.]*)\s*\}\}/y;
+    const unit = fc.constantFrom('{', '}', ' ', '\t', '\n', '\u00a0', '\u2028', 'a', 'Z', '_', '1', '.', 'é', '-');
+    fc.assert(
+      fc.property(fc.string({ unit, maxLength: 30 }), (text) => {
+        for (let offset = 0; offset <= text.length; offset++) {
+          pattern.lastIndex = offset;
+          const match = pattern.exec(text);
+          const expected = match ? { name: match[1], offset, length: match[0].length } : undefined;
+          expect(referenceAt(text, offset)).toEqual(expected);
+        }
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
