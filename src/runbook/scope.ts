@@ -35,6 +35,8 @@ export class Scope {
    * range checked looks up the few that fall in it.
    */
   private readonly braces: number[] = [];
+  /** Where in `braces` the last range checked started. */
+  private nextBrace = 0;
 
   constructor(
     private readonly runbook: Runbook,
@@ -97,28 +99,27 @@ export class Scope {
    * to `skipTo`), read as findReferences reads the text of those lines alone.
    */
   private checkText(from: number, to: number, skipLine = 0, skipFrom = 0, skipTo = 0): void {
-    const start = this.lines.offset(from);
-    const stop = this.lines.offset(to) - 1;
-    const text = this.lines.text;
+    const lines = this.lines;
+    const start = lines.offset(from);
+    const stop = lines.offset(to) - 1;
     const braces = this.braces;
-    // The first `{{` at or after `start`.
-    let low = 0;
-    let high = braces.length;
-    while (low < high) {
-      const middle = (low + high) >> 1;
-      if (braces[middle]! < start) low = middle + 1;
-      else high = middle;
-    }
+    // The first `{{` at or after `start`. Ranges are checked nearly in reading order, so it is
+    // found a few steps from the last one.
+    let first = this.nextBrace;
+    while (first > 0 && braces[first - 1]! >= start) first--;
+    while (first < braces.length && braces[first]! < start) first++;
+    this.nextBrace = first;
     let after = start;
-    for (let i = low; i < braces.length && braces[i]! < stop; i++) {
+    let line = Math.max(0, Math.min(from, lines.count - 1));
+    for (let i = first; i < braces.length && braces[i]! < stop; i++) {
       const offset = braces[i]!;
       // A reference is read past the one before it, and must end inside the lines.
       if (offset < after) continue;
-      const ref = referenceAt(text, offset);
+      const ref = referenceAt(lines.text, offset);
       if (!ref || offset + ref.length > stop) continue;
       after = offset + ref.length;
-      const line = this.lines.lineAt(offset);
-      const column = offset - this.lines.offset(line) + 1;
+      while (lines.offset(line + 1) <= offset) line++;
+      const column = offset - lines.offset(line) + 1;
       if (line + 1 === skipLine && column >= skipFrom && column < skipTo) continue;
       this.checkReference(ref.name, line + 1, column);
     }
