@@ -235,7 +235,7 @@ class Structure {
     }
   }
 
-  /** A check's text: the item's lines without the marker and the box, indented lines under it included. */
+  /** A task item: a check of the current step, its text the item's lines without the marker and the box. */
   private check(map: Lines): void {
     const [start, end] = map;
     const { lines } = this;
@@ -249,13 +249,13 @@ class Structure {
       this.problems.warning(pos, 'a check before the first ## step is never asked: put it under a ## step heading');
       return;
     }
-    this.checks.push({ index: this.checks.length - step.firstCheck, id: '', text: checkText(lines, head, start + 1, end), pos });
+    this.checks.push({ index: this.checks.length - step.firstCheck, id: '', text: checkItemText(lines, head, start + 1, end), pos });
     this.removed.push(map);
   }
 }
 
 /** A check's text from its first line (after the box) and the lines under it, their common indent taken off. */
-function checkText(lines: SourceLines, head: string, from: number, to: number): string {
+function checkItemText(lines: SourceLines, head: string, from: number, to: number): string {
   // Usually the item is one line (and maybe a blank one): then that line is all of it.
   let blankOnly = true;
   for (let i = from; i < to && blankOnly; i++) blankOnly = isBlankText(lines, i);
@@ -332,13 +332,12 @@ function positionOf(text: string, offset: number): SourcePos {
 }
 
 /**
- * markdown-it with only its block rules: the structure is all the model needs, and inline parsing
- * of every paragraph would cost more than the rest of reading a runbook. Headings are parsed
- * inline one at a time for their text.
+ * markdown-it for its block rules, which outline() runs directly: the structure is all the model
+ * needs, and inline parsing of every paragraph would cost more than the rest of reading a
+ * runbook. Headings are parsed inline one at a time for their text.
  */
 function blockParser(): MarkdownIt {
   const md = markdownit({ html: true });
-  md.core.ruler.disable(['inline', 'linkify', 'replacements', 'smartquotes', 'text_join']);
   // Tables and link definitions hold no steps, blocks or checks; their lines stay prose either way.
   md.block.ruler.disable(['table', 'reference']);
   md.block.ruler.before('table', 'baton_drain', drainTokens);
@@ -461,10 +460,10 @@ function joinWords(lowered: string): string {
 }
 
 /**
- * Lines `from`..`to` without the ranges `removed[first]` up to `removed[end]` (in document order,
- * as they are found); blank lines where something was taken out become one.
+ * Lines `from`..`to` without the ranges `removed[skipFrom]` up to `removed[skipTo]` (in document
+ * order, as they are found); blank lines where something was taken out become one.
  */
-function keptText(lines: SourceLines, from: number, to: number, removed: Lines[], first: number, end: number): string {
+function keptText(lines: SourceLines, from: number, to: number, removed: Lines[], skipFrom: number, skipTo: number): string {
   let text = '';
   let blankBefore = false;
   let start = from;
@@ -478,7 +477,7 @@ function keptText(lines: SourceLines, from: number, to: number, removed: Lines[]
     text += lines.slice(first, last);
     blankBefore = last < end;
   };
-  for (let i = first; i < end; i++) {
+  for (let i = skipFrom; i < skipTo; i++) {
     const removedStart = removed[i]![0];
     const removedEnd = removed[i]![1];
     if (removedEnd <= start || removedStart >= to) continue;

@@ -54,10 +54,10 @@ export class Scope {
     }
   }
 
-  /** Check `{{NAME}}` in lines `from`..`to` outside the ranges `skip[first]` up to `skip[end]` (fenced blocks, in document order). */
-  checkProse(from: number, to: number, skip: LineRange[], first = 0, end = skip.length): void {
+  /** Check `{{NAME}}` in lines `from`..`to` outside the ranges `skip[skipFrom]` up to `skip[skipTo]` (fenced blocks, in document order). */
+  checkProse(from: number, to: number, skip: LineRange[], skipFrom = 0, skipTo = skip.length): void {
     let start = from;
-    for (let i = first; i < end; i++) {
+    for (let i = skipFrom; i < skipTo; i++) {
       const skipStart = skip[i]![0];
       const skipEnd = skip[i]![1];
       if (skipEnd <= start || skipStart >= to) continue;
@@ -95,10 +95,10 @@ export class Scope {
   }
 
   /**
-   * Check every `{{NAME}}` in lines `from`..`to` (1-based `skipLine`: not from column `skipFrom` up
-   * to `skipTo`), read as findReferences reads the text of those lines alone.
+   * Check every `{{NAME}}` in lines `from`..`to`, read as findReferences reads the text of those
+   * lines alone; on line `exceptLine` (1-based) not those from column `exceptFrom` up to `exceptTo`.
    */
-  private checkText(from: number, to: number, skipLine = 0, skipFrom = 0, skipTo = 0): void {
+  private checkText(from: number, to: number, exceptLine = 0, exceptFrom = 0, exceptTo = 0): void {
     const lines = this.lines;
     const start = lines.offset(from);
     const stop = lines.offset(to) - 1;
@@ -120,7 +120,7 @@ export class Scope {
       after = offset + ref.length;
       while (lines.offset(line + 1) <= offset) line++;
       const column = offset - lines.offset(line) + 1;
-      if (line + 1 === skipLine && column >= skipFrom && column < skipTo) continue;
+      if (line + 1 === exceptLine && column >= exceptFrom && column < exceptTo) continue;
       this.checkReference(ref.name, line + 1, column);
     }
   }
