@@ -4,6 +4,7 @@
 import { parseDuration } from './duration.js';
 import type { ActionAttributes, ActionKind, SourcePos } from './model.js';
 import { didYouMean, quote, type ProblemList } from './problems.js';
+import { isWhitespace } from './source-lines.js';
 
 /** Fence languages that run, and the executor each picks. */
 export const RUNNABLE_LANGUAGES: Readonly<Record<string, Exclude<ActionKind, 'display'>>> = {
@@ -68,15 +69,11 @@ interface RawAttribute {
  * `problems`; the attributes that were understood are returned in any case.
  */
 export function readInfoString(info: string, pos: SourcePos, problems: ProblemList): InfoString {
-  const at = (offset: number): SourcePos => ({ line: pos.line, column: pos.column + offset });
-  let lang = '';
+  // The language is the first word: everything up to a space or `{`.
   let rest = 0;
-  const word = /^[^\s{]+/.exec(info);
-  if (word) {
-    lang = word[0];
-    rest = word[0].length;
-  }
-  const raw = readRawAttributes(info, rest, at, problems);
+  while (rest < info.length && info.charCodeAt(rest) !== 0x7b && !isWhitespace(info.charCodeAt(rest))) rest++;
+  let lang = info.slice(0, rest);
+  const raw = readRawAttributes(info, rest, pos, problems);
   if (lang === '') {
     const cls = raw.find((attr) => attr.key.startsWith('.'));
     if (cls) lang = cls.key.slice(1);
@@ -86,70 +83,79 @@ export function readInfoString(info: string, pos: SourcePos, problems: ProblemLi
   const attrs: ActionAttributes = { extra: {} };
   const attrPos: Record<string, SourcePos> = {};
   let expectPos: SourcePos | undefined;
-  for (const attr of raw) {
-    if (attr.key.startsWith('.')) continue;
-    const key = attr.key.startsWith('#') ? 'name' : kebab(attr.key);
-    const value = attr.key.startsWith('#') ? attr.key.slice(1) : attr.value;
-    if (Object.hasOwn(attrPos, key)) problems.warning(at(attr.offset), `attribute ${key} is given twice; the last one counts`);
-    put(attrPos, key, at(attr.offset));
+  for (let i = 0; i < raw.length; i++) {
+    const attr = raw[i]!;
+    const first = attr.key.charCodeAt(0);
+    if (first === 0x2e) continue; // `.class`
+    const key = first === 0x23 ? 'name' : kebab(attr.key); // `#id`
+    const value = first === 0x23 ? attr.key.slice(1) : attr.value;
+    if (Object.hasOwn(attrPos, key)) problems.warning(shift(pos, attr.offset), `attribute ${key} is given twice; the last one counts`);
+    put(attrPos, key, shift(pos, attr.offset));
     if (!KNOWN.has(key)) {
       put(attrs.extra, key, value);
       if (kind !== 'display' && !RUNME_ATTRIBUTES.includes(key)) {
         problems.warning(
-          at(attr.offset),
+          shift(pos, attr.offset),
           `unknown attribute ${quote(key)}${didYouMean(key, ATTRIBUTE_NAMES)}; it is ignored (known: ${ATTRIBUTE_NAMES.join(', ')})`,
         );
       }
       continue;
     }
-    const valuePos = at(attr.valueOffset);
-    if (key === 'expect') expectPos = valuePos;
-    setAttribute(attrs, key, value, valuePos, problems);
+    if (key === 'expect') expectPos = shift(pos, attr.valueOffset);
+    setAttribute(attrs, key, value, pos, attr.valueOffset, problems);
   }
   checkFit(lang, kind, attrs, attrPos, pos, problems);
   return { lang, kind, attrs, attrPos, expectPos };
 }
 
-/** The value as text, or a problem when the attribute was written bare (`timeout`) or empty. */
-function textOf(key: string, value: string | true, pos: SourcePos, problems: ProblemList): string | undefined {
+/** `pos` moved `offset` columns to the right: where a character of an info string written at `pos` is. */
+function shift(pos: SourcePos, offset: number): SourcePos {
+  return { line: pos.line, column: pos.column + offset };
+}
+
+/** The value as text, or a problem at `pos` when the attribute was written bare (`timeout`) or empty. */
+function textOf(key: string, value: string | true, pos: SourcePos, offset: number, problems: ProblemList): string | undefined {
   const text = value === true ? '' : value.trim();
-  if (text === '') problems.error(pos, `attribute ${key} needs a value, e.g. ${EXAMPLES[key]}`);
+  if (text === '') problems.error(shift(pos, offset), `attribute ${key} needs a value, e.g. ${EXAMPLES[key]}`);
   return text === '' ? undefined : text;
 }
 
-function setAttribute(attrs: ActionAttributes, key: string, value: string | true, pos: SourcePos, problems: ProblemList): void {
-  const needText = (): string | undefined => textOf(key, value, pos, problems);
+/**
+ * Set one known attribute of an info string written at `pos`. Problems are reported at the value,
+ * `offset` characters in; most values are right, so that position is worked out only for a problem.
+ */
+function setAttribute(attrs: ActionAttributes, key: string, value: string | true, pos: SourcePos, offset: number, problems: ProblemList): void {
   switch (key) {
     case 'name':
     case 'cwd':
     case 'expect': {
-      const textValue = needText();
+      const textValue = textOf(key, value, pos, offset, problems);
       if (textValue !== undefined) attrs[key] = textValue;
       return;
     }
     case 'timeout':
     case 'watch':
     case 'retry-delay': {
-      const textValue = needText();
+      const textValue = textOf(key, value, pos, offset, problems);
       if (textValue === undefined) return;
       const duration = parseDuration(textValue);
-      if ('error' in duration) problems.error(pos, `${key}: ${duration.error}`);
-      else if (duration.ms <= 0 && key !== 'retry-delay') problems.error(pos, `${key} must be longer than zero, e.g. ${EXAMPLES[key]}`);
+      if ('error' in duration) problems.error(shift(pos, offset), `${key}: ${duration.error}`);
+      else if (duration.ms <= 0 && key !== 'retry-delay') problems.error(shift(pos, offset), `${key} must be longer than zero, e.g. ${EXAMPLES[key]}`);
       else attrs[key === 'retry-delay' ? 'retryDelay' : key] = duration.ms;
       return;
     }
     case 'retries': {
-      const textValue = needText();
+      const textValue = textOf(key, value, pos, offset, problems);
       if (textValue === undefined) return;
-      if (!/^\d{1,3}$/.test(textValue)) problems.error(pos, `retries must be a whole number of extra attempts, e.g. retries=3 (got ${quote(textValue)})`);
+      if (!/^\d{1,3}$/.test(textValue)) problems.error(shift(pos, offset), `retries must be a whole number of extra attempts, e.g. retries=3 (got ${quote(textValue)})`);
       else attrs.retries = Number(textValue);
       return;
     }
     case 'capture': {
-      const textValue = needText();
+      const textValue = textOf(key, value, pos, offset, problems);
       if (textValue === undefined) return;
       if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(textValue)) {
-        problems.error(pos, `capture name ${quote(textValue)} must be letters, digits and _ (not starting with a digit), e.g. capture=load`);
+        problems.error(shift(pos, offset), `capture name ${quote(textValue)} must be letters, digits and _ (not starting with a digit), e.g. capture=load`);
       } else attrs.capture = textValue;
       return;
     }
@@ -158,24 +164,24 @@ function setAttribute(attrs: ActionAttributes, key: string, value: string | true
     case 'interactive':
     case 'csv': {
       const flag = readFlag(value);
-      if (flag === undefined) problems.error(pos, `${key} is a yes/no attribute: write ${key}, ${key}=true or ${key}=false (got ${quote(String(value))})`);
+      if (flag === undefined) problems.error(shift(pos, offset), `${key} is a yes/no attribute: write ${key}, ${key}=true or ${key}=false (got ${quote(String(value))})`);
       else attrs[key] = flag;
       return;
     }
     case 'env': {
-      const textValue = needText();
+      const textValue = textOf(key, value, pos, offset, problems);
       if (textValue === undefined) return;
       const names = textValue.split(',').map((name) => name.trim()).filter((name) => name !== '');
-      if (names.length === 0) problems.error(pos, 'env needs at least one environment name, e.g. env=prod,staging');
+      if (names.length === 0) problems.error(shift(pos, offset), 'env needs at least one environment name, e.g. env=prod,staging');
       else attrs.env = names;
       return;
     }
     case 'on-fail': {
-      const textValue = needText();
+      const textValue = textOf(key, value, pos, offset, problems);
       if (textValue === undefined) return;
       if (textValue === 'stop' || textValue === 'continue') attrs.onFail = { kind: textValue };
       else if (/^runbook:[A-Za-z0-9][A-Za-z0-9._-]*$/.test(textValue)) attrs.onFail = { kind: 'runbook', runbook: textValue.slice('runbook:'.length) };
-      else problems.error(pos, `on-fail must be stop, continue or runbook:<id> (the file name of a runbook without .md); got ${quote(textValue)}`);
+      else problems.error(shift(pos, offset), `on-fail must be stop, continue or runbook:<id> (the file name of a runbook without .md); got ${quote(textValue)}`);
       return;
     }
   }
@@ -225,7 +231,9 @@ function checkFit(
     }
     return;
   }
-  for (const [key, kinds] of ONLY_FOR) {
+  for (let i = 0; i < ONLY_FOR.length; i++) {
+    const key = ONLY_FOR[i]![0];
+    const kinds = ONLY_FOR[i]![1];
     if (attrs[key] !== undefined && attrPos[key] && !kinds.includes(kind)) {
       problems.warning(attrPos[key]!, `${key} applies to ${kinds.join(', ')} actions only; it has no effect on a ${kind} action`);
     }
@@ -246,41 +254,36 @@ function kebab(key: string): string {
     .toLowerCase();
 }
 
-function readRawAttributes(
-  info: string,
-  start: number,
-  at: (offset: number) => SourcePos,
-  problems: ProblemList,
-): RawAttribute[] {
+function readRawAttributes(info: string, start: number, pos: SourcePos, problems: ProblemList): RawAttribute[] {
   let i = skipSpaces(info, start);
   if (i >= info.length) return [];
   if (info[i] === '{') {
     const close = info.lastIndexOf('}');
     if (close < i) {
-      problems.error(at(i), 'attributes start with { but have no closing }');
+      problems.error(shift(pos, i), 'attributes start with { but have no closing }');
       return [];
     }
     if (skipSpaces(info, close + 1) < info.length) {
-      problems.warning(at(close + 1), `text after the closing } is ignored: ${quote(info.slice(close + 1).trim())}`);
+      problems.warning(shift(pos, close + 1), `text after the closing } is ignored: ${quote(info.slice(close + 1).trim())}`);
     }
     const inner = skipSpaces(info, i + 1);
-    if (info[inner] === '"') return readJson(info, i, close, at, problems);
-    return readPairs(info, i + 1, close, at, problems);
+    if (info[inner] === '"') return readJson(info, i, close, pos, problems);
+    return readPairs(info, i + 1, close, pos, problems);
   }
-  return readPairs(info, i, info.length, at, problems);
+  return readPairs(info, i, info.length, pos, problems);
 }
 
-function readJson(info: string, open: number, close: number, at: (offset: number) => SourcePos, problems: ProblemList): RawAttribute[] {
+function readJson(info: string, open: number, close: number, pos: SourcePos, problems: ProblemList): RawAttribute[] {
   let data: unknown;
   try {
     data = JSON.parse(info.slice(open, close + 1));
   } catch (error) {
-    problems.error(at(open), `attributes in JSON style do not parse: ${(error as Error).message}`);
+    problems.error(shift(pos, open), `attributes in JSON style do not parse: ${(error as Error).message}`);
     return [];
   }
   const attrs: RawAttribute[] = [];
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-    problems.error(at(open), 'attributes in JSON style must be an object, e.g. {"name":"load"}');
+    problems.error(shift(pos, open), 'attributes in JSON style must be an object, e.g. {"name":"load"}');
     return [];
   }
   for (const [key, value] of Object.entries(data as Record<string, unknown>)) {
@@ -292,14 +295,14 @@ function readJson(info: string, open: number, close: number, at: (offset: number
     else if (value === false || typeof value === 'string' || typeof value === 'number') {
       attrs.push({ key, value: String(value), offset, valueOffset });
     } else {
-      problems.error(at(offset), `attribute ${quote(key)} must be text, a number or true/false`);
+      problems.error(shift(pos, offset), `attribute ${quote(key)} must be text, a number or true/false`);
     }
   }
   return attrs;
 }
 
 /** `key=value key="quoted value" flag #name .class`, between `from` and `to`. */
-function readPairs(info: string, from: number, to: number, at: (offset: number) => SourcePos, problems: ProblemList): RawAttribute[] {
+function readPairs(info: string, from: number, to: number, pos: SourcePos, problems: ProblemList): RawAttribute[] {
   const attrs: RawAttribute[] = [];
   let i = skipSpaces(info, from);
   while (i < to) {
@@ -340,13 +343,13 @@ function readPairs(info: string, from: number, to: number, at: (offset: number) 
         value += c;
         i++;
       }
-      if (!closed) problems.error(at(valueOffset - 1), `the value of ${key} opens a quote ${quoteMark} that is never closed`);
+      if (!closed) problems.error(shift(pos, valueOffset - 1), `the value of ${key} opens a quote ${quoteMark} that is never closed`);
     } else {
       const valueStart = i;
       while (i < to && !isSpace(info.charCodeAt(i))) i++;
       value = info.slice(valueStart, i);
     }
-    if (key === '') problems.error(at(keyStart), 'an attribute value without a name (write name=value)');
+    if (key === '') problems.error(shift(pos, keyStart), 'an attribute value without a name (write name=value)');
     else attrs.push({ key, value, offset: keyStart, valueOffset });
     i = skipSpaces(info, i);
   }

@@ -3,7 +3,7 @@
 import { expectNames, parseExpect, type ExpectTree } from './expect.js';
 import { BUILTIN_VARIABLES, RESULT_FIELDS, type Action, type Runbook, type SourcePos, type Step } from './model.js';
 import { didYouMean, quote, short, type ProblemList } from './problems.js';
-import { findReferences } from './template.js';
+import { referenceAt } from './template.js';
 
 import type { LineRange, SourceLines } from './source-lines.js';
 
@@ -30,6 +30,13 @@ export class Scope {
   private readonly captures = new Map<string, Capture>();
   private readonly expressions = new Map<string, ReturnType<typeof parseExpect>>();
   private readonly treeNames = new WeakMap<ExpectTree, string[]>();
+  /**
+   * Offset of every `{{` in the text (overlapping ones too): the text is searched once, and each
+   * range checked looks up the few that fall in it.
+   */
+  private readonly braces: number[] = [];
+  /** Where in `braces` the last range checked started. */
+  private nextBrace = 0;
 
   constructor(
     private readonly runbook: Runbook,
@@ -37,6 +44,8 @@ export class Scope {
     private readonly problems: ProblemList,
   ) {
     this.variables = new Set([...BUILTIN_VARIABLES, ...runbook.variables.map((v) => v.name)]);
+    const text = lines.text;
+    for (let at = text.indexOf('{{'); at >= 0; at = text.indexOf('{{', at + 1)) this.braces.push(at);
     for (const step of runbook.steps) {
       for (const action of step.actions) {
         const name = action.attrs.capture;
@@ -45,10 +54,12 @@ export class Scope {
     }
   }
 
-  /** Check `{{NAME}}` in lines `from`..`to` outside the `skip` ranges (fenced blocks, in document order). */
-  checkProse(from: number, to: number, skip: LineRange[]): void {
+  /** Check `{{NAME}}` in lines `from`..`to` outside the ranges `skip[skipFrom]` up to `skip[skipTo]` (fenced blocks, in document order). */
+  checkProse(from: number, to: number, skip: LineRange[], skipFrom = 0, skipTo = skip.length): void {
     let start = from;
-    for (const [skipStart, skipEnd] of skip) {
+    for (let i = skipFrom; i < skipTo; i++) {
+      const skipStart = skip[i]![0];
+      const skipEnd = skip[i]![1];
       if (skipEnd <= start || skipStart >= to) continue;
       if (skipStart > start) this.checkText(start, skipStart);
       start = Math.max(start, skipEnd);
@@ -62,9 +73,11 @@ export class Scope {
     if (action.kind === 'display') return;
     // `{{NAME}}` inside expect gets its own message from checkExpect; the rest of the line is checked here.
     const expectAt = source.expectPos;
-    const insideExpect = (column: number): boolean =>
-      expectAt !== undefined && column >= expectAt.column && column < expectAt.column + (action.attrs.expect?.length ?? 0);
-    this.checkText(source.lines[0], source.lines[1], (line, column) => line === action.pos.line && insideExpect(column));
+    if (expectAt) {
+      this.checkText(source.lines[0], source.lines[1], expectAt.line, expectAt.column, expectAt.column + (action.attrs.expect?.length ?? 0));
+    } else {
+      this.checkText(source.lines[0], source.lines[1]);
+    }
     this.checkExpect(action, source);
     this.checkEnvironments(action);
     const name = action.attrs.capture;
@@ -81,27 +94,46 @@ export class Scope {
     this.visible.set(name, { name, step, action });
   }
 
-  /** Check every `{{NAME}}` in lines `from`..`to`, except where `skip` says. */
-  private checkText(from: number, to: number, skip?: (line: number, column: number) => boolean): void {
-    const start = this.lines.offset(from);
-    const text = this.lines.slice(from, to);
-    if (!text.includes('{{')) return;
-    for (const ref of findReferences(text)) {
-      const line = this.lines.lineAt(start + ref.offset);
-      const column = start + ref.offset - this.lines.offset(line) + 1;
-      if (!skip?.(line + 1, column)) this.checkReference(ref.name, line + 1, column);
+  /**
+   * Check every `{{NAME}}` in lines `from`..`to`, read as findReferences reads the text of those
+   * lines alone; on line `exceptLine` (1-based) not those from column `exceptFrom` up to `exceptTo`.
+   */
+  private checkText(from: number, to: number, exceptLine = 0, exceptFrom = 0, exceptTo = 0): void {
+    const lines = this.lines;
+    const start = lines.offset(from);
+    const stop = lines.offset(to) - 1;
+    const braces = this.braces;
+    // The first `{{` at or after `start`. Ranges are checked nearly in reading order, so it is
+    // found a few steps from the last one.
+    let first = this.nextBrace;
+    while (first > 0 && braces[first - 1]! >= start) first--;
+    while (first < braces.length && braces[first]! < start) first++;
+    this.nextBrace = first;
+    let after = start;
+    let line = Math.max(0, Math.min(from, lines.count - 1));
+    for (let i = first; i < braces.length && braces[i]! < stop; i++) {
+      const offset = braces[i]!;
+      // A reference is read past the one before it, and must end inside the lines.
+      if (offset < after) continue;
+      const ref = referenceAt(lines.text, offset);
+      if (!ref || offset + ref.length > stop) continue;
+      after = offset + ref.length;
+      while (lines.offset(line + 1) <= offset) line++;
+      const column = offset - lines.offset(line) + 1;
+      if (line + 1 === exceptLine && column >= exceptFrom && column < exceptTo) continue;
+      this.checkReference(ref.name, line + 1, column);
     }
   }
 
   private checkReference(fullName: string, line: number, column: number): void {
     const dot = fullName.indexOf('.');
+    // The common case, a declared variable, costs no more than the lookup.
+    if (dot < 0 && this.variables.has(fullName)) return;
     const base = dot < 0 ? fullName : fullName.slice(0, dot);
-    if (this.variables.has(base) && dot < 0) return;
-    const field = dot < 0 ? undefined : fullName.slice(dot + 1).split('.')[0];
-    const name = short(fullName);
-    const at = { line, column };
+    const fieldEnd = dot < 0 ? -1 : fullName.indexOf('.', dot + 1);
+    const field = dot < 0 ? undefined : fullName.slice(dot + 1, fieldEnd < 0 ? undefined : fieldEnd);
     if (this.variables.has(base)) {
-      if (field !== undefined) this.problems.error(at, `{{${name}}}: ${short(base)} is a variable, not a captured result: write {{${short(base)}}}`);
+      this.problems.error({ line, column }, `{{${short(fullName)}}}: ${short(base)} is a variable, not a captured result: write {{${short(base)}}}`);
       return;
     }
     const capture = this.visible.get(base);
@@ -111,12 +143,14 @@ export class Scope {
       const fields = RESULT_FIELDS[kind];
       if (!fields.includes(field)) {
         this.problems.error(
-          at,
-          `{{${name}}}: the result of a ${kind} action has no field ${quote(field)}${didYouMean(field, fields)} (fields: ${fields.join(', ')})`,
+          { line, column },
+          `{{${short(fullName)}}}: the result of a ${kind} action has no field ${quote(field)}${didYouMean(field, fields)} (fields: ${fields.join(', ')})`,
         );
       }
       return;
     }
+    const name = short(fullName);
+    const at = { line, column };
     const later = this.captures.get(base);
     if (later) {
       this.problems.error(

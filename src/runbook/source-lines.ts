@@ -62,3 +62,12 @@ export class SourceLines {
     return low;
   }
 }
+
+/** True for the characters a regular expression's `\s` matches (and `trim()` removes). */
+export function isWhitespace(code: number): boolean {
+  if (code < 0x80) return code === 32 || (code >= 9 && code <= 13);
+  return (
+    code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) || code === 0x2028 || code === 0x2029 ||
+    code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff
+  );
+}

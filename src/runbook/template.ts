@@ -1,5 +1,6 @@
 // `{{NAME}}` references: found with their positions (for validation) and filled in (for running).
 // Filling produces two texts: the one that runs, and the one shown or stored, with secrets masked.
+import { isWhitespace } from './source-lines.js';
 
 /** What a masked secret looks like wherever it would otherwise appear. */
 export const MASK = '••••••';
@@ -20,6 +21,34 @@ export function findReferences(text: string): Reference[] {
     found.push({ name: match[1]!, offset: match.index!, length: match[0].length });
   }
   return found;
+}
+
+/**
+ * The `{{NAME}}` reference that starts exactly at `offset`, if one does: what findReferences finds
+ * there, read character by character because validation asks at every `{{` of a long runbook.
+ */
+export function referenceAt(text: string, offset: number): Reference | undefined {
+  if (text.charCodeAt(offset) !== 0x7b || text.charCodeAt(offset + 1) !== 0x7b) return undefined;
+  let i = offset + 2;
+  while (i < text.length && isWhitespace(text.charCodeAt(i))) i++;
+  const nameStart = i;
+  if (!isNameStart(text.charCodeAt(i))) return undefined;
+  i++;
+  while (i < text.length && (isNameStart(text.charCodeAt(i)) || isDigitOrDot(text.charCodeAt(i)))) i++;
+  const nameEnd = i;
+  while (i < text.length && isWhitespace(text.charCodeAt(i))) i++;
+  if (text.charCodeAt(i) !== 0x7d || text.charCodeAt(i + 1) !== 0x7d) return undefined;
+  return { name: text.slice(nameStart, nameEnd), offset, length: i + 2 - offset };
+}
+
+/** `[A-Za-z_]`, as a character code. */
+function isNameStart(code: number): boolean {
+  return (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a) || code === 0x5f;
+}
+
+/** `[0-9.]`, as a character code. */
+function isDigitOrDot(code: number): boolean {
+  return (code >= 0x30 && code <= 0x39) || code === 0x2e;
 }
 
 /** A variable's value as the template sees it. */

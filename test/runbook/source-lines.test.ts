@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SourceLines } from '../../src/runbook/source-lines.js';
+import { isWhitespace, SourceLines } from '../../src/runbook/source-lines.js';
 
 describe('SourceLines', () => {
   it('cuts lines and runs of lines out of one text', () => {
@@ -23,5 +23,14 @@ describe('SourceLines', () => {
     expect(lines.count).toBe(1);
     expect(lines.line(0)).toBe('');
     expect(lines.isBlank(0)).toBe(true);
+  });
+
+  it('calls whitespace exactly what \\s and trim() do, for every UTF-16 code unit', () => {
+    const different: number[] = [];
+    for (let code = 0; code <= 0xffff; code++) {
+      const char = String.fromCharCode(code);
+      if (isWhitespace(code) !== /\s/.test(char) || isWhitespace(code) !== (char.trim() === '')) different.push(code);
+    }
+    expect(different).toEqual([]);
   });
 });
