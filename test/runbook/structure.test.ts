@@ -184,7 +184,7 @@ describe('parseRunbook: {{NAME}} in every part of a runbook', () => {
       'true',
       FENCE,
     ].join('\n');
-    const sqlFields = 'rows, rowcount, columns, value, row, updated, queryId, queryIds, duration, ok';
+    const sqlFields = 'rows, rowcount, columns, value, row, updated, queryId, queryIds, error, duration, ok';
     expect(parse(source).lines).toEqual([
       '6:20: error: unknown variable {{NOPE}}: declare it under variables: in the front matter',
       '8:25: error: unknown variable {{MISSING}}: declare it under variables: in the front matter',
