@@ -1,6 +1,5 @@
 // Running a step: each action in turn (env filtering, filling the template, the guard, attempts
 // with time limits, retries and watch, capture, on-fail and fallback runs), then its manual checks.
-import { closeSync, openSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { executorFor } from '../executors/index.js';
 import type { ExecutionContext, Executor } from '../executors/types.js';
@@ -255,13 +254,10 @@ async function attemptOnce(
   const logDir = core.logDir;
   const base = attemptLogName(step.index, action.id, n);
   const logFile = join(logDir, `${base}.log`);
-  // The log file is created before the process starts and is the durable sign that this attempt
-  // began: if baton dies before the record says so, the next start finds the file and asks.
-  try {
-    closeSync(openSync(logFile, 'a'));
-  } catch (error) {
-    throw new StateError(`cannot write ${logFile}: ${(error as Error).message}`, 'unwritable');
-  }
+  // The journal line is written before the process starts and is the durable sign that this
+  // attempt began: if baton dies before the record says so, the next start finds it and asks.
+  const startedAt = core.iso();
+  core.attemptBegun(logDir, base, startedAt);
   const interactive = Boolean(action.attrs.interactive);
   core.apply({
     type: 'attempt-started',
@@ -272,7 +268,7 @@ async function attemptOnce(
       n,
       status: 'running',
       operator: core.options.operator,
-      startedAt: core.iso(),
+      startedAt,
       ...(watch && n > 1 ? { watch: true } : {}),
       log: core.options.store.relativePath(logFile),
     },

@@ -1,17 +1,19 @@
 // What the runner's parts share about one live run: its state and how it changes, the operator's
 // pending questions, the run's variable values (secrets only here, never in the state), saving
 // the record, and timers that an abort can cut short. Internal to src/engine.
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { join } from 'node:path';
 import type { Executor, RunScope } from '../executors/types.js';
 import type { ActionKind } from '../runbook/model.js';
 import { fillTemplate } from '../runbook/template.js';
 import type { LockHolder } from '../store/lock.js';
 import type { AnswerVia, Decision, RunRecord, StepRecord } from '../store/record.js';
-import { StateError } from '../store/runs.js';
+import { StateError, stateError } from '../store/runs.js';
 import type { RunEvent } from './events.js';
 import type { Intent, IntentResult } from './intents.js';
 import { initialState, reduce } from './reducer.js';
-import { findStep } from './resume.js';
+import { ATTEMPT_JOURNAL, findStep } from './resume.js';
 import type { Question, RunState } from './state.js';
 import { lookupIn, type VariableValue } from './variables.js';
 import type { RunListener, RunOptions } from './runner.js';
@@ -64,6 +66,7 @@ export class RunCore {
   #saveTimer?: NodeJS.Timeout;
   #dirty = false;
   #saveError?: StateError;
+  #journal?: { fd: number; path: string };
 
   constructor(options: RunOptions) {
     this.options = options;
@@ -241,6 +244,29 @@ export class RunCore {
       this.#lastSaved = undefined;
       throw error;
     }
+  }
+
+  /**
+   * Note on disk, before its process starts, that an attempt began: one line appended to the run's
+   * attempt journal, which a later start reads to find attempts the record does not know of yet.
+   * An append to a file kept open costs a fraction of creating a file per attempt, which on a busy
+   * disk can wait milliseconds for the file system's journal; the attempt's log file is created by
+   * its executor, off the way to the process.
+   */
+  attemptBegun(logDir: string, logName: string, at: string): void {
+    const path = join(logDir, ATTEMPT_JOURNAL);
+    try {
+      this.#journal ??= { fd: openSync(path, 'a'), path };
+      writeSync(this.#journal.fd, `${at}\t${logName}\n`);
+    } catch (error) {
+      throw stateError(error, this.#journal?.path ?? path);
+    }
+  }
+
+  /** Close the attempt journal. */
+  closeJournal(): void {
+    if (this.#journal) closeSync(this.#journal.fd);
+    this.#journal = undefined;
   }
 
   /** Wait, unless an abort or stop-watch cuts it short. */
