@@ -1,6 +1,6 @@
 // Running a step: each action in turn (env filtering, filling the template, the guard, attempts
 // with time limits, retries and watch, capture, on-fail and fallback runs), then its manual checks.
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { executorFor } from '../executors/index.js';
 import type { ExecutionContext, Executor } from '../executors/types.js';
 import type { Action, Step } from '../runbook/model.js';
@@ -287,7 +287,8 @@ async function attemptOnce(
       context,
       controller,
       ...(action.attrs.expect ? { expect: action.attrs.expect } : {}),
-      scope: core.expectScope(),
+      // Only an `expect` reads it.
+      ...(action.attrs.expect ? { scope: core.expectScope() } : {}),
       now: core.now,
       onEvent: (event) => {
         if (event.type === 'output') core.apply({ type: 'output', stepId: step.id, actionId: action.id, stream: event.stream, lines: event.lines });
@@ -394,7 +395,6 @@ async function describeTarget(core: RunCore, executor: Executor, step: Step, act
 
 function executionContext(core: RunCore, step: Step, action: Action, code: string, shown: string, logFile: string, artefactDir: string, attempt: number): Omit<ExecutionContext, 'signal'> {
   const o = core.options;
-  const folder = dirname(resolve(o.runbook.path));
   return {
     runbook: o.runbook,
     step,
@@ -404,7 +404,7 @@ function executionContext(core: RunCore, step: Step, action: Action, code: strin
     shownCode: shown,
     variable: (name) => lookupIn(core.values, name, core.captured)?.value,
     secrets: [...core.secrets],
-    cwd: action.attrs.cwd ? resolve(folder, action.attrs.cwd) : folder,
+    cwd: action.attrs.cwd ? resolve(core.folder, action.attrs.cwd) : core.folder,
     logFile,
     artefactDir,
     operator: o.operator,

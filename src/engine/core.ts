@@ -3,7 +3,7 @@
 // the record, and timers that an abort can cut short. Internal to src/engine.
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Executor, RunScope } from '../executors/types.js';
 import type { ActionKind } from '../runbook/model.js';
 import { fillTemplate } from '../runbook/template.js';
@@ -14,7 +14,7 @@ import type { RunEvent } from './events.js';
 import type { Intent, IntentResult } from './intents.js';
 import { initialState, reduce } from './reducer.js';
 import { ATTEMPT_JOURNAL, findStep } from './resume.js';
-import type { Question, RunState } from './state.js';
+import { stepById, type Question, type RunState } from './state.js';
 import { lookupIn, type VariableValue } from './variables.js';
 import type { RunListener, RunOptions } from './runner.js';
 
@@ -60,6 +60,8 @@ export class RunCore {
   readonly scope = new RunScopeImpl();
   logDir?: string;
   readonly host = hostname();
+  /** The runbook's folder: where actions run unless they say otherwise. */
+  readonly folder: string;
   readonly #sleeps = new Set<() => void>();
   #lastSaved?: RunRecord;
   #saveLoop?: Promise<void>;
@@ -71,6 +73,7 @@ export class RunCore {
   constructor(options: RunOptions) {
     this.options = options;
     this.now = options.now ?? (() => new Date());
+    this.folder = dirname(resolve(options.runbook.path));
     this.state = initialState({
       runbook: options.runbook,
       environment: { name: options.environment.name, protected: options.environment.protected },
@@ -289,7 +292,8 @@ export class RunCore {
 
   /** A step of the record. */
   stepRecord(stepId: string): StepRecord | undefined {
-    return this.state.record?.steps.find((s) => s.id === stepId);
+    const steps = this.state.record?.steps;
+    return steps ? stepById(steps, stepId, this.state.cursor) : undefined;
   }
 
   /** An action of the record. */
@@ -304,13 +308,14 @@ export class RunCore {
 }
 
 /** Resources shared by a run's actions, closed when the run ends. */
-/** Resources shared by a run's actions, closed when the run ends. */
 export class RunScopeImpl {
   readonly #values = new Map<string, unknown>();
   readonly #cleanups: (() => Promise<void> | void)[] = [];
+  #scope?: RunScope;
 
   forRun(runId: string): RunScope {
-    return {
+    if (this.#scope?.runId === runId) return this.#scope;
+    return (this.#scope = {
       runId,
       get: <T>(key: string, create: () => T): T => {
         if (!this.#values.has(key)) this.#values.set(key, create());
@@ -319,7 +324,7 @@ export class RunScopeImpl {
       onClose: (cleanup) => {
         this.#cleanups.push(cleanup);
       },
-    };
+    });
   }
 
   async close(): Promise<void> {
