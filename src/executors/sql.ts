@@ -2,8 +2,8 @@
 // each (query id, kind, rows, rows changed), keeps the first rows for the screen and `expect`, and
 // optionally writes every row as CSV beside the run's logs. The session is opened on first use and
 // kept in the run's scope, so USE ROLE / USE WAREHOUSE carry over from step to step.
-import { createWriteStream } from 'node:fs';
-import { appendFile, mkdir } from 'node:fs/promises';
+import { appendFileSync, createWriteStream } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { ConnectionError } from '../config/connections.js';
 import { maskSecrets, type Filled } from '../runbook/template.js';
@@ -110,7 +110,7 @@ async function* runSql(context: ExecutionContext): AsyncGenerator<ExecutorEvent>
     secrets = [...new Set([...secrets, ...session.secrets])];
   } catch (error) {
     const message = error instanceof ConnectionError ? error.message : `could not connect to Snowflake: ${(error as Error).message}`;
-    await log(context, `connection failed: ${maskSecrets(message, secrets)}\n`);
+    log(context, `connection failed: ${maskSecrets(message, secrets)}\n`);
     // Nothing reached the server: running the action again is safe.
     yield fail({ message }, { retrySafe: true });
     return;
@@ -145,7 +145,7 @@ async function* runSql(context: ExecutionContext): AsyncGenerator<ExecutorEvent>
     if (outcome.queryId) yield { type: 'query', queryId: outcome.queryId, statement: shown };
     const lines = resultLines(record, outcome, statements.length, verdict, secrets);
     yield { type: 'lines', stream: outcome.error ? 'stderr' : 'stdout', lines: lines.shown };
-    await log(context, [`-- statement ${i + 1} of ${statements.length}`, shown, ...lines.logged, ''].join('\n') + '\n');
+    log(context, [`-- statement ${i + 1} of ${statements.length}`, shown, ...lines.logged, ''].join('\n') + '\n');
     if (outcome.error) {
       const failure: SqlFailure = { ...outcome.error };
       // A write that hit a network error may have run on the server; say so rather than guess.
@@ -339,9 +339,10 @@ function pick(failure: SqlFailure): { code?: string; sqlState?: string; queryId?
   return out;
 }
 
-async function log(context: ExecutionContext, text: string): Promise<void> {
+/** Written synchronously: a few lines into the page cache cost less than trips through the thread pool. */
+function log(context: ExecutionContext, text: string): void {
   try {
-    await appendFile(context.logFile, text);
+    appendFileSync(context.logFile, text);
   } catch {
     // The log is a convenience; losing a line must not fail the step.
   }
