@@ -313,8 +313,11 @@ function resultLines(record: StatementRecord, outcome: StatementOutcome, count: 
   }
   const table = (n: number) => (outcome.columns.length ? formatTable(outcome.columns, outcome.firstRows.slice(0, n)) : []);
   const more = (n: number) => (outcome.rows > n ? [`… ${outcome.rows - n} more rows${record.csv ? ` (all in ${record.csv})` : ''}`] : []);
-  const mask = (lines: string[]) => lines.map((l) => maskSecrets(l, secrets));
-  return { shown: mask([head, ...table(SHOWN_ROWS), ...more(SHOWN_ROWS)]), logged: mask([head, ...table(LOGGED_ROWS), ...more(LOGGED_ROWS)]) };
+  const mask = (lines: string[]) => (secrets.length > 0 ? lines.map((l) => maskSecrets(l, secrets)) : lines);
+  const shown = mask([head, ...table(SHOWN_ROWS), ...more(SHOWN_ROWS)]);
+  // A result that fits on the screen is logged the same way.
+  if (outcome.rows <= SHOWN_ROWS) return { shown, logged: shown };
+  return { shown, logged: mask([head, ...table(LOGGED_ROWS), ...more(LOGGED_ROWS)]) };
 }
 
 function rowSummary(record: StatementRecord): string {
