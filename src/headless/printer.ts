@@ -6,22 +6,30 @@
 /** Which of the process's streams a line goes to. */
 export type StreamName = 'stdout' | 'stderr';
 
+/** Where the lines go: the process's own streams unless told otherwise. */
+export interface Streams {
+  stdout: Pick<NodeJS.WritableStream, 'write'>;
+  stderr: Pick<NodeJS.WritableStream, 'write'>;
+}
+
 /** Writes lines in order, gathering those that come together. */
 export class Printer {
   readonly #gather: boolean;
+  readonly #streams: Streams;
   #stream: StreamName = 'stdout';
   #pending = '';
   #scheduled = false;
 
   /** `gather: false` writes every line at once (a terminal where questions are typed). */
-  constructor(options: { gather: boolean }) {
+  constructor(options: { gather: boolean; streams?: Streams }) {
     this.#gather = options.gather;
+    this.#streams = options.streams ?? process;
   }
 
   /** One line (without its line break), written with the others of this burst. */
   line(stream: StreamName, text: string): void {
     if (!this.#gather) {
-      target(stream).write(`${text}\n`);
+      this.#streams[stream].write(`${text}\n`);
       return;
     }
     if (stream !== this.#stream) this.flush();
@@ -39,7 +47,7 @@ export class Printer {
   /** Text written now, after whatever is pending. */
   write(stream: StreamName, text: string): void {
     this.flush();
-    target(stream).write(text);
+    this.#streams[stream].write(text);
   }
 
   /** Write what is pending. */
@@ -47,10 +55,6 @@ export class Printer {
     if (this.#pending === '') return;
     const text = this.#pending;
     this.#pending = '';
-    target(this.#stream).write(text);
+    this.#streams[this.#stream].write(text);
   }
-}
-
-function target(stream: StreamName): NodeJS.WriteStream {
-  return stream === 'stderr' ? process.stderr : process.stdout;
 }
