@@ -13,7 +13,8 @@ import { unknownVars, valueProblem } from '../engine/variables.js';
 import { EXIT } from '../exit-codes.js';
 import { answerQuestions, type Answerer } from '../headless/answers.js';
 import { jsonEvent } from '../headless/json-events.js';
-import { OUTPUT_INDENT, progressLines, type Line } from '../headless/progress.js';
+import { Printer } from '../headless/printer.js';
+import { OUTPUT_INDENT, progressLines } from '../headless/progress.js';
 import { loadRunbook } from '../runbook/library.js';
 import type { Runbook } from '../runbook/model.js';
 import { formatProblem } from '../runbook/problems.js';
@@ -90,8 +91,10 @@ export async function exec(target: string, options: ExecOptions): Promise<number
   const operator = options.operator ?? (process.env.BATON_OPERATOR || undefined) ?? safeUser();
   const store = openStore(resolveStateDir(options.stateDir));
   // An interactive action takes the terminal: the prompt lets go of it until the action ends.
-  const terminal: TerminalHandover & { answerer?: Answerer } = {
+  const terminal: TerminalHandover & { answerer?: Answerer; printer?: Printer } = {
     release() {
+      // The child writes to the terminal itself: what baton has to say comes first.
+      this.printer?.flush();
       this.answerer?.release();
     },
     reclaim() {},
@@ -116,32 +119,34 @@ export async function exec(target: string, options: ExecOptions): Promise<number
   return drive(run, options, terminal);
 }
 
-async function drive(run: Run, options: ExecOptions, terminal: { answerer?: Answerer }): Promise<number> {
+async function drive(run: Run, options: ExecOptions, terminal: { answerer?: Answerer; printer?: Printer }): Promise<number> {
   const json = Boolean(options.json);
   let inputNeeded: string | undefined;
-  const write = (line: Line) => (line.stream === 'stderr' ? process.stderr : process.stdout).write(`${line.text}\n`);
+  const interactive = Boolean(process.stdin.isTTY);
+  // Questions typed on a terminal write their prompts themselves: nothing may wait behind them.
+  const printer = new Printer({ gather: !interactive });
+  terminal.printer = printer;
   const unsubscribe = run.subscribe((state, event) => {
     // A run stopped for want of an answer has said so already, on stderr.
     if (event.type === 'refused' && inputNeeded) return;
     if (json) {
       const text = jsonEvent(event, state);
-      if (text !== undefined) process.stdout.write(`${text}\n`);
+      if (text !== undefined) printer.line('stdout', text);
     } else if (event.type === 'output') {
       // The hot path of a chatty command: one write per batch.
-      process.stdout.write(`${OUTPUT_INDENT}${event.lines.join(`\n${OUTPUT_INDENT}`)}\n`);
+      printer.write('stdout', `${OUTPUT_INDENT}${event.lines.join(`\n${OUTPUT_INDENT}`)}\n`);
     } else {
-      for (const line of progressLines(event, state)) write(line);
+      for (const line of progressLines(event, state)) printer.line(line.stream, line.text);
     }
   });
 
-  const interactive = Boolean(process.stdin.isTTY);
   const answerer = answerQuestions(run, {
     yes: Boolean(options.yes),
     ...(interactive ? { terminal: { input: process.stdin, output: json ? process.stderr : process.stdout } } : {}),
-    ...(json ? {} : { say: (line: string) => process.stdout.write(`${line}\n`) }),
+    ...(json ? {} : { say: (line: string) => printer.line('stdout', line) }),
     onInputNeeded: (question, hint) => {
       inputNeeded ??= `input needed: ${question.text} (${hint})`;
-      process.stderr.write(`baton exec: ${inputNeeded}\n`);
+      printer.line('stderr', `baton exec: ${inputNeeded}`);
       run.dispatch({ type: 'abort', reason: inputNeeded });
     },
   });
@@ -151,10 +156,10 @@ async function drive(run: Run, options: ExecOptions, terminal: { answerer?: Answ
   const onSignal = (signal: NodeJS.Signals) => {
     signals++;
     if (signals === 1) {
-      process.stderr.write(`\nbaton exec: ${signal}: stopping the running command and recording the run as aborted…\n`);
+      printer.write('stderr', `\nbaton exec: ${signal}: stopping the running command and recording the run as aborted…\n`);
       run.dispatch({ type: 'abort', reason: `stopped by ${signal}` });
     } else if (signals >= 3) {
-      process.stderr.write('baton exec: stopping now without waiting\n');
+      printer.write('stderr', 'baton exec: stopping now without waiting\n');
       process.exit(EXIT.aborted);
     }
   };
@@ -165,6 +170,7 @@ async function drive(run: Run, options: ExecOptions, terminal: { answerer?: Answ
   try {
     final = await run.finished;
   } finally {
+    printer.flush();
     answerer.stop();
     unsubscribe();
     process.off('SIGINT', onSignal);

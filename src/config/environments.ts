@@ -4,7 +4,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../zod.js';
 import type { Problem } from '../runbook/model.js';
 import { closestName } from '../runbook/template.js';
 import type { Environment } from './environment.js';
@@ -36,57 +37,67 @@ export const BUILTIN_SANDBOX: Environment = {
 const NAME = /^[A-Za-z][A-Za-z0-9_-]*$/;
 const nameRule = 'start with a letter; letters, digits, - and _ only';
 
-const text = (what: string) => z.string({ error: `${what} must be text` }).trim().min(1, `${what} must not be empty`);
-const scalarValue = z.union([z.string(), z.number(), z.boolean()], {
-  error: 'a variable value must be text, a number or true/false (quote it if in doubt)',
-});
-const flag = (what: string) => z.boolean({ error: `${what} must be true or false` });
+// The schemas are built on first use: a runbook folder without baton.yaml never needs them, and
+// building them is a measurable part of a start.
+function buildSchemas() {
+  const text = (what: string) => z.string({ error: `${what} must be text` }).check(z.trim(), z.minLength(1, `${what} must not be empty`));
+  const scalarValue = z.union([z.string(), z.number(), z.boolean()], {
+    error: 'a variable value must be text, a number or true/false (quote it if in doubt)',
+  });
+  const flag = (what: string) => z.boolean({ error: `${what} must be true or false` });
 
-const autosysSchema = z.strictObject({
-  bin: text('autosys.bin').optional(),
-  instance: z
-    .string({ error: 'autosys.instance must be text' })
-    .regex(/^[A-Za-z0-9]{3}$/, 'autosys.instance is the 3-character AutoSys instance id, e.g. ACE')
-    .optional(),
-  env: z.record(z.string(), scalarValue).optional(),
-});
+  const autosysSchema = z.strictObject({
+    bin: z.optional(text('autosys.bin')),
+    instance: z.optional(
+      z.string({ error: 'autosys.instance must be text' }).check(z.regex(/^[A-Za-z0-9]{3}$/, 'autosys.instance is the 3-character AutoSys instance id, e.g. ACE')),
+    ),
+    env: z.optional(z.record(z.string(), scalarValue)),
+  });
 
-const controlmSchema = z.strictObject({
-  endpoint: z
-    .string({ error: 'controlm.endpoint is required: the Automation API base URL' })
-    .url('controlm.endpoint must be a URL such as https://em.example.com:8443/automation-api'),
-  server: text('controlm.server').optional(),
-  user: text('controlm.user').optional(),
-  passwordVariable: text('controlm.passwordVariable').optional(),
-  tokenVariable: text('controlm.tokenVariable').optional(),
-  insecure: flag('controlm.insecure').optional(),
-});
+  const controlmSchema = z.strictObject({
+    endpoint: z
+      .string({ error: 'controlm.endpoint is required: the Automation API base URL' })
+      .check(z.url('controlm.endpoint must be a URL such as https://em.example.com:8443/automation-api')),
+    server: z.optional(text('controlm.server')),
+    user: z.optional(text('controlm.user')),
+    passwordVariable: z.optional(text('controlm.passwordVariable')),
+    tokenVariable: z.optional(text('controlm.tokenVariable')),
+    insecure: z.optional(flag('controlm.insecure')),
+  });
 
-const environmentSchema = z.strictObject({
-  description: text('description').optional(),
-  protected: flag('protected').optional(),
-  connection: text('connection').optional(),
-  sandbox: flag('sandbox').optional(),
-  autosys: autosysSchema.optional(),
-  controlm: controlmSchema.optional(),
-  variables: z.record(z.string(), scalarValue).optional(),
-  accountUrl: z.string({ error: 'accountUrl must be text' }).url('accountUrl must be a URL such as https://app.snowflake.com/myorg/myaccount').optional(),
-});
+  const environmentSchema = z.strictObject({
+    description: z.optional(text('description')),
+    protected: z.optional(flag('protected')),
+    connection: z.optional(text('connection')),
+    sandbox: z.optional(flag('sandbox')),
+    autosys: z.optional(autosysSchema),
+    controlm: z.optional(controlmSchema),
+    variables: z.optional(z.record(z.string(), scalarValue)),
+    accountUrl: z.optional(
+      z.string({ error: 'accountUrl must be text' }).check(z.url('accountUrl must be a URL such as https://app.snowflake.com/myorg/myaccount')),
+    ),
+  });
 
-const fileSchema = z.strictObject({
-  default: text('default').optional(),
-  environments: z.record(z.string(), environmentSchema.nullable(), {
-    error: 'environments must be a mapping of environment name → settings',
-  }),
-});
+  const fileSchema = z.strictObject({
+    default: z.optional(text('default')),
+    environments: z.record(z.string(), z.nullable(environmentSchema), {
+      error: 'environments must be a mapping of environment name → settings',
+    }),
+  });
+  return {
+    fileSchema,
+    environmentSchema,
+    /** Keys each level accepts, for "did you mean" on a misspelt one. */
+    knownKeys: {
+      file: Object.keys(fileSchema.shape),
+      environment: Object.keys(environmentSchema.shape),
+      autosys: Object.keys(autosysSchema.shape),
+      controlm: Object.keys(controlmSchema.shape),
+    } as Record<string, readonly string[]>,
+  };
+}
 
-/** Keys each level accepts, for "did you mean" on a misspelt one. */
-const KNOWN_KEYS: Record<string, readonly string[]> = {
-  file: Object.keys(fileSchema.shape),
-  environment: Object.keys(environmentSchema.shape),
-  autosys: Object.keys(autosysSchema.shape),
-  controlm: Object.keys(controlmSchema.shape),
-};
+let schemas: ReturnType<typeof buildSchemas> | undefined;
 
 /**
  * Read and validate `baton.yaml` in `runbooksFolder`. A folder without one gets the built-in
@@ -124,7 +135,8 @@ export function parseEnvironments(source: string, file: string): Omit<Environmen
   if (problems.length > 0) return { ...fallback, problems };
 
   const raw: unknown = doc.toJS() ?? {};
-  const parsed = fileSchema.safeParse(raw);
+  schemas ??= buildSchemas();
+  const parsed = schemas.fileSchema.safeParse(raw);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) problems.push(...describeIssue(issue, doc, file, position));
     return { ...fallback, problems };
@@ -169,7 +181,7 @@ export function parseEnvironments(source: string, file: string): Omit<Environmen
   return { environments, default: defaultName ?? BUILTIN_SANDBOX.name, problems };
 }
 
-type Settings = z.infer<typeof environmentSchema>;
+type Settings = z.infer<ReturnType<typeof buildSchemas>['environmentSchema']>;
 
 function toEnvironment(name: string, settings: Settings): Environment {
   const env: Environment = {
@@ -205,7 +217,7 @@ function describeIssue(
 ): Problem[] {
   const pathKeys = issue.path.map(String);
   if (issue.code === 'unrecognized_keys') {
-    const known = KNOWN_KEYS[levelOf(pathKeys)] ?? [];
+    const known = schemas?.knownKeys[levelOf(pathKeys)] ?? [];
     return issue.keys.map((key) => {
       const { line, column } = position(keyNode(doc, pathKeys, key)?.range?.[0]);
       const hint = closestName(key, known);

@@ -1,7 +1,6 @@
 // Running a step: each action in turn (env filtering, filling the template, the guard, attempts
 // with time limits, retries and watch, capture, on-fail and fallback runs), then its manual checks.
-import { closeSync, openSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { executorFor } from '../executors/index.js';
 import type { ExecutionContext, Executor } from '../executors/types.js';
 import type { Action, Step } from '../runbook/model.js';
@@ -270,13 +269,10 @@ async function attemptOnce(
   const logDir = core.logDir;
   const base = attemptLogName(step.index, action.id, n);
   const logFile = join(logDir, `${base}.log`);
-  // The log file is created before the process starts and is the durable sign that this attempt
-  // began: if baton dies before the record says so, the next start finds the file and asks.
-  try {
-    closeSync(openSync(logFile, 'a'));
-  } catch (error) {
-    throw new StateError(`cannot write ${logFile}: ${(error as Error).message}`, 'unwritable');
-  }
+  // The journal line is written before the process starts and is the durable sign that this
+  // attempt began: if baton dies before the record says so, the next start finds it and asks.
+  const startedAt = core.iso();
+  core.attemptBegun(logDir, base, startedAt);
   const interactive = Boolean(action.attrs.interactive);
   core.apply({
     type: 'attempt-started',
@@ -287,7 +283,7 @@ async function attemptOnce(
       n,
       status: 'running',
       operator: core.options.operator,
-      startedAt: core.iso(),
+      startedAt,
       ...(watch && n > 1 ? { watch: true } : {}),
       log: core.options.store.relativePath(logFile),
     },
@@ -306,7 +302,8 @@ async function attemptOnce(
       context,
       controller,
       ...(action.attrs.expect ? { expect: action.attrs.expect } : {}),
-      scope: core.expectScope(),
+      // Only an `expect` reads it.
+      ...(action.attrs.expect ? { scope: core.expectScope() } : {}),
       now: core.now,
       onEvent: (event) => {
         if (event.type === 'output') core.apply({ type: 'output', stepId: step.id, actionId: action.id, stream: event.stream, lines: event.lines });
@@ -433,7 +430,6 @@ function executionContext(
   timeoutMs = action.attrs.timeout,
 ): Omit<ExecutionContext, 'signal'> {
   const o = core.options;
-  const folder = dirname(resolve(o.runbook.path));
   return {
     runbook: o.runbook,
     step,
@@ -443,7 +439,7 @@ function executionContext(
     shownCode: shown,
     variable: (name) => lookupIn(core.values, name, core.captured)?.value,
     secrets: [...core.secrets],
-    cwd: action.attrs.cwd ? resolve(folder, action.attrs.cwd) : folder,
+    cwd: action.attrs.cwd ? resolve(core.folder, action.attrs.cwd) : core.folder,
     logFile,
     artefactDir,
     operator: o.operator,

@@ -29,7 +29,7 @@ export async function runAttempt(args: {
   controller: AbortController;
   expect?: string;
   /** Names `expect` may read besides the result's fields. */
-  scope: Readonly<Record<string, unknown>>;
+  scope?: Readonly<Record<string, unknown>>;
   onEvent: (event: AttemptEvent) => void;
   now: () => Date;
 }): Promise<AttemptOutcome> {

@@ -1,18 +1,20 @@
 // What the runner's parts share about one live run: its state and how it changes, the operator's
 // pending questions, the run's variable values (secrets only here, never in the state), saving
 // the record, and timers that an abort can cut short. Internal to src/engine.
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import type { Executor, RunScope } from '../executors/types.js';
 import type { ActionKind } from '../runbook/model.js';
 import { fillTemplate } from '../runbook/template.js';
 import type { LockHolder } from '../store/lock.js';
 import type { AnswerVia, Decision, RunRecord, StepRecord } from '../store/record.js';
-import { StateError } from '../store/runs.js';
+import { StateError, stateError } from '../store/runs.js';
 import type { RunEvent } from './events.js';
 import type { Intent, IntentResult } from './intents.js';
 import { initialState, reduce } from './reducer.js';
-import { findStep } from './resume.js';
-import type { Question, RunState } from './state.js';
+import { ATTEMPT_JOURNAL, findStep } from './resume.js';
+import { stepById, type Question, type RunState } from './state.js';
 import { lookupIn, type VariableValue } from './variables.js';
 import type { RunListener, RunOptions } from './runner.js';
 
@@ -60,16 +62,20 @@ export class RunCore {
   readonly scope = new RunScopeImpl();
   logDir?: string;
   readonly host = hostname();
+  /** The runbook's folder: where actions run unless they say otherwise. */
+  readonly folder: string;
   readonly #sleeps = new Set<() => void>();
   #lastSaved?: RunRecord;
   #saveLoop?: Promise<void>;
   #saveTimer?: NodeJS.Timeout;
   #dirty = false;
   #saveError?: StateError;
+  #journal?: { fd: number; path: string };
 
   constructor(options: RunOptions) {
     this.options = options;
     this.now = options.now ?? (() => new Date());
+    this.folder = dirname(resolve(options.runbook.path));
     this.state = initialState({
       runbook: options.runbook,
       environment: { name: options.environment.name, protected: options.environment.protected },
@@ -245,6 +251,29 @@ export class RunCore {
     }
   }
 
+  /**
+   * Note on disk, before its process starts, that an attempt began: one line appended to the run's
+   * attempt journal, which a later start reads to find attempts the record does not know of yet.
+   * An append to a file kept open costs a fraction of creating a file per attempt, which on a busy
+   * disk can wait milliseconds for the file system's journal; the attempt's log file is created by
+   * its executor, off the way to the process.
+   */
+  attemptBegun(logDir: string, logName: string, at: string): void {
+    const path = join(logDir, ATTEMPT_JOURNAL);
+    try {
+      this.#journal ??= { fd: openSync(path, 'a'), path };
+      writeSync(this.#journal.fd, `${at}\t${logName}\n`);
+    } catch (error) {
+      throw stateError(error, this.#journal?.path ?? path);
+    }
+  }
+
+  /** Close the attempt journal. */
+  closeJournal(): void {
+    if (this.#journal) closeSync(this.#journal.fd);
+    this.#journal = undefined;
+  }
+
   /** Wait, unless an abort or stop-watch cuts it short. */
   sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
@@ -265,7 +294,8 @@ export class RunCore {
 
   /** A step of the record. */
   stepRecord(stepId: string): StepRecord | undefined {
-    return this.state.record?.steps.find((s) => s.id === stepId);
+    const steps = this.state.record?.steps;
+    return steps ? stepById(steps, stepId, this.state.cursor) : undefined;
   }
 
   /** An action of the record. */
@@ -289,9 +319,12 @@ export interface KeptContext {
 export class RunScopeImpl {
   readonly #values = new Map<string, unknown>();
   readonly #cleanups: (() => Promise<void> | void)[] = [];
+  #scope?: RunScope;
 
+  /** The scope of a run, built once per run: `kept` reads the live record each time. */
   forRun(runId: string, kept: KeptContext): RunScope {
-    return {
+    if (this.#scope?.runId === runId) return this.#scope;
+    return (this.#scope = {
       runId,
       kept: (key) => kept.read(key),
       keep: (key, value) => kept.write(key, value),
@@ -302,7 +335,7 @@ export class RunScopeImpl {
       onClose: (cleanup) => {
         this.#cleanups.push(cleanup);
       },
-    };
+    });
   }
 
   async close(): Promise<void> {

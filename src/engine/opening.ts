@@ -2,6 +2,7 @@
 // over a dead holder's), continue an unfinished run (saying what changed, asking about unknown
 // outcomes) or create a new record, and resolve the variables, asking for any still missing.
 import { existsSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { acquireLock, describeHolder, processAlive, takeOverLock, type LockHolder } from '../store/lock.js';
 import { RESUMABLE_STATUSES, type ActionRecord, type Decision, type RunRecord, type StepRecord } from '../store/record.js';
@@ -9,7 +10,7 @@ import { newRunId } from '../store/run-id.js';
 import type { RunCore } from './core.js';
 import { OVERRIDE_FLAG } from './guard.js';
 import { isFinishedStep, reduce } from './reducer.js';
-import { attemptLogName, changedSteps, findStep, firstUnfinished, newRecord, realign, unknownOutcomes } from './resume.js';
+import { ATTEMPT_JOURNAL, attemptLogName, changedSteps, findStep, firstUnfinished, newRecord, readAttemptJournal, realign, unknownOutcomes } from './resume.js';
 import { reopenable, settleEvent, unknownOptions, yesNo } from './questions.js';
 import type { Refusal, RunState } from './state.js';
 import { resolveVariables, shownVariables, unknownVars } from './variables.js';
@@ -294,23 +295,29 @@ async function askWhatHappened(
   return reduce(state, settleEvent(step.id, action.id, answer, core.iso()));
 }
 
-/** Attempts that began (their log file exists) after the record was last written, as running ones. */
+/**
+ * Attempts that began after the record was last written, as running ones: those the attempt
+ * journal lists, and (records written before the journal existed) those whose log file exists.
+ */
 async function attemptsFromLogs(core: RunCore, scratch: RunState): Promise<RunState> {
   let state = scratch;
   const record = state.record!;
   const logDir = await core.options.store.logDir(record.id);
+  const begun = readAttemptJournal(await readFile(join(logDir, ATTEMPT_JOURNAL), 'utf8').catch(() => ''));
   const operator = record.sessions.at(-2)?.operator ?? record.operator;
   for (const step of record.steps) {
     for (const action of step.actions) {
       const n = action.attempts.length + 1;
-      const log = join(logDir, `${attemptLogName(step.index, action.id, n)}.log`);
-      if (!existsSync(log)) continue;
+      const name = attemptLogName(step.index, action.id, n);
+      const log = join(logDir, `${name}.log`);
+      const startedAt = begun.get(name) ?? (existsSync(log) ? statSync(log).mtime.toISOString() : undefined);
+      if (startedAt === undefined) continue;
       state = reduce(state, {
         type: 'attempt-started',
         stepId: step.id,
         actionId: action.id,
         interactive: false,
-        attempt: { n, status: 'running', operator, startedAt: statSync(log).mtime.toISOString(), log: core.options.store.relativePath(log) },
+        attempt: { n, status: 'running', operator, startedAt, log: core.options.store.relativePath(log) },
       });
     }
   }

@@ -299,16 +299,17 @@ function withRecord(state: RunState, change: (record: RunRecord) => RunRecord): 
 }
 
 function withStep(state: RunState, stepId: string, change: (step: StepRecord) => StepRecord): RunState {
-  return withRecord(state, (r) => ({ ...r, steps: replaceWhere(r.steps, (s) => s.id === stepId, change) }));
+  // Nearly every event is about the step at the cursor: look there before searching.
+  return withRecord(state, (r) => ({ ...r, steps: replaceWhere(r.steps, (s) => s.id === stepId, change, state.cursor) }));
 }
 
 function withAction(state: RunState, stepId: string, actionId: string, change: (action: ActionRecord) => ActionRecord): RunState {
   return withStep(state, stepId, (s) => ({ ...s, actions: replaceWhere(s.actions, (a) => a.id === actionId, change) }));
 }
 
-/** A copy of `items` with the first match changed; the same array when nothing matches. */
-function replaceWhere<T>(items: T[], match: (item: T) => boolean, change: (item: T) => T): T[] {
-  const index = items.findIndex(match);
+/** A copy of `items` with the first match (or the match at `hint`) changed; the same array when nothing matches. */
+function replaceWhere<T>(items: T[], match: (item: T) => boolean, change: (item: T) => T, hint = -1): T[] {
+  const index = hint >= 0 && hint < items.length && match(items[hint]!) ? hint : items.findIndex(match);
   if (index < 0) return items;
   const copy = items.slice();
   copy[index] = change(items[index]!);

@@ -152,6 +152,22 @@ export function findStep(runbook: Runbook, ref: string): Step | undefined {
   );
 }
 
+/** The file in a run's log folder listing the attempts begun, one `<time>\t<log name>` line each. */
+export const ATTEMPT_JOURNAL = 'attempts-begun.tsv';
+
+/** The attempts an attempt journal lists: log name → when it began. Torn or foreign lines are ignored. */
+export function readAttemptJournal(text: string): Map<string, string> {
+  const begun = new Map<string, string>();
+  const lines = text.split('\n');
+  // Only whole lines: whatever follows the last line break was never finished.
+  lines.pop();
+  for (const line of lines) {
+    const tab = line.indexOf('\t');
+    if (tab > 0 && tab < line.length - 1) begun.set(line.slice(tab + 1), line.slice(0, tab));
+  }
+  return begun;
+}
+
 /** The log file name (without `.log`) of an attempt: `03-load.insert-2`. Sorts by step, then attempt. */
 export function attemptLogName(stepIndex: number, actionId: string, n: number): string {
   return `${String(stepIndex + 1).padStart(2, '0')}-${actionId.replace(/[^A-Za-z0-9_-]+/g, '.')}-${n}`;

@@ -280,6 +280,7 @@ export class Run {
     } catch (error) {
       await this.#emergencyCopy(error);
     }
+    this.#core.closeJournal();
     if (this.#core.lock) await releaseLock(this.#core.options.store.stateDir, this.#core.lock.runbookId, this.#core.lock.environment, this.#core.lock.runId);
     await this.#core.scope.close();
   }

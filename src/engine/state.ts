@@ -176,6 +176,12 @@ export function activeQuestions(state: RunState): Question[] {
   return state.questions;
 }
 
+/** The step (or step record) with this id, looked for first at `hint` (the cursor: nearly always there). */
+export function stepById<T extends { id: string }>(steps: readonly T[], id: string, hint: number): T | undefined {
+  const at = steps[hint];
+  return at?.id === id ? at : steps.find((step) => step.id === id);
+}
+
 /** Who answered, as recorded. */
 export interface AnswerSource {
   by: string;

@@ -4,44 +4,45 @@
 // `bash -eo pipefail -c <code>`, in its own process group (job control is on), so a timeout or a
 // cancel can stop its whole tree. Its output reaches us through the launcher's stdout and stderr,
 // followed by end markers (the one on stdout carries its exit status); its pid comes first on stdout.
-import type { Readable, Writable } from 'node:stream';
-import { execa } from 'execa';
+// The launcher is started with node:child_process directly: it lives as long as the run, and
+// execa's stream plumbing (and its import) would only add to every run's start.
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 
-const OPTIONS = {
-  stdio: ['pipe', 'pipe', 'pipe'],
-  buffer: false,
-  reject: false,
-  // Its own session: a Ctrl-C meant for baton must not reach the launcher or the actions.
-  detached: true,
-  cleanup: false,
-  encoding: 'utf8',
-  stripFinalNewline: false,
-} as const;
-
-// One action is the header's length (8 digits), the header — its sequence number, then the byte
-// length of each field — and the fields: folder, code, then NAME=value for each variable. Each
-// part is read in one call (`read -N`, bytes under LC_ALL=C); reading up to a delimiter would
-// cost bash a system call per byte.
+// One action is a length (8 digits) and that many bytes: a header — its sequence number, then the
+// byte length of each field — a colon, and the fields back to back: folder, code, log file, then
+// NAME=value for each variable. The whole request is read in one call (`read -N`, bytes under LC_ALL=C) and
+// cut into fields by offset; reading field by field, or up to a delimiter, would cost bash system
+// calls (and, with a per-read LC_ALL, locale reloads) for every action.
+// LC_ALL=C holds for the launcher only: the job puts the caller's LC_ALL back before anything runs.
 // The job announces its pid on stdout before it becomes the command; the launcher ends each stream
 // with a marker once the job has exited (on stdout with its exit status). Output between an
-// action's request and its end markers is that action's.
+// action's request and its end markers is that action's. While the job runs, the launcher makes
+// sure its log file exists (so every attempt has one, even a silent one) without holding anything
+// up. `bash` is looked up once, as a script running commands one after another would find it.
 const SCRIPT = String.raw`
 set -m
-while LC_ALL=C IFS= read -r -N 8 size && [ "${"$"}{#size}" -eq 8 ]; do
-  LC_ALL=C IFS= read -r -N "$((10#$size))" header
-  head=($header)
+if [ "${"$"}{LC_ALL+set}" = set ]; then lc_all_set=1 lc_all=$LC_ALL; else lc_all_set=; fi
+LC_ALL=C
+bash_path=$(type -P bash) || bash_path=bash
+while IFS= read -r -N 8 size && [ "${"$"}{#size}" -eq 8 ]; do
+  IFS= read -r -N "$((10#$size))" request
+  head=(${"$"}{request%%:*})
+  body=${"$"}{request#*:}
   fields=()
+  at=0
   for ((i = 1; i < ${"$"}{#head[@]}; i++)); do
-    f=''
-    if [ "${"$"}{head[$i]}" -gt 0 ]; then LC_ALL=C IFS= read -r -N "${"$"}{head[$i]}" f; fi
-    fields+=("$f")
+    fields+=("${"$"}{body:at:${"$"}{head[$i]}}")
+    at=$((at + ${"$"}{head[$i]}))
   done
   seq=${"$"}{head[0]}
   ( printf '\0BATON:S:%s:%s\0' "$seq" "$BASHPID"
+    if [ -n "$lc_all_set" ]; then LC_ALL=$lc_all; else unset LC_ALL; fi
     cd -- "${"$"}{fields[0]}" || exit 126
-    for ((i = 2; i < ${"$"}{#fields[@]}; i++)); do export "${"$"}{fields[$i]}"; done
-    exec bash -eo pipefail -c "${"$"}{fields[1]}" ) </dev/null &
-  wait "$!" 2>/dev/null; rc=$?
+    for ((i = 3; i < ${"$"}{#fields[@]}; i++)); do export "${"$"}{fields[$i]}"; done
+    exec "$bash_path" -eo pipefail -c "${"$"}{fields[1]}" ) </dev/null &
+  job=$!
+  if [ -n "${"$"}{fields[2]}" ]; then : 2>/dev/null >>"${"$"}{fields[2]}"; fi
+  wait "$job" 2>/dev/null; rc=$?
   printf '\0BATON:E:%s\0' "$seq" >&2; printf '\0BATON:E:%s:%s\0' "$seq" "$rc"
 done
 `;
@@ -49,6 +50,8 @@ done
 /** One action for the launcher. */
 export interface LaunchRequest {
   cwd: string;
+  /** The attempt's log file, created (never truncated) if the action writes nothing to it. */
+  log?: string;
   env: Record<string, string>;
   code: string;
 }
@@ -77,8 +80,7 @@ const MARKER = '\0BATON:';
 
 /** A running launcher; one action at a time. */
 export class ShellLauncher {
-  readonly #process: ReturnType<typeof execa<typeof OPTIONS>>;
-  readonly #stdin: Writable;
+  readonly #process: ChildProcessWithoutNullStreams;
   readonly #jobs = new Map<number, Job>();
   readonly #current: { stdout?: Job; stderr?: Job } = {};
   readonly #carry = { stdout: '', stderr: '' };
@@ -86,12 +88,11 @@ export class ShellLauncher {
   #dead?: string;
 
   private constructor() {
-    this.#process = execa('bash', ['--noprofile', '--norc', '-c', SCRIPT], OPTIONS);
-    this.#process.catch(() => undefined);
-    this.#stdin = this.#process.stdin!;
-    this.#stdin.on('error', () => undefined);
+    // Its own session: a Ctrl-C meant for baton must not reach the launcher or the actions.
+    this.#process = spawn('bash', ['--noprofile', '--norc', '-c', SCRIPT], { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+    this.#process.stdin.on('error', () => undefined);
     for (const name of ['stdout', 'stderr'] as const) {
-      const stream = this.#process[name] as Readable;
+      const stream = this.#process[name];
       stream.setEncoding('utf8');
       stream.on('data', (chunk: string) => this.#onData(name, chunk));
     }
@@ -118,32 +119,32 @@ export class ShellLauncher {
       this.#jobs.set(seq, job);
       this.#current.stdout = job;
       this.#current.stderr = job;
-      const fields = [request.cwd, request.code, ...Object.entries(request.env).map(([k, v]) => `${k}=${v}`)];
+      const fields = [request.cwd, request.code, request.log ?? '', ...Object.entries(request.env).map(([k, v]) => `${k}=${v}`)];
       if (fields.some((f) => f.includes('\0'))) {
         this.#finish(seq, { error: 'the command or a variable contains a NUL character' });
         return;
       }
-      const header = [seq, ...fields.map((f) => Buffer.byteLength(f))].join(' ');
-      this.#stdin.write(`${String(header.length).padStart(8, '0')}${header}${fields.join('')}`);
+      const framed = `${[seq, ...fields.map((f) => Buffer.byteLength(f))].join(' ')}:${fields.join('')}`;
+      this.#process.stdin.write(`${String(Buffer.byteLength(framed)).padStart(8, '0')}${framed}`);
     });
   }
 
   /** Stop reading output for a while (the runner is behind); the action blocks on a full pipe. */
   pause(): void {
-    (this.#process.stdout as Readable).pause();
-    (this.#process.stderr as Readable).pause();
+    this.#process.stdout.pause();
+    this.#process.stderr.pause();
   }
 
   /** Read output again. */
   resume(): void {
-    (this.#process.stdout as Readable).resume();
-    (this.#process.stderr as Readable).resume();
+    this.#process.stdout.resume();
+    this.#process.stderr.resume();
   }
 
   /** Stop taking actions; the launcher exits when its input ends. */
   close(): void {
     this.#dead ??= 'closed';
-    this.#stdin.end();
+    this.#process.stdin.end();
   }
 
   #onData(stream: 'stdout' | 'stderr', chunk: string): void {

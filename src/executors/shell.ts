@@ -5,7 +5,6 @@
 import { closeSync, createWriteStream, openSync, statSync, writeSync, type WriteStream } from 'node:fs';
 import { constants } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
-import { execa } from 'execa';
 import { maskSecrets } from '../runbook/template.js';
 import { packageRoot } from '../scheduler/sandbox-endpoints.js';
 import { resolveStateDir } from '../store/paths.js';
@@ -114,19 +113,17 @@ async function* runPiped(context: ExecutionContext): AsyncGenerator<ExecutorEven
   const secrets = context.secrets.filter((s) => s.length > 0);
   const mask = secrets.length > 0 ? (text: string) => maskSecrets(text, secrets) : undefined;
   // Written synchronously: a chunk at a time into the page cache is cheaper than queueing it.
+  // Opened at the first output: a silent command costs no file operation here (the launcher
+  // creates the log of every attempt while it runs).
   let logFd: number | undefined;
   let logFailure: Error | undefined;
-  try {
-    logFd = openSync(context.logFile, 'a');
-  } catch (error) {
-    logFailure = error as Error;
-  }
   const writeLog = (text: string) => {
-    if (logFd === undefined) return;
+    if (logFailure) return;
     try {
+      logFd ??= openSync(context.logFile, 'a');
       writeSync(logFd, text);
     } catch (error) {
-      logFailure ??= error as Error;
+      logFailure = error as Error;
     }
   };
   const tails = { stdout: new Tail(STDOUT_KEPT), stderr: new Tail(STDERR_KEPT) };
@@ -174,7 +171,7 @@ async function* runPiped(context: ExecutionContext): AsyncGenerator<ExecutorEven
   let finished = false;
   const done = launcher
     .run(
-      { cwd: context.cwd, env: shellEnvironment(context), code: context.code },
+      { cwd: context.cwd, env: shellEnvironment(context), code: context.code, log: context.logFile },
       {
         started: (started) => {
           pid = started;
@@ -284,6 +281,8 @@ function buildResult(
 }
 
 async function* runInteractive(context: ExecutionContext): AsyncGenerator<ExecutorEvent> {
+  // Loaded here only: most runs have no interactive action, and every run would pay its import.
+  const { execa } = await import('execa');
   // The child owns the terminal: it stays in baton's process group so it can read the keyboard.
   const child = execa('bash', ['-eo', 'pipefail', '-c', context.code], {
     cwd: context.cwd,

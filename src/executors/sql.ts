@@ -2,8 +2,8 @@
 // each (query id, kind, rows, rows changed), keeps the first rows for the screen and `expect`, and
 // optionally writes every row as CSV beside the run's logs. The session is opened on first use and
 // kept in the run's scope, so USE ROLE / USE WAREHOUSE carry over from step to step.
-import { createWriteStream } from 'node:fs';
-import { appendFile, mkdir } from 'node:fs/promises';
+import { closeSync, createWriteStream, open, writeSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { ConnectionError } from '../config/connections.js';
 import { maskSecrets, type Filled } from '../runbook/template.js';
@@ -104,101 +104,108 @@ async function* runSql(context: ExecutionContext): AsyncGenerator<ExecutorEvent>
     return;
   }
 
-  let session: SnowflakeSession;
+  // Opened now, written as statements finish, complete before the attempt ends.
+  const log = new AttemptLog(context.logFile);
   try {
-    const opening = sessionFor(context);
-    const { warnings, notes } = await takeWarnings(context);
-    for (const warning of warnings) yield { type: 'output', stream: 'stderr', line: `warning: ${warning}` };
-    for (const note of notes) {
-      const line = `-- ${maskSecrets(note, secrets)}`;
-      await log(context, `${line}\n`);
-      yield { type: 'output', stream: 'stdout', line };
-    }
-    session = await opening;
-    secrets = [...new Set([...secrets, ...session.secrets])];
-  } catch (error) {
-    const message = error instanceof ConnectionError ? error.message : `could not connect to Snowflake: ${(error as Error).message}`;
-    await log(context, `connection failed: ${maskSecrets(message, secrets)}\n`);
-    // Nothing reached the server: running the action again is safe.
-    yield fail({ message }, { retrySafe: true });
-    return;
-  }
-
-  const tag = queryTag(context);
-  const retries = context.action.attrs.retries ?? 0;
-  const sinkFiles: string[] = [];
-  let last: { outcome: StatementOutcome; record: StatementRecord } | undefined;
-  for (const [i, statement] of statements.entries()) {
-    const verdict = classifyStatement(statement);
-    const shown = clip(maskSecrets(statement.text, secrets), 400);
-    yield { type: 'progress', message: `statement ${i + 1} of ${statements.length}: ${verdict.kind}${verdict.target ? ` ${verdict.target}` : ''}` };
-    const csvFile = context.action.attrs.csv ? csvPath(context, i, statements.length) : undefined;
-    // A lone statement is the action's code, which the record already holds.
-    const record: StatementRecord = { index: i + 1, kind: verdict.kind, ...(statements.length > 1 ? { text: shown } : {}), rows: 0, durationMs: 0 };
-    let outcome: StatementOutcome;
-    for (let attempt = 0; ; attempt++) {
-      outcome = await runOne(session, statement, { tag, deadline, signal: context.signal, csvFile });
-      const retryable = outcome.error?.network && !outcome.interrupted && verdict.level === 'read' && attempt < retries;
-      if (!retryable) break;
-      // Only a read is retried here: running it twice changes nothing. A write's outcome is unknown.
-      (record.retriedAfter ??= []).push(outcome.error!.message);
-      yield { type: 'output', stream: 'stderr', line: `network error on a read, retrying statement ${i + 1} (${attempt + 1} of ${retries})` };
-    }
-    Object.assign(record, recordOf(outcome));
-    if (csvFile && !outcome.error) {
-      record.csv = csvFile;
-      sinkFiles.push(csvFile);
-    }
-    records.push(record);
-    keepContext(context, session, secrets);
-    if (outcome.queryId) yield { type: 'query', queryId: outcome.queryId, statement: shown };
-    const lines = resultLines(record, outcome, statements.length, verdict, secrets);
-    yield { type: 'lines', stream: outcome.error ? 'stderr' : 'stdout', lines: lines.shown };
-    await log(context, [`-- statement ${i + 1} of ${statements.length}`, shown, ...lines.logged, ''].join('\n') + '\n');
-    if (outcome.error) {
-      const failure: SqlFailure = { ...outcome.error };
-      // A write that hit a network error may have run on the server; say so rather than guess.
-      if (failure.network && verdict.level !== 'read') failure.hint = 'the network failed mid-statement: it may or may not have run on the server — check query history before running it again';
-      const where = statements.length > 1 ? `statement ${i + 1} of ${statements.length} (${verdict.kind}): ` : '';
-      const result = fail(
-        failure,
-        { queryIds: queryIds(records), ...retryAdvice(failure, verdict) },
-        where,
-      );
-      if (outcome.interrupted && result.type === 'result') result.result.interrupted = outcome.interrupted;
-      yield result;
+    let session: SnowflakeSession;
+    try {
+      const opening = sessionFor(context);
+      const { warnings, notes } = await takeWarnings(context);
+      for (const warning of warnings) yield { type: 'output', stream: 'stderr', line: `warning: ${warning}` };
+      for (const note of notes) {
+        const line = `-- ${maskSecrets(note, secrets)}`;
+        log.write(`${line}\n`);
+        yield { type: 'output', stream: 'stdout', line };
+      }
+      session = await opening;
+      secrets = [...new Set([...secrets, ...session.secrets])];
+    } catch (error) {
+      const message = error instanceof ConnectionError ? error.message : `could not connect to Snowflake: ${(error as Error).message}`;
+      log.write(`connection failed: ${maskSecrets(message, secrets)}\n`);
+      // Nothing reached the server: running the action again is safe.
+      yield fail({ message }, { retrySafe: true });
       return;
     }
-    last = { outcome, record };
-  }
 
-  // The result fields read the last statement, as a worksheet shows the last result: `SHOW …;
-  // SELECT … FROM TABLE(RESULT_SCAN(LAST_QUERY_ID()))` gives the SELECT's rows. `updated` is what
-  // the whole action changed (`BEGIN; DELETE …; COMMIT` reports the DELETE's rows, not the
-  // COMMIT's zero). Each statement's own counts are in the record.
-  const { outcome } = last!;
-  const kept = rowObjects(outcome.columns, outcome.firstRows);
-  const ids = queryIds(records);
-  const fields: Record<string, unknown> = {
-    ok: true,
-    rows: outcome.rows,
-    rowcount: outcome.rows,
-    columns: outcome.columns,
-    value: outcome.firstRows[0]?.[0] ?? null,
-    row: kept,
-    updated: records.reduce((sum, statement) => sum + (statement.updated ?? 0), 0),
-    queryId: ids.at(-1) ?? null,
-    queryIds: ids,
-    error: null,
-    duration: performance.now() - started,
-  };
-  const summary = records.length > 1 ? `${records.length} statements · ` : '';
-  const table = outcome.columns.length ? formatTable(outcome.columns, outcome.firstRows.slice(0, SHOWN_ROWS)) : [];
-  const more = outcome.rows > SHOWN_ROWS ? [`… ${outcome.rows - SHOWN_ROWS} more rows`] : [];
-  const excerpt = maskSecrets([`${summary}${rowSummary(last!.record)}`, ...table, ...more].join('\n'), secrets);
-  const details: Record<string, unknown> = { statements: records };
-  if (sinkFiles.length) details.csv = sinkFiles;
-  yield { type: 'result', result: { ok: true, fields, excerpt, queryIds: ids, details } };
+    const tag = queryTag(context);
+    const retries = context.action.attrs.retries ?? 0;
+    const sinkFiles: string[] = [];
+    let last: { outcome: StatementOutcome; record: StatementRecord } | undefined;
+    for (const [i, statement] of statements.entries()) {
+      const verdict = classifyStatement(statement);
+      const shown = clip(maskSecrets(statement.text, secrets), 400);
+      yield { type: 'progress', message: `statement ${i + 1} of ${statements.length}: ${verdict.kind}${verdict.target ? ` ${verdict.target}` : ''}` };
+      const csvFile = context.action.attrs.csv ? csvPath(context, i, statements.length) : undefined;
+      // A lone statement is the action's code, which the record already holds.
+      const record: StatementRecord = { index: i + 1, kind: verdict.kind, ...(statements.length > 1 ? { text: shown } : {}), rows: 0, durationMs: 0 };
+      let outcome: StatementOutcome;
+      for (let attempt = 0; ; attempt++) {
+        outcome = await runOne(session, statement, { tag, deadline, signal: context.signal, csvFile });
+        const retryable = outcome.error?.network && !outcome.interrupted && verdict.level === 'read' && attempt < retries;
+        if (!retryable) break;
+        // Only a read is retried here: running it twice changes nothing. A write's outcome is unknown.
+        (record.retriedAfter ??= []).push(outcome.error!.message);
+        yield { type: 'output', stream: 'stderr', line: `network error on a read, retrying statement ${i + 1} (${attempt + 1} of ${retries})` };
+      }
+      Object.assign(record, recordOf(outcome));
+      if (csvFile && !outcome.error) {
+        record.csv = csvFile;
+        sinkFiles.push(csvFile);
+      }
+      records.push(record);
+      keepContext(context, session, secrets);
+      if (outcome.queryId) yield { type: 'query', queryId: outcome.queryId, statement: shown };
+      const lines = resultLines(record, outcome, statements.length, verdict, secrets);
+      yield { type: 'lines', stream: outcome.error ? 'stderr' : 'stdout', lines: lines.shown };
+      log.write([`-- statement ${i + 1} of ${statements.length}`, shown, ...lines.logged, ''].join('\n') + '\n');
+      if (outcome.error) {
+        const failure: SqlFailure = { ...outcome.error };
+        // A write that hit a network error may have run on the server; say so rather than guess.
+        if (failure.network && verdict.level !== 'read') failure.hint = 'the network failed mid-statement: it may or may not have run on the server — check query history before running it again';
+        const where = statements.length > 1 ? `statement ${i + 1} of ${statements.length} (${verdict.kind}): ` : '';
+        const result = fail(
+          failure,
+          { queryIds: queryIds(records), ...retryAdvice(failure, verdict) },
+          where,
+        );
+        if (outcome.interrupted && result.type === 'result') result.result.interrupted = outcome.interrupted;
+        yield result;
+        return;
+      }
+      last = { outcome, record };
+    }
+
+    // The result fields read the last statement, as a worksheet shows the last result: `SHOW …;
+    // SELECT … FROM TABLE(RESULT_SCAN(LAST_QUERY_ID()))` gives the SELECT's rows. `updated` is what
+    // the whole action changed (`BEGIN; DELETE …; COMMIT` reports the DELETE's rows, not the
+    // COMMIT's zero). Each statement's own counts are in the record.
+    const { outcome } = last!;
+    const kept = rowObjects(outcome.columns, outcome.firstRows);
+    const updated = records.reduce((sum, r) => sum + (r.updated ?? 0), 0);
+    const ids = queryIds(records);
+    const fields: Record<string, unknown> = {
+      ok: true,
+      rows: outcome.rows,
+      rowcount: outcome.rows,
+      columns: outcome.columns,
+      value: outcome.firstRows[0]?.[0] ?? null,
+      row: kept,
+      updated,
+      queryId: ids.at(-1) ?? null,
+      queryIds: ids,
+      error: null,
+      duration: performance.now() - started,
+    };
+    const summary = records.length > 1 ? `${records.length} statements · ` : '';
+    const table = outcome.columns.length ? formatTable(outcome.columns, outcome.firstRows.slice(0, SHOWN_ROWS)) : [];
+    const more = outcome.rows > SHOWN_ROWS ? [`… ${outcome.rows - SHOWN_ROWS} more rows`] : [];
+    const excerpt = maskSecrets([`${summary}${rowSummary(last!.record)}`, ...table, ...more].join('\n'), secrets);
+    const details: Record<string, unknown> = { statements: records };
+    if (sinkFiles.length) details.csv = sinkFiles;
+    yield { type: 'result', result: { ok: true, fields, excerpt, queryIds: ids, details } };
+  } finally {
+    await log.close();
+  }
 }
 
 /** The session of this run for the action's connection, logged in on first use. */
@@ -357,8 +364,11 @@ function resultLines(record: StatementRecord, outcome: StatementOutcome, count: 
   }
   const table = (n: number) => (outcome.columns.length ? formatTable(outcome.columns, outcome.firstRows.slice(0, n)) : []);
   const more = (n: number) => (outcome.rows > n ? [`… ${outcome.rows - n} more rows${record.csv ? ` (all in ${record.csv})` : ''}`] : []);
-  const mask = (lines: string[]) => lines.map((l) => maskSecrets(l, secrets));
-  return { shown: mask([head, ...table(SHOWN_ROWS), ...more(SHOWN_ROWS)]), logged: mask([head, ...table(LOGGED_ROWS), ...more(LOGGED_ROWS)]) };
+  const mask = (lines: string[]) => (secrets.length > 0 ? lines.map((l) => maskSecrets(l, secrets)) : lines);
+  const shown = mask([head, ...table(SHOWN_ROWS), ...more(SHOWN_ROWS)]);
+  // A result that fits on the screen is logged the same way.
+  if (outcome.rows <= SHOWN_ROWS) return { shown, logged: shown };
+  return { shown, logged: mask([head, ...table(LOGGED_ROWS), ...more(LOGGED_ROWS)]) };
 }
 
 function rowSummary(record: StatementRecord): string {
@@ -389,11 +399,58 @@ function pick(failure: SqlFailure): { code?: string; sqlState?: string; queryId?
   return out;
 }
 
-async function log(context: ExecutionContext, text: string): Promise<void> {
-  try {
-    await appendFile(context.logFile, text);
-  } catch {
-    // The log is a convenience; losing a line must not fail the step.
+/**
+ * An attempt's log, opened in the background as the attempt starts: creating a file can wait on a
+ * busy disk, and the first statement's round trip is time enough for it. Lines are written
+ * synchronously once it is open (a few lines into the page cache cost less than trips through the
+ * thread pool); the log is a convenience, so a line that cannot be written is let go.
+ */
+class AttemptLog {
+  #fd?: number;
+  #waiting = '';
+  #closing = false;
+  readonly #opened: Promise<void>;
+
+  constructor(path: string) {
+    this.#opened = new Promise((resolve) => {
+      open(path, 'a', (error, fd) => {
+        if (!error) {
+          this.#fd = fd;
+          this.#flush();
+          if (this.#closing) this.#release();
+        }
+        resolve();
+      });
+    });
+  }
+
+  write(text: string): void {
+    this.#waiting += text;
+    if (this.#fd !== undefined) this.#flush();
+  }
+
+  /** Once everything written so far is in the file. */
+  async close(): Promise<void> {
+    this.#closing = true;
+    if (this.#fd === undefined) await this.#opened;
+    this.#release();
+  }
+
+  #flush(): void {
+    if (this.#waiting === '' || this.#fd === undefined) return;
+    try {
+      writeSync(this.#fd, this.#waiting);
+    } catch {
+      // Losing a line of the log must not fail the step.
+    }
+    this.#waiting = '';
+  }
+
+  #release(): void {
+    if (this.#fd === undefined) return;
+    this.#flush();
+    closeSync(this.#fd);
+    this.#fd = undefined;
   }
 }
 

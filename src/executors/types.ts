@@ -38,7 +38,7 @@ export interface ExecutionContext {
   secrets: readonly string[];
   /** Working directory: the runbook's folder unless the action sets `cwd`. */
   cwd: string;
-  /** Where the executor writes the attempt's full output; created by the engine, appended to by the executor. */
+  /** Where the executor writes the attempt's full output; the executor creates it (append, never truncate). */
   logFile: string;
   /** Folder for extra artefacts of this attempt (CSV results, job output). */
   artefactDir: string;

@@ -3,7 +3,7 @@
 // and the state after it in, lines out.
 import { formatDuration } from '../runbook/duration.js';
 import type { RunEvent } from '../engine/events.js';
-import { shownText, type RunState } from '../engine/state.js';
+import { shownText, stepById, type RunState } from '../engine/state.js';
 import type { RunRecord } from '../store/record.js';
 
 /** How far streamed output is indented under its step. */
@@ -22,11 +22,11 @@ export function progressLines(event: RunEvent, state: RunState, indent = ''): Li
   const record = state.record;
   const steps = record?.steps.length ?? state.runbook.steps.length;
   const stepLabel = (stepId: string) => {
-    const step = state.runbook.steps.find((s) => s.id === stepId);
+    const step = stepById(state.runbook.steps, stepId, state.cursor);
     return step ? `[${step.index + 1}/${steps}] ${shownText(state, step.title)}` : stepId;
   };
   const actionLabel = (stepId: string, actionId: string) => {
-    const action = state.runbook.steps.find((s) => s.id === stepId)?.actions.find((a) => a.id === actionId);
+    const action = stepById(state.runbook.steps, stepId, state.cursor)?.actions.find((a) => a.id === actionId);
     return action?.attrs.name ?? (action ? `action ${action.index + 1}` : actionId);
   };
   switch (event.type) {
@@ -80,7 +80,7 @@ export function progressLines(event: RunEvent, state: RunState, indent = ''): Li
       return [out(`  ${mark} ${event.text ?? event.checkId} — ${event.status} by ${by}${event.note ? `: ${event.note}` : ''}`)];
     }
     case 'step-ended': {
-      const step = record?.steps.find((s) => s.id === event.stepId);
+      const step = record ? stepById(record.steps, event.stepId, state.cursor) : undefined;
       const took = step?.startedAt ? ` in ${formatDuration(Date.parse(event.at) - Date.parse(step.startedAt))}` : '';
       // A practice run does not ask the manual checks, but the trainee should see them.
       const unasked = record?.practice ? (step?.checks ?? []).map((c) => out(`  [ ] ${shownText(state, c.text)}`)) : [];

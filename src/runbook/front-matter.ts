@@ -1,7 +1,8 @@
 // The YAML front matter of a runbook: parsed with positions (so every problem names the line of
 // the field), checked against a schema, then checked for meaning (variables, defaults, secrets).
 import { isMap, isScalar, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../zod.js';
 import { BUILTIN_VARIABLES, type SourcePos, type VariableSpec } from './model.js';
 import { didYouMean, quote, type ProblemList } from './problems.js';
 import { findReferences } from './template.js';
@@ -38,42 +39,49 @@ export const VARIABLE_KEYS = ['default', 'choices', 'pattern', 'prompt', 'secret
 /** A name usable as `{{NAME}}`: letters, digits and `_`, not starting with a digit. */
 export const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-// YAML reads `60` as a number and `yes` as a boolean; authors mean the text they typed.
-const text = z.union([z.string(), z.number(), z.boolean()], { error: 'write a single value (text or a number)' })
-  .transform(String);
-const textList = z.union([text.transform((value) => [value]), z.array(text)], {
-  error: 'write a list, e.g. [a, b], or a single value',
-});
-const variable = z.union(
-  [
-    z.null().transform(() => ({})),
-    text.transform((value) => ({ default: value })),
-    z.looseObject({
-      default: text.optional(),
-      choices: z.array(text, { error: 'write the choices as a list, e.g. [XSMALL, SMALL]' })
-        .min(1, { error: 'give at least one choice' })
-        .optional(),
-      pattern: z.string({ error: 'write the pattern as text' }).optional(),
-      prompt: z.string({ error: 'write the prompt as text' }).optional(),
-      secret: z.boolean({ error: 'write secret: true or secret: false' }).optional(),
-      'from-env': z.string({ error: 'write the name of an environment variable' }).optional(),
-      describe: z.string({ error: 'write the description as text' }).optional(),
-    }),
-  ],
-  { error: 'write the variable as a default value or as settings, e.g. { default: X, choices: [X, Y] }' },
-);
-const schema = z.looseObject({
-  title: z.string({ error: 'write the title as text' }).optional(),
-  summary: z.string({ error: 'write the summary as text' }).optional(),
-  owner: z.string({ error: 'write the owner as text' }).optional(),
-  tags: textList.optional(),
-  environments: textList.optional(),
-  requires: textList.optional(),
-  connection: z.string({ error: 'write the connection name as text' }).optional(),
-  variables: z.union([z.null(), z.record(z.string(), variable)], {
-    error: 'write variables as NAME: settings lines under variables:',
-  }).optional(),
-});
+// Built on first use: a runbook without front matter never needs them.
+function buildSchemas() {
+  // YAML reads `60` as a number and `yes` as a boolean; authors mean the text they typed.
+  const text = z.pipe(z.union([z.string(), z.number(), z.boolean()], { error: 'write a single value (text or a number)' }), z.transform(String));
+  const textList = z.union([z.pipe(text, z.transform((value) => [value])), z.array(text)], {
+    error: 'write a list, e.g. [a, b], or a single value',
+  });
+  const variable = z.union(
+    [
+      z.pipe(z.null(), z.transform(() => ({}))),
+      z.pipe(text, z.transform((value) => ({ default: value }))),
+      z.looseObject({
+        default: z.optional(text),
+        choices: z.optional(
+          z.array(text, { error: 'write the choices as a list, e.g. [XSMALL, SMALL]' }).check(z.minLength(1, { error: 'give at least one choice' })),
+        ),
+        pattern: z.optional(z.string({ error: 'write the pattern as text' })),
+        prompt: z.optional(z.string({ error: 'write the prompt as text' })),
+        secret: z.optional(z.boolean({ error: 'write secret: true or secret: false' })),
+        'from-env': z.optional(z.string({ error: 'write the name of an environment variable' })),
+        describe: z.optional(z.string({ error: 'write the description as text' })),
+      }),
+    ],
+    { error: 'write the variable as a default value or as settings, e.g. { default: X, choices: [X, Y] }' },
+  );
+  const schema = z.looseObject({
+    title: z.optional(z.string({ error: 'write the title as text' })),
+    summary: z.optional(z.string({ error: 'write the summary as text' })),
+    owner: z.optional(z.string({ error: 'write the owner as text' })),
+    tags: z.optional(textList),
+    environments: z.optional(textList),
+    requires: z.optional(textList),
+    connection: z.optional(z.string({ error: 'write the connection name as text' })),
+    variables: z.optional(
+      z.union([z.null(), z.record(z.string(), variable)], {
+        error: 'write variables as NAME: settings lines under variables:',
+      }),
+    ),
+  });
+  return { textList, variable, schema };
+}
+
+let schemas: ReturnType<typeof buildSchemas> | undefined;
 
 /**
  * Read the front matter text. `firstLine` is the 1-based line of its first YAML line in the file.
@@ -113,6 +121,8 @@ export function readFrontMatter(yaml: string, firstLine: number, problems: Probl
   reportUnknownKeys(doc, nodePos, problems);
 
   // Fields read from broken YAML are often wrong only because of the break: fix that first.
+  schemas ??= buildSchemas();
+  const { textList, schema } = schemas;
   const parsed = schema.safeParse(data);
   if (!parsed.success && !yamlError) {
     for (const issue of parsed.error.issues) {
@@ -121,7 +131,7 @@ export function readFrontMatter(yaml: string, firstLine: number, problems: Probl
     }
   }
   // Take each field that is right on its own, so one bad field does not hide the others.
-  const field = <T>(key: string, type: z.ZodType<T>): T | undefined => {
+  const field = <T>(key: string, type: z.ZodMiniType<T>): T | undefined => {
     const result = type.safeParse((data as Record<string, unknown>)[key]);
     return result.success ? result.data : undefined;
   };
@@ -187,7 +197,7 @@ function readVariables(
   const specs: VariableSpec[] = [];
   const builtins: readonly string[] = BUILTIN_VARIABLES;
   for (const [name, value] of Object.entries(raw as Record<string, unknown>)) {
-    const parsed = variable.safeParse(value);
+    const parsed = (schemas ??= buildSchemas()).variable.safeParse(value);
     const keyNode = keyNodeAt(doc, ['variables'], name);
     const pos = nodePos(keyNode);
     if (!VARIABLE_NAME.test(name)) {

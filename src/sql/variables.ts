@@ -32,6 +32,8 @@ const NAME_PART = /^[\p{L}\p{N}_$]*$/u;
  * (naming the variable, never showing a secret) when a value would change the statement's shape.
  */
 export function fillSql(template: string, lookup: (name: string) => TemplateValue | undefined): Filled {
+  // Nothing to fill (most SQL): no need to read the statement for places.
+  if (!template.includes('{{')) return { text: template, shown: template, missing: [], secrets: [] };
   const places = placesOf(template);
   return fillTemplate(template, lookup, (value, ref) => {
     const place = places.get(ref.offset) ?? { in: 'name' };

@@ -8,8 +8,8 @@
 import { appendFileSync } from 'node:fs';
 import { mkdir, readFile, readdir, rename, stat, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { LowSync } from 'lowdb';
-import { DataFileSync } from 'lowdb/node';
+import { Low } from 'lowdb';
+import { DataFile } from 'lowdb/node';
 import { RECORD_VERSION, summarize, type RunRecord, type RunStatus, type RunSummary } from './record.js';
 import { isRunId, runIdTime } from './run-id.js';
 import { statePaths, type StatePaths } from './paths.js';
@@ -114,7 +114,7 @@ export function stateError(error: unknown, path: string, verb: 'write' | 'read' 
 class FileStore implements RunStore {
   readonly stateDir: string;
   readonly #paths: StatePaths;
-  readonly #files = new Map<string, LowSync<RunRecord>>();
+  readonly #files = new Map<string, Low<RunRecord>>();
   /** What was last appended to the index per run, so unchanged summaries are not appended again. */
   readonly #indexed = new Map<string, string>();
   readonly #logDirs = new Set<string>();
@@ -131,14 +131,15 @@ class FileStore implements RunStore {
     const path = this.#recordPath(record.id);
     let file = this.#files.get(record.id);
     if (!file) {
-      file = new LowSync<RunRecord>(new DataFileSync<RunRecord>(path, { parse: JSON.parse, stringify: stringifyRecord }), record);
+      file = new Low<RunRecord>(new DataFile<RunRecord>(path, { parse: JSON.parse, stringify: stringifyRecord }), record);
       this.#files.set(record.id, file);
     }
     file.data = record;
-    // Written synchronously (temp file, then rename): a record is small, and a write that goes
-    // through the thread pool costs more in waiting than in writing.
+    // Written through the thread pool (temp file, then rename): creating the temp file can wait
+    // milliseconds on a busy disk, and the run's next step need not wait with it. The engine
+    // gathers changes and waits for the write only where it must (see RunCore.flush).
     try {
-      file.write();
+      await file.write();
     } catch (error) {
       throw stateError(error, path);
     }
@@ -300,7 +301,8 @@ class FileStore implements RunStore {
   }
 }
 
-// Compact: the record is rewritten before every process a run starts, so its size is its cost.
+// Compact: the record is rewritten whole while a run moves (gathered, and at every point where it
+// must be on disk), so its size is its cost.
 // `baton show` is the readable form.
 function stringifyRecord(record: RunRecord): string {
   return JSON.stringify(record) + '\n';

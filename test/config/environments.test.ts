@@ -50,6 +50,14 @@ describe('baton.yaml', () => {
     expect(errors('environments:\n  prod:\n    protected: "yes"\n')).toEqual(['baton.yaml:3:16: error: environments.prod.protected: protected must be true or false']);
   });
 
+  it('says in English what was expected where baton.yaml has no words of its own for it', () => {
+    expect(errors('environments:\n  prod: 5\n')).toEqual(['baton.yaml:2:9: error: environments.prod: Invalid input: expected object, received number']);
+    expect(errors('environments:\n  prod:\n    autosys: 7\n')).toEqual(['baton.yaml:3:14: error: environments.prod.autosys: Invalid input: expected object, received number']);
+    expect(errors('environments:\n  prod:\n    controlm:\n      endpoint: not a url\n')).toEqual([
+      'baton.yaml:4:17: error: environments.prod.controlm.endpoint: controlm.endpoint must be a URL such as https://em.example.com:8443/automation-api',
+    ]);
+  });
+
   it('refuses a default that is not declared, with a hint', () => {
     expect(errors('default: prd\nenvironments:\n  prod: {}\n  sandbox: { sandbox: true }\n')).toEqual([
       'baton.yaml:1:10: error: default "prd" is not a declared environment (did you mean prod?); declared: prod, sandbox',

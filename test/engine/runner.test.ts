@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -341,6 +341,37 @@ describe('resume', () => {
     expect(second.ended?.status).toBe('done');
     expect(readFileSync(join(dir, 'used'), 'utf8')).toBe('registering pub-key-7Qx\n');
     expect(second.record!.variables.find((v) => v.name === 'KEY')).toMatchObject({ value: 'pub-key-7Qx', fields: { exit: 0, stdout: 'pub-key-7Qx' } });
+  });
+
+  it('finds an attempt the record never heard of in the attempt journal (or, for older runs, by its log file)', async () => {
+    for (const evidence of ['journal', 'log file'] as const) {
+      const dir = tempDir();
+      const steps = [
+        { title: 'Setup', actions: ['echo setup >> log'] },
+        { title: 'Load', actions: ['echo load >> log; exit 1'] },
+      ];
+      const first = await drive(dir, { runbook: makeRunbook({ path: join(dir, 'demo.md'), steps }) }).final;
+      // As if baton had been killed just after the load began, before the record said so.
+      const store = openStore(join(dir, 'state'));
+      const crashed = structuredClone(first.record!);
+      crashed.status = 'running';
+      crashed.steps[1]!.status = 'running';
+      crashed.steps[1]!.actions[0]!.status = 'pending';
+      crashed.steps[1]!.actions[0]!.attempts = [];
+      await store.save(crashed);
+      const logs = join(dir, 'state', 'logs', crashed.id);
+      const journal = readFileSync(join(logs, 'attempts-begun.tsv'), 'utf8');
+      expect(journal).toMatch(/^\S+\t01-setup\.1-1\n\S+\t02-load\.1-1\n$/);
+      if (evidence === 'journal') rmSync(join(logs, '02-load.1-1.log'));
+      else rmSync(join(logs, 'attempts-begun.tsv'));
+
+      const second = drive(dir, { runbook: makeRunbook({ path: join(dir, 'demo.md'), steps }), operator: 'ben' }, (q) => (q.kind === 'unknown-outcome' ? 'skip' : q.assumeYes));
+      const state = await second.final;
+      expect(second.asked.map((q) => q.kind)).toEqual(['unknown-outcome']);
+      expect(state.record!.steps[1]!.actions[0]).toMatchObject({ status: 'skipped', attempts: [{ n: 1, status: 'unknown', operator: 'ana' }] });
+      // The load was not run again.
+      expect(readFileSync(join(dir, 'log'), 'utf8')).toBe('setup\nload\n');
+    }
   });
 
   it('refuses a second live run of the same runbook here, naming the holder', async () => {

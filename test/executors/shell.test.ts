@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { shellExecutor } from '../../src/executors/shell.js';
+import { ShellLauncher } from '../../src/executors/shell-launcher.js';
 import { executorFor } from '../../src/executors/index.js';
 import { processAlive } from '../../src/store/lock.js';
 import { closeTestScope, collect, shellContext, tempDir, waitFor } from '../helpers/context.js';
@@ -124,6 +125,32 @@ describe('shell executor', () => {
     expect(result.error?.message).toBe(`cannot start in ${join(dir, 'missing')}: no such folder`);
   });
 
+  it('creates the log of an attempt that prints nothing, and appends to a log that exists', async () => {
+    const dir = tempDir();
+    const silent = await collect(shellExecutor.run(shellContext(dir, { code: 'true' })));
+    expect(silent.result.ok).toBe(true);
+    expect(readFileSync(join(dir, 'attempt.log'), 'utf8')).toBe('');
+    await collect(shellExecutor.run(shellContext(dir, { code: 'echo "$BATON_LOG" | grep -c attempt.log' })));
+    expect(readFileSync(join(dir, 'attempt.log'), 'utf8')).toBe('1\n');
+  });
+
+  it('hands over folders, code and values byte for byte: empty values, colons, accents, a folder with spaces', async () => {
+    const dir = join(tempDir(), 'dossier été: 2');
+    mkdirSync(dir);
+    const env = { EMPTY: '', MIXED: 'a:b:c — ünïcödé 東京', LAST: 'end' };
+    const code = 'printf "%s|" "$(pwd)" "$EMPTY" "$MIXED" "$LAST" "Grüße"; echo';
+    // Under a UTF-8 locale a character is not a byte: the launcher must still cut the request right.
+    for (const locale of [undefined, 'C.UTF-8']) {
+      expect(await launched(code, { cwd: dir, env }, locale)).toBe(`${dir}||a:b:c — ünïcödé 東京|end|Grüße|\n`);
+    }
+  });
+
+  it('gives the action the LC_ALL baton was started with, or none, whatever the launcher uses for itself', async () => {
+    const code = 'printf %s "${LC_ALL-unset}"';
+    expect(await launched(code, { cwd: tempDir(), env: {} }, undefined)).toBe('unset');
+    expect(await launched(code, { cwd: tempDir(), env: {} }, 'C.UTF-8')).toBe('C.UTF-8');
+  });
+
   it('does not wait forever for background children that keep the output open', async () => {
     const dir = tempDir();
     const { result } = await collect(shellExecutor.run(shellContext(dir, { code: 'sleep 30 & echo $!' })));
@@ -133,3 +160,21 @@ describe('shell executor', () => {
     process.kill(background);
   });
 });
+
+/** What one action prints through a launcher of its own, started with `LC_ALL` set to `locale` (or unset). */
+async function launched(code: string, where: { cwd: string; env: Record<string, string> }, locale: string | undefined): Promise<string> {
+  const before = process.env.LC_ALL;
+  if (locale === undefined) delete process.env.LC_ALL;
+  else process.env.LC_ALL = locale;
+  const launcher = ShellLauncher.start();
+  if (before === undefined) delete process.env.LC_ALL;
+  else process.env.LC_ALL = before;
+  let out = '';
+  try {
+    const outcome = await launcher.run({ ...where, code }, { output: (_stream, text) => (out += text), started: () => {} });
+    expect(outcome).toEqual({ status: 0 });
+  } finally {
+    launcher.close();
+  }
+  return out;
+}
