@@ -6,6 +6,7 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { Environment } from '../config/environment.js';
 import { loadEnvironments } from '../config/environments.js';
 import { schedulerInventory } from '../executors/scheduler-inventory.js';
+import { usesSandboxAutosys, usesSandboxControlm } from '../scheduler/sandbox-endpoints.js';
 import { loadLibrary } from '../runbook/library.js';
 import { closestName } from '../runbook/template.js';
 import { formatProblem } from '../runbook/problems.js';
@@ -117,10 +118,13 @@ export async function generateHandover(options: HandoverOptions): Promise<Handov
   const secrets = knownSecrets(environment, library.runbooks.flatMap((r) => r.variables));
   if (options.inventory) {
     say(`reading the live inventory of ${environment.name}`);
+    // The sandbox's scheduler fakes are on the port of the sandbox of this state folder, which may
+    // have to be started for the inventory (and stopped after it), as a run does.
+    const sandbox = await sandboxForSchedulers(environment, options.stateDir);
     const [snowflake, scheduler] = await Promise.all([
       liveSnowflakeInventory(environment, { stateDir: options.stateDir, ...(options.signal ? { signal: options.signal } : {}) }),
-      schedulerInventory(environment, options.signal ? { signal: options.signal } : {}),
-    ]);
+      schedulerInventory(environment, { ...(options.signal ? { signal: options.signal } : {}), ...(sandbox?.url ? { sandbox: sandbox.url } : {}) }),
+    ]).finally(() => sandbox?.release?.());
     inventory = { scheduler };
     if ('error' in snowflake) inventory.snowflake = snowflake;
     else {
@@ -204,6 +208,13 @@ function knownSecrets(environment: Environment, variables: { name: string; secre
     if (name && process.env[name]) values.push(process.env[name]!);
   }
   return values.filter((value) => value !== '');
+}
+
+/** The sandbox a sandbox environment's scheduler fakes live in; undefined when none is used or none can be reached (the inventory then says why). */
+async function sandboxForSchedulers(environment: Environment, stateDir: string): Promise<{ url: string; release?: () => Promise<void> } | undefined> {
+  if (!usesSandboxAutosys(environment) && !usesSandboxControlm(environment)) return undefined;
+  const { reachSandbox } = await import('../snowflake/target.js');
+  return reachSandbox(resolve(stateDir), process.env).catch(() => undefined);
 }
 
 function inventoryWarnings(inventory: Inventory | undefined): string[] {

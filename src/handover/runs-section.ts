@@ -229,7 +229,10 @@ function attemptsText(step: StepRecord): string {
   }
   if (tries + polls === 0) return step.actions.length === 0 ? '—' : '0';
   const counts = [failed > 0 ? `${failed} failed` : '', unknown > 0 ? `${unknown} outcome unknown` : ''].filter(Boolean).join(', ');
-  return `${tries}${counts ? ` (${counts})` : ''}${polls > 0 ? ` + ${polls} polls` : ''}`;
+  // A step of several actions: say so, or one try of each reads like retries.
+  const ran = step.actions.filter((action) => action.attempts.some((attempt) => !attempt.watch)).length;
+  const over = ran > 1 ? ` for ${ran} actions` : '';
+  return `${tries}${over}${counts ? ` (${counts})` : ''}${polls > 0 ? ` + ${polls} polls` : ''}`;
 }
 
 /** How an answer was given, when not typed by the operator. */

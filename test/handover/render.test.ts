@@ -93,6 +93,27 @@ describe('the document', () => {
   });
 });
 
+describe('a step’s attempts', () => {
+  it('says how many actions the tries were spread over, so one try of each is not read as retries', () => {
+    const runs = fixtureRecords();
+    const run = structuredClone(runs.find((r) => r.id.startsWith('20261120T090000'))!) as RunRecord;
+    const step = run.steps[0]!;
+    const first = step.actions[0]!;
+    const tried = { ...first.attempts[0]!, status: 'succeeded' as const };
+    delete tried.error;
+    step.actions = [
+      { ...first, id: 'one', attempts: [tried] },
+      { ...first, id: 'two', attempts: [tried] },
+    ];
+    const markdown = renderHandoverMarkdown(fixtureInput({ runs: runs.map((r) => (r.id === run.id ? run : r)) }));
+    const row = markdown.split('\n').find((line) => line.startsWith(`| 1 | ${step.title} |`));
+    expect(row?.split(' | ')[3]).toBe('2 for 2 actions');
+    step.actions[1]!.attempts = [{ ...tried, status: 'failed' }, tried];
+    const again = renderHandoverMarkdown(fixtureInput({ runs: runs.map((r) => (r.id === run.id ? run : r)) }));
+    expect(again.split('\n').find((line) => line.startsWith(`| 1 | ${step.title} |`))?.split(' | ')[3]).toBe('3 for 2 actions (1 failed)');
+  });
+});
+
 describe('the HTML page', () => {
   it('keeps a fenced block whole, even when a line in it looks like a heading', () => {
     const html = renderHandoverHtml('## One\n\n````jil\n## not a heading\n```\n## still not\n````\n\n## Two\n', { title: 't', timelines: new Map() });

@@ -105,6 +105,16 @@ describe.sequential('the handover of a sandbox after a set-up runbook', () => {
     expect(markdown).toMatch(/Queries: `[0-9a-f-]{36}`/);
   }, 300_000);
 
+  it('reads the scheduler fakes of the state folder’s sandbox when nothing names its address', async () => {
+    const out = join(dir, 'found');
+    const result = await baton(['handover', '--env', 'sandbox', '--runbooks', 'runbooks', '--out', out], { BATON_SANDBOX_URL: '', BATON_AUTOSYS_URL: '' });
+    expect(result.exitCode, result.all).toBe(0);
+    expect(result.all).not.toMatch(/cannot reach|could not be read/);
+    const markdown = readFileSync(join(out, readdirSync(out).find((n) => n.endsWith('.md'))!), 'utf8');
+    expect(markdown).toContain(`Control-M at ${sandbox!.url}/automation-api`);
+    expect(markdown).toMatch(/\| `HX_LOAD` \| CMD \| `HX_BOX` \|/);
+  }, 300_000);
+
   it('never shows the secret a run used, and names the variable that was masked', () => {
     const folder = join(dir, 'docs', 'handover');
     for (const name of readdirSync(folder)) expect(readFileSync(join(folder, name), 'utf8'), name).not.toContain(CANARY);

@@ -179,6 +179,16 @@ describe.sequential('the go-live on a fresh sandbox', () => {
       const written = readdirSync(join(dir, 'handover'));
       expect(written.some((name) => /^sandbox-.+\.md$/.test(name))).toBe(true);
       expect(written.some((name) => /^sandbox-.+\.html$/.test(name))).toBe(true);
+      // A document a new operator could take over from: every go-live runbook done, the live
+      // inventory of Snowflake and both schedulers read in full, the recovery runbooks listed.
+      const markdown = readFileSync(join(dir, 'handover', written.find((name) => name.endsWith('.md'))!), 'utf8');
+      for (const file of files.filter((name) => name < '13')) {
+        const id = file.replace(/\.md$/, '');
+        expect(markdown, id).toMatch(new RegExp(`\\| \`${id}\` \\| done \\|`));
+      }
+      const summary = markdown.split('\n').find((line) => line.startsWith('- **Live inventory:**')) ?? '';
+      expect(summary).toMatch(/Snowflake read; AutoSys instance .*: \d+ jobs; Control-M at .*: \d+ jobs$/);
+      for (const recovery of ['13-recover-failed-load', '14-restore-deleted-rows', '18-fallback-manual-load']) expect(markdown).toContain(recovery);
     },
     '23-training-walkthrough.md': async () => {
       expect(attempts(lastRecord('23-training-walkthrough'), 'practise-an-order-disappears/incident').at(-1)?.status).toBe('succeeded');
