@@ -81,6 +81,16 @@ describe('library screen', () => {
     expect(app.frame()).toContain('Restore the orders table in sandbox');
   });
 
+  it('takes a line typed before the app had the keyboard as the filter, then enter', async () => {
+    const ws = library();
+    app = await startApp(ws);
+    await app.waitFor('Warehouse setup');
+    // What a terminal still in line mode hands over in one piece.
+    await app.press('rest\n');
+    await app.waitFor('1. Check', 'the runbook screen');
+    expect(app.frame()).toContain('Restore the orders table in sandbox');
+  });
+
   it('shows a runbook whose prerequisites are not done, and done once they are, per environment', async () => {
     const ws = library();
     await runToEnd(ws, '01-warehouse.md', 'sandbox');

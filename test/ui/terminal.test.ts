@@ -5,9 +5,11 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { tempDir, waitFor } from '../helpers/context.js';
 import { workspace } from '../helpers/app.js';
+import { ensureSandbox } from '../../src/sandbox/index.js';
 import { runbookText, sh } from '../helpers/runbooks.js';
 
 vi.setConfig({ testTimeout: 60_000 });
@@ -79,6 +81,48 @@ describe('the built app in a real terminal', () => {
     expect(record.status).toBe('done');
     expect(record.steps[1].checks[0]).toMatchObject({ status: 'confirmed', via: 'operator' });
   });
+
+  it('walks the bundled set-up runbook against the sandbox of its state folder', async () => {
+    const stateDir = join(tempDir('baton-tui-sandbox-'), 'state');
+    const sandbox = await ensureSandbox({ stateDir, port: 0 });
+    try {
+      const app = tmuxApp(['--runbooks', join(root, 'runbooks'), '--state-dir', stateDir], { BATON_OPERATOR: 'ana' });
+      await app.until('type to filter');
+      app.keys('0', '1', '-');
+      await app.until('› Set up the database');
+      app.keys('Enter');
+      await app.until(/enter run/);
+      app.keys('Enter');
+      // The SQL ran through snowflake-sdk against the sandbox: its answer shows as a table.
+      const asked = await app.until('y confirmed');
+      expect(asked).toMatch(/SANDBOX\s+│\s+OPERATOR/);
+      app.keys('y');
+      for (const step of ['2. Create the warehouses', '3. Create the database', '4. Cap the credits']) {
+        await app.until(new RegExp(`▸ ${step.replace('.', '\\.')}`), step);
+        app.keys('Enter');
+      }
+      await app.until('y confirmed');
+      app.keys('y');
+      await app.until('4/4');
+      app.keys('Escape');
+      await app.until(/01-setup-database-and-warehouses\s+4 steps · ✔ done by ana/);
+      app.keys('q');
+      await app.until('exited 0');
+      // The warehouses are there, read back over another connection.
+      // (Not spawnSync: the sandbox answers from this process, which must stay free to.)
+      const shown = await execa(process.execPath, [join(root, 'bin', 'baton.js'), 'sql', '--env', 'sandbox', '--format', 'json', '-q', "SHOW WAREHOUSES LIKE 'SALES_DW_%'"], {
+        cwd: root,
+        env: { BATON_STATE_DIR: stateDir },
+        stdin: 'ignore',
+        reject: false,
+      });
+      expect(shown.exitCode, shown.stderr).toBe(0);
+      const rows = JSON.parse(shown.stdout.trim().split('\n').at(-1)!) as { name: string }[];
+      expect(rows.map((row) => row.name).sort()).toEqual(['SALES_DW_BI_WH', 'SALES_DW_ETL_WH']);
+    } finally {
+      await sandbox.stop();
+    }
+  }, 120_000);
 
   it('hands the terminal to an interactive action, then takes the screen back and carries on', async () => {
     const ws = workspace();

@@ -23,6 +23,15 @@ export function useLibraryKeys(args: {
       const state = read();
       const listed = args.listed(state.filter);
       const count = listed.length;
+      // Keys typed before the app had the keyboard come as one line (`01-⏎`): the terminal was
+      // still in line mode. Take them as typed: the filter, then enter on its first runbook.
+      const ahead = typedAhead(input);
+      if (ahead) {
+        dispatch({ type: 'type-character', text: ahead });
+        const id = args.listed(state.filter + ahead)[0];
+        if (id) app({ type: 'open', runbookId: id });
+        return;
+      }
       if (key.ctrl && input === 'c') return app({ type: 'quit' });
       if (key.ctrl && input === 'd') return app({ type: 'handover' });
       if (key.upArrow) return dispatch({ type: 'move-selection', by: -1, count });
@@ -48,4 +57,9 @@ export function useLibraryKeys(args: {
     },
     { isActive: args.isActive },
   );
+}
+
+/** The text of a line typed ahead (printable characters, then the line's end), or undefined. */
+export function typedAhead(input: string): string | undefined {
+  return /^([^\x00-\x1f\x7f]+)[\r\n]$/.exec(input)?.[1];
 }
