@@ -4,7 +4,7 @@
 // Credentials are never printed: a secret setting shows only as "set".
 import path from 'node:path';
 import type { Environment } from '../config/environment.js';
-import { loadEnvironments } from '../config/environments.js';
+import { environmentsForCommand } from '../config/environments.js';
 import {
   builtInSandbox,
   ConnectionError,
@@ -51,6 +51,7 @@ export interface ListedConnection {
 export async function listConnections(options: ConnectionsOptions = {}): Promise<number> {
   const catalog = await readConnections();
   const environments = await environmentsOf(options.runbooks);
+  if (!environments) return EXIT.invalid;
   const listed = connectionNames(catalog).map((name) => describeConnection(catalog, name, environments));
   if (options.json) {
     process.stdout.write(`${JSON.stringify({ directory: catalog.directory, files: catalog.files, default: catalog.defaultName ?? null, connections: listed, warnings: catalog.warnings, problems: catalog.problems }, null, 2)}\n`);
@@ -90,6 +91,7 @@ export async function testConnection(name: string | undefined, options: Connecti
   let environment: Environment | undefined;
   if (options.env) {
     const environments = await environmentsOf(options.runbooks);
+    if (!environments) return EXIT.invalid;
     environment = environments.find((e) => e.name === options.env);
     if (!environment) {
       process.stderr.write(`baton: unknown environment "${options.env}"; known: ${environments.map((e) => e.name).join(', ')}\n`);
@@ -168,7 +170,7 @@ function describeConnection(catalog: ConnectionCatalog, name: string, environmen
   return listed;
 }
 
-async function environmentsOf(runbooks: string | undefined): Promise<Environment[]> {
-  const config = await loadEnvironments(runbooks ?? 'runbooks');
-  return config.environments;
+/** baton.yaml's environments, or undefined when it is not valid (its problems are on stderr). */
+async function environmentsOf(runbooks: string | undefined): Promise<Environment[] | undefined> {
+  return (await environmentsForCommand(runbooks ?? 'runbooks', 'connections'))?.environments;
 }

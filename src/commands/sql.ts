@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline/promises';
 import type { Environment } from '../config/environment.js';
-import { loadEnvironments } from '../config/environments.js';
+import { environmentsForCommand } from '../config/environments.js';
 import { ConnectionError } from '../config/connections.js';
 import { EXIT } from '../exit-codes.js';
 import { parseDuration } from '../runbook/duration.js';
@@ -83,7 +83,8 @@ export async function sql(options: SqlOptions): Promise<number> {
 
   let environment: Environment | undefined;
   if (!options.connection) {
-    const config = await loadEnvironments(options.runbooks ?? 'runbooks');
+    const config = await environmentsForCommand(options.runbooks ?? 'runbooks', 'sql');
+    if (!config) return EXIT.invalid;
     const wanted = options.env ?? config.default;
     environment = config.environments.find((e) => e.name === wanted);
     if (!environment) return usage(`unknown environment "${wanted}"; known: ${config.environments.map((e) => e.name).join(', ')}`);

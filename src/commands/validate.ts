@@ -1,5 +1,8 @@
 // `baton validate [paths…]`: read runbooks as the engine would and report every problem as
 // `file:line:col: severity: message`. Exit 1 when there is an error; warnings alone do not fail.
+import { stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { ENVIRONMENTS_FILE, loadEnvironments } from '../config/environments.js';
 import { EXIT } from '../exit-codes.js';
 import { loadPaths, type Library } from '../runbook/library.js';
 import { formatProblem } from '../runbook/problems.js';
@@ -15,24 +18,39 @@ export const DEFAULT_RUNBOOKS = 'runbooks';
 
 /** Run `baton validate`; returns the exit code. */
 export async function validate(paths: string[], options: ValidateOptions = {}): Promise<number> {
-  const library = await loadPaths(paths.length > 0 ? paths : [DEFAULT_RUNBOOKS]);
-  const output = options.json ? JSON.stringify(reportJson(library), null, 2) : formatReport(library).join('\n');
+  // A folder's baton.yaml is checked with its runbooks; a baton.yaml named alone is checked as one.
+  const runbooks: string[] = [];
+  const configs = new Set<string>();
+  for (const path of paths.length > 0 ? paths : [DEFAULT_RUNBOOKS]) {
+    if (basename(path) === ENVIRONMENTS_FILE) {
+      configs.add(path);
+      continue;
+    }
+    runbooks.push(path);
+    const folder = await stat(path).then((info) => info.isDirectory(), () => false);
+    if (folder && (await stat(join(path, ENVIRONMENTS_FILE)).then(() => true, () => false))) configs.add(join(path, ENVIRONMENTS_FILE));
+  }
+  const library: Library = runbooks.length > 0 ? await loadPaths(runbooks) : { entries: [], runbooks: [], problems: [] };
+  for (const file of configs) library.problems.push(...(await loadEnvironments(dirname(file))).problems);
+  const output = options.json ? JSON.stringify(reportJson(library, [...configs]), null, 2) : formatReport(library, configs.size).join('\n');
   process.stdout.write(`${output}\n`);
   return library.problems.some((p) => p.severity === 'error') ? EXIT.failed : EXIT.ok;
 }
 
 /** The lines `baton validate` prints: each problem, then a count. */
-export function formatReport(library: Library): string[] {
+export function formatReport(library: Library, configs = 0): string[] {
   const errors = library.problems.filter((p) => p.severity === 'error').length;
   const warnings = library.problems.length - errors;
   const files = library.entries.length;
   const counts =
     library.problems.length === 0 ? 'no problems' : [plural(errors, 'error'), plural(warnings, 'warning')].filter((t) => !t.startsWith('0 ')).join(', ');
-  return [...library.problems.map(formatProblem), `checked ${plural(files, 'runbook')}: ${counts}`];
+  const checked = [plural(files, 'runbook'), ...(configs === 1 ? [ENVIRONMENTS_FILE] : configs > 1 ? [`${configs} ${ENVIRONMENTS_FILE} files`] : [])].join(' and ');
+  return [...library.problems.map(formatProblem), `checked ${checked}: ${counts}`];
 }
 
-function reportJson(library: Library): unknown {
+function reportJson(library: Library, configs: string[]): unknown {
   return {
+    environments: configs.map((file) => ({ path: file, problems: library.problems.filter((p) => p.file === file) })),
     runbooks: library.entries.map((entry) => ({
       path: entry.path,
       id: entry.id,

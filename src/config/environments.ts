@@ -118,6 +118,19 @@ export async function loadEnvironments(runbooksFolder: string): Promise<Environm
   return { ...parseEnvironments(source, file), file };
 }
 
+/**
+ * The environments of a runbooks folder for a command that needs them: with an error in baton.yaml,
+ * each problem goes to stderr as `file:line:col` and the result is undefined (the command stops).
+ */
+export async function environmentsForCommand(runbooksFolder: string, command: string): Promise<EnvironmentsConfig | undefined> {
+  const config = await loadEnvironments(runbooksFolder);
+  if (!config.problems.some((problem) => problem.severity === 'error')) return config;
+  const { formatProblem } = await import('../runbook/problems.js');
+  for (const problem of config.problems) process.stderr.write(`${formatProblem(problem)}\n`);
+  process.stderr.write(`baton ${command}: ${config.file ?? ENVIRONMENTS_FILE} is not valid: fix it (baton validate ${runbooksFolder}); nothing ran\n`);
+  return undefined;
+}
+
 /** Validate the text of a baton.yaml; `file` is only used in problem reports. */
 export function parseEnvironments(source: string, file: string): Omit<EnvironmentsConfig, 'file'> {
   const lines = new LineCounter();

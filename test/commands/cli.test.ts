@@ -1,6 +1,6 @@
 // The built CLI, run as a real child process, the way operators and CI jobs run it.
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -59,7 +59,7 @@ describe('baton validate', { timeout: 60_000 }, () => {
 
   it('exits 0 on the bundled runbooks', async () => {
     const result = await baton(['validate', 'runbooks']);
-    expect(result.stdout).toMatch(/^checked \d{2} runbooks: no problems$/);
+    expect(result.stdout).toMatch(/^checked \d{2} runbooks and baton.yaml: no problems$/);
     expect(result.exitCode).toBe(0);
   });
 
@@ -76,6 +76,35 @@ describe('baton validate', { timeout: 60_000 }, () => {
       warnings: 1,
       runbooks: [{ path: file, id: 'warned', valid: true, title: 'Warned' }],
     });
+  });
+});
+
+describe('a broken baton.yaml', { timeout: 60_000 }, () => {
+  it('is reported by validate with its folder, and stops sql and connections before they connect', async () => {
+    const runbooks = join(folder, 'broken-config');
+    await mkdir(runbooks, { recursive: true });
+    await writeFile(join(runbooks, 'ok.md'), '# Fine\n\n## One\n\n```sh\necho one\n```\n');
+    await writeFile(join(runbooks, 'baton.yaml'), 'environments:\n  sandbox: [\n');
+    const where = new RegExp(`^${join(runbooks, 'baton.yaml').replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}:3:1: error: YAML: `, 'm');
+
+    const checked = await baton(['validate', runbooks]);
+    expect(checked.exitCode).toBe(1);
+    expect(checked.stdout).toMatch(where);
+    expect(checked.stdout).toMatch(/checked 1 runbook and baton\.yaml: 1 error$/);
+    const alone = await baton(['validate', join(runbooks, 'baton.yaml')]);
+    expect(alone.exitCode).toBe(1);
+    expect(alone.stdout).toMatch(/checked 0 runbooks and baton\.yaml: 1 error$/);
+
+    for (const args of [
+      ['sql', '--runbooks', runbooks, '-q', 'SELECT 1'],
+      ['connections', 'list', '--runbooks', runbooks],
+    ]) {
+      const result = await baton(args);
+      expect(result.exitCode, args.join(' ')).toBe(3);
+      expect(result.stderr).toMatch(where);
+      expect(result.stderr).toContain('is not valid: fix it (baton validate');
+      expect(result.stdout).toBe('');
+    }
   });
 });
 

@@ -27,7 +27,7 @@ beforeAll(() => {
 describe('the runbook library', () => {
   it('passes baton validate', async () => {
     const result = await execa('node', [bin, 'validate', 'runbooks'], { cwd: root, reject: false, stdin: 'ignore' });
-    expect(result.stdout + result.stderr).toMatch(new RegExp(`checked ${files.length} runbooks: no problems`));
+    expect(result.stdout + result.stderr).toMatch(new RegExp(`checked ${files.length} runbooks and baton.yaml: no problems`));
     expect(result.exitCode).toBe(0);
   });
 
