@@ -6,7 +6,7 @@ import type { Connection as SdkConnection, RowStatement } from 'snowflake-sdk';
 import type { Writable } from 'node:stream';
 import { ConnectionError, type Connection } from '../config/connections.js';
 import { driverLogin, type DriverLogin } from '../config/credentials.js';
-import { driverMessages, loadDriver } from './driver.js';
+import { driverMessages, keepDriverCodeSoon, loadDriver } from './driver.js';
 import { explainError, formatFailure, type SqlFailure } from './errors.js';
 
 /** The outcome of one statement. */
@@ -246,6 +246,7 @@ function runStatement(connection: SdkConnection, sqlText: string, options: State
       const queryId = statement?.getQueryId() || outcome.error?.queryId;
       const done: StatementOutcome = { ...outcome, durationMs: performance.now() - started };
       if (queryId) done.queryId = queryId;
+      if (!outcome.error) keepDriverCodeSoon();
       if (interrupted) {
         done.interrupted = interrupted;
         const error = done.error ?? { message: '' };
