@@ -202,7 +202,8 @@ export class RunCore {
    * the next start asks about it instead of assuming.
    */
   requestSave(): void {
-    this.#dirty = true;
+    // Not `dirty`: a save in progress would then write again as soon as it ends, and a run that
+    // moves fast would rewrite its record back to back instead of once a moment.
     this.#saveTimer ??= setTimeout(() => {
       this.#saveTimer = undefined;
       this.saveNow();

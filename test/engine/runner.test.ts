@@ -452,6 +452,38 @@ describe('when the record cannot be written', () => {
   });
 });
 
+describe('how often the record is written', () => {
+  it('gathers a fast run’s changes into one write a moment, even when each write is slow', async () => {
+    const dir = tempDir();
+    const real = openStore(join(dir, 'state'));
+    let saves = 0;
+    const slow: RunStore = {
+      ...real,
+      stateDir: real.stateDir,
+      logDir: (id) => real.logDir(id),
+      relativePath: (p) => real.relativePath(p),
+      read: (id) => real.read(id),
+      list: (f) => real.list(f),
+      setAside: (id) => real.setAside(id),
+      save: async (record) => {
+        saves++;
+        // A busy disk: while this write waits, the run moves on and changes the record again.
+        await new Promise((resolve) => setTimeout(resolve, 40));
+        return real.save(record);
+      },
+    };
+    const steps = Array.from({ length: 150 }, (_, n) => ({ title: `Step ${n + 1}`, actions: ['sleep 0.01'] }));
+    const started = performance.now();
+    const state = await drive(dir, { runbook: makeRunbook({ path: join(dir, 'fast.md'), steps }), store: slow }).final;
+    const seconds = (performance.now() - started) / 1000;
+    expect(state.ended?.status).toBe('done');
+    // Once a second while it moves, plus the start and the end: not one write after another.
+    expect(saves, `${saves} writes in ${seconds.toFixed(1)} s`).toBeLessThanOrEqual(Math.ceil(seconds) + 3);
+    const onDisk = await readRun(join(dir, 'state'), state.record!.id);
+    expect(onDisk.ok && onDisk.record.status).toBe('done');
+  });
+});
+
 describe('a lock left by a process that is gone', () => {
   it('is taken over with --take-over, and the record says so', async () => {
     const dir = tempDir();
