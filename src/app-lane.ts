@@ -71,8 +71,8 @@ export function loadAppLane(dist: string, cacheDir: string = codeCacheDir(dist))
 
 const sha256 = (data: Buffer) => createHash('sha256').update(data).digest();
 
-/** The code kept in `file` when it is there and whole. */
-function readKeptCode(file: string): Buffer | undefined {
+/** The code kept in `file` when it is there and whole (its first 32 bytes are a SHA-256 of the rest). */
+export function readKeptCode(file: string): Buffer | undefined {
   let data: Buffer;
   try {
     data = readFileSync(file);
@@ -83,13 +83,20 @@ function readKeptCode(file: string): Buffer | undefined {
   return data.length > 32 && sha256(code).equals(data.subarray(0, 32)) ? code : undefined;
 }
 
+/**
+ * Write `code` to `file` with its SHA-256 in front, through a temporary file and a rename so a
+ * reader never sees half of it. Throws when it cannot (a read-only install).
+ */
+export function writeKeptCode(file: string, code: Buffer): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const temp = `${file}.${process.pid}.tmp`;
+  writeFileSync(temp, Buffer.concat([sha256(code), code]));
+  renameSync(temp, file);
+}
+
 function keepCompiledCode(script: Script, cacheDir: string, cacheFile: string, digest: string): void {
   try {
-    mkdirSync(cacheDir, { recursive: true });
-    const temp = `${cacheFile}.${process.pid}.tmp`;
-    const code = script.createCachedData();
-    writeFileSync(temp, Buffer.concat([sha256(code), code]));
-    renameSync(temp, cacheFile);
+    writeKeptCode(cacheFile, script.createCachedData());
     // Code for earlier builds of the script is of no further use (other V8s' code is kept).
     for (const other of readdirSync(cacheDir)) {
       if (other.startsWith('app-') && other.endsWith('.bin') && !other.startsWith(`app-${digest}-`)) rmSync(join(cacheDir, other), { force: true });

@@ -217,7 +217,10 @@ function attemptsText(step: StepRecord): string {
   let polls = 0;
   let failed = 0;
   let unknown = 0;
+  // A step of several actions says so, or one try of each reads like retries.
+  let actionsTried = 0;
   for (const action of step.actions) {
+    if (action.attempts.some((attempt) => !attempt.watch)) actionsTried++;
     for (const attempt of action.attempts) {
       if (attempt.watch) polls++;
       else {
@@ -229,9 +232,7 @@ function attemptsText(step: StepRecord): string {
   }
   if (tries + polls === 0) return step.actions.length === 0 ? '—' : '0';
   const counts = [failed > 0 ? `${failed} failed` : '', unknown > 0 ? `${unknown} outcome unknown` : ''].filter(Boolean).join(', ');
-  // A step of several actions: say so, or one try of each reads like retries.
-  const ran = step.actions.filter((action) => action.attempts.some((attempt) => !attempt.watch)).length;
-  const over = ran > 1 ? ` for ${ran} actions` : '';
+  const over = actionsTried > 1 ? ` for ${actionsTried} actions` : '';
   return `${tries}${over}${counts ? ` (${counts})` : ''}${polls > 0 ? ` + ${polls} polls` : ''}`;
 }
 

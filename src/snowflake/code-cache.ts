@@ -7,13 +7,13 @@
 // One file per dependency and per V8 in node_modules/.cache/baton/ (or $BATON_CODE_CACHE_DIR).
 // V8 checks only a source's length before taking its code, so each file's code is stored with a
 // hash of that file's text and used only for the very same text: an upgraded dependency compiles
-// afresh. The file starts with a SHA-256 of the rest. BATON_CODE_CACHE=off, a file that uses
+// afresh. The file is sealed as the app's kept code is (app-lane.ts). BATON_CODE_CACHE=off, a file that uses
 // import() (vm.Script would need its own loader for it) or anything amiss: Node's own compile.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
+import { readKeptCode, writeKeptCode } from '../app-lane.js';
 
 /** How a load went: files compiled from kept code, and files compiled now. */
 export interface KeptCodeStats {
@@ -48,7 +48,6 @@ export function keptCodeDir(dependency: string, env: NodeJS.ProcessEnv = process
   }
 }
 
-const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest();
 
 /** Kept code by file name: [text hash, code]. */
 type Kept = Map<string, { hash: string; code: Buffer }>;
@@ -74,7 +73,7 @@ export async function loadWithKeptCode<T>(
     if (format === 'module' || !filename.includes(`${'/'}node_modules${'/'}`) || !/\.c?js$/.test(filename) || content.includes('import(')) {
       return original.apply(this, arguments as unknown as [string, string, string?]);
     }
-    const hash = sha256(content).toString('base64');
+    const hash = createHash('sha256').update(content).digest('base64');
     const earlier = kept.get(filename);
     const cachedData = earlier?.hash === hash ? earlier.code : undefined;
     const script = new Script(internals.wrap(content), { filename, ...(cachedData ? { cachedData } : {}) });
@@ -117,10 +116,9 @@ function requireFor(module: NodeModule): NodeJS.Require {
 /** The kept code in `file`, when it is there and whole. */
 function readKept(file: string): Kept {
   const kept: Kept = new Map();
+  const body = readKeptCode(file);
+  if (!body) return kept; // Not there yet, or damaged: this start compiles and leaves it.
   try {
-    const data = readFileSync(file);
-    const body = data.subarray(32);
-    if (data.length < 36 || !sha256(body).equals(data.subarray(0, 32))) return kept;
     const indexLength = body.readUInt32LE(0);
     const index = JSON.parse(body.subarray(4, 4 + indexLength).toString('utf8')) as [string, string, number][];
     let at = 4 + indexLength;
@@ -129,7 +127,7 @@ function readKept(file: string): Kept {
       at += length;
     }
   } catch {
-    // Not there yet, or not ours: this start compiles and leaves it.
+    kept.clear(); // Not ours.
   }
   return kept;
 }
@@ -148,11 +146,7 @@ function keepCode(file: string, kept: Kept, compiledNow: Map<string, { hash: str
     const indexText = Buffer.from(JSON.stringify(index), 'utf8');
     const length = Buffer.alloc(4);
     length.writeUInt32LE(indexText.length, 0);
-    const body = Buffer.concat([length, indexText, ...codes]);
-    mkdirSync(dirname(file), { recursive: true });
-    const temp = `${file}.${process.pid}.tmp`;
-    writeFileSync(temp, Buffer.concat([sha256(body), body]));
-    renameSync(temp, file);
+    writeKeptCode(file, Buffer.concat([length, indexText, ...codes]));
     return true;
   } catch {
     // A read-only install only costs the next start its speed.

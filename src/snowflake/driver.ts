@@ -29,7 +29,7 @@ export function loadDriver(): Promise<SnowflakeSdk> {
     process.env.SNOWFLAKE_DISABLE_PLATFORM_DETECTION = 'true';
     process.env.SF_TELEMETRY_DISABLE_CONNECTION_SHAPE = '1';
     process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-    // Compiled code of the driver's files is kept between starts (code-cache.ts): a third of its import.
+    // Compiled code of the driver's files is kept between starts (code-cache.ts).
     const { loadWithKeptCode } = await import('./code-cache.js');
     const loaded = await loadWithKeptCode('snowflake-sdk', () => import('snowflake-sdk') as Promise<SnowflakeSdk & { default?: SnowflakeSdk }>);
     keepDriverCode = loaded.keep;

@@ -407,24 +407,29 @@ function filesUnder(dir: string): string[] {
   });
 }
 
+/** A real store whose writes go through `save` (which writes to the real one when it wants). */
+function withSave(real: RunStore, save: RunStore['save']): RunStore {
+  return {
+    ...real,
+    stateDir: real.stateDir,
+    logDir: (id) => real.logDir(id),
+    relativePath: (p) => real.relativePath(p),
+    read: (id) => real.read(id),
+    list: (f) => real.list(f),
+    setAside: (id) => real.setAside(id),
+    save,
+  };
+}
+
 describe('when the record cannot be written', () => {
   it('stops before starting anything more, and keeps the latest record elsewhere', async () => {
     const dir = tempDir();
     const real = openStore(join(dir, 'state'));
     let saves = 0;
-    const filling: RunStore = {
-      ...real,
-      stateDir: real.stateDir,
-      logDir: (id) => real.logDir(id),
-      relativePath: (p) => real.relativePath(p),
-      read: (id) => real.read(id),
-      list: (f) => real.list(f),
-      setAside: (id) => real.setAside(id),
-      save: async (record) => {
-        if (++saves > 1) throw new StateError(`cannot write ${real.stateDir}/runs/${record.id}.json: no space left on the device (free some space, or use --state-dir elsewhere)`, 'full');
-        return real.save(record);
-      },
-    };
+    const filling = withSave(real, async (record) => {
+      if (++saves > 1) throw new StateError(`cannot write ${real.stateDir}/runs/${record.id}.json: no space left on the device (free some space, or use --state-dir elsewhere)`, 'full');
+      return real.save(record);
+    });
     // Each step outlasts the moment changes are gathered for, so a write is attempted mid-run.
     const steps = [1, 2, 3, 4].map((n) => ({ title: `Step ${n}`, actions: [`echo ${n} >> ran; sleep 0.7`] }));
     const runbook = makeRunbook({ path: join(dir, 'demo.md'), steps });
@@ -457,21 +462,12 @@ describe('how often the record is written', () => {
     const dir = tempDir();
     const real = openStore(join(dir, 'state'));
     let saves = 0;
-    const slow: RunStore = {
-      ...real,
-      stateDir: real.stateDir,
-      logDir: (id) => real.logDir(id),
-      relativePath: (p) => real.relativePath(p),
-      read: (id) => real.read(id),
-      list: (f) => real.list(f),
-      setAside: (id) => real.setAside(id),
-      save: async (record) => {
-        saves++;
-        // A busy disk: while this write waits, the run moves on and changes the record again.
-        await new Promise((resolve) => setTimeout(resolve, 40));
-        return real.save(record);
-      },
-    };
+    const slow = withSave(real, async (record) => {
+      saves++;
+      // A busy disk: while this write waits, the run moves on and changes the record again.
+      await new Promise((resolve) => setTimeout(resolve, 40));
+      return real.save(record);
+    });
     const steps = Array.from({ length: 150 }, (_, n) => ({ title: `Step ${n + 1}`, actions: ['sleep 0.01'] }));
     const started = performance.now();
     const state = await drive(dir, { runbook: makeRunbook({ path: join(dir, 'fast.md'), steps }), store: slow }).final;

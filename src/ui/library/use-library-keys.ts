@@ -60,6 +60,6 @@ export function useLibraryKeys(args: {
 }
 
 /** The text of a line typed ahead (printable characters, then the line's end), or undefined. */
-export function typedAhead(input: string): string | undefined {
+function typedAhead(input: string): string | undefined {
   return /^([^\x00-\x1f\x7f]+)[\r\n]$/.exec(input)?.[1];
 }
