@@ -11,18 +11,23 @@ export class ProblemList {
 
   /** Record an error: the runbook cannot run until it is fixed. */
   error(pos: SourcePos, message: string): void {
-    this.items.push({ file: this.file, line: pos.line, column: pos.column, message, severity: 'error' });
+    this.items.push({ file: this.file, line: pos.line, column: pos.column, message: oneLine(message), severity: 'error' });
   }
 
   /** Record a warning: shown, but the runbook still runs. */
   warning(pos: SourcePos, message: string): void {
-    this.items.push({ file: this.file, line: pos.line, column: pos.column, message, severity: 'warning' });
+    this.items.push({ file: this.file, line: pos.line, column: pos.column, message: oneLine(message), severity: 'warning' });
   }
 
   /** True when at least one error was recorded. */
   get hasErrors(): boolean {
     return this.items.some((p) => p.severity === 'error');
   }
+}
+
+/** A problem is one line, whatever author text (a pattern, a value) its message quotes. */
+function oneLine(message: string): string {
+  return /[\r\n]/.test(message) ? message.replace(/[\r\n]+/g, ' ') : message;
 }
 
 /** Problems in reading order: by file, line, then column. */

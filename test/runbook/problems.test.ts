@@ -24,6 +24,8 @@ describe('front matter problems', () => {
     ['secret with a default', ['variables:', '  PW: { secret: true, default: hunter2 }'], ['3:32: error: secret variable PW must not have a default: secrets are never written in files (use from-env or let baton ask)']],
     ['bad from-env', ['variables:', '  PW: { secret: true, from-env: "my var" }'], ['3:33: error: from-env "my var" is not an environment variable name (e.g. SNOWFLAKE_PASSWORD)']],
     ['bad pattern', ['variables:', '  D: { pattern: "(" }'], [expect.stringMatching(/^3:17: error: pattern of D is not a valid regular expression: /)]],
+    // A problem is one line, whatever the author's text holds.
+    ['bad pattern across lines', ['variables:', '  D: { pattern: "[0-9\\n]+(" }'], [expect.stringMatching(/^3:17: error: pattern of D is not a valid regular expression: [^\n]*\/\^\(\?:\[0-9 \]\+\(\)\$\/u: .+$/)]],
     ['default not a choice', ['variables:', '  S: { default: HUGE, choices: [XSMALL, SMALL] }'], ['3:17: error: default "HUGE" of S is not one of its choices: XSMALL, SMALL']],
     ['default against pattern', ['variables:', '  D: { default: "2026/01/01", pattern: "[0-9]{4}-[0-9]{2}-[0-9]{2}" }'], ['3:17: error: default "2026/01/01" of D does not match its pattern [0-9]{4}-[0-9]{2}-[0-9]{2}']],
     ['built-in name', ['variables:', '  env: prod'], ['3:3: error: variable env is built in (env, operator, run_id, date); pick another name']],
