@@ -193,8 +193,11 @@ async function attemptAction(core: RunCore, step: Step, action: Action, executor
   core.stopWatch = false;
   core.cancelledBy = undefined;
   let last = '';
+  // Set when the wait before the next poll runs to the deadline: a poll then would have no time
+  // left, and its "timed out" would hide the last real answer.
+  let sleptToDeadline = false;
   for (let first = true; ; first = false) {
-    if (!first && left() !== undefined && left()! <= 0) {
+    if (!first && left() !== undefined && (sleptToDeadline || left()! <= 0)) {
       last = `gave up watching after ${formatDuration(attrs.timeout!)} (last: ${last})`;
       break;
     }
@@ -224,7 +227,9 @@ async function attemptAction(core: RunCore, step: Step, action: Action, executor
         last = `${core.options.operator} stopped watching (last: ${last})`;
         break;
       }
-      wait = Math.min(attrs.watch!, Math.max(0, left() ?? attrs.watch!));
+      const remaining = left();
+      sleptToDeadline = remaining !== undefined && remaining <= attrs.watch!;
+      wait = sleptToDeadline ? Math.max(0, remaining!) : attrs.watch!;
     } else if (retriesLeft > 0 && outcome.retryUnsafe) {
       // The executor cannot tell whether the failed attempt changed anything (a write cut off by
       // the network): running it again could do it twice, so the retries stop here.

@@ -127,6 +127,24 @@ describe('the runner', () => {
     expect(attempts.at(-1)).toMatchObject({ status: 'failed', excerpt: 'RUNNING', expect: { passed: false } });
   });
 
+  it('gives up when the wait before the next poll runs to the deadline, keeping the last real answer', async () => {
+    const dir = tempDir();
+    const runbook = makeRunbook({
+      path: join(dir, 'demo.md'),
+      steps: [{ title: 'Wait', actions: [{ code: 'sleep 0.3; echo RUNNING', attrs: { watch: 10, timeout: 1000, expect: 'stdout == "SU"' } }] }],
+    });
+    // While the second poll runs, the clock jumps to 5 ms before the deadline and stands there: the
+    // wait after the poll is cut to those 5 ms. A poll after that wait would again have 5 ms (on
+    // this clock), too short to answer, and its "timed out" would stand in for the real answer.
+    let clock = Date.parse('2026-11-25T21:00:00Z');
+    const driven = drive(dir, { runbook, now: () => new Date(clock) });
+    await waitFor(() => driven.events.filter((e) => e.type === 'attempt-started').length >= 2, 10_000, 'the second poll');
+    clock += 995;
+    const state = await driven.final;
+    expect(state.record!.steps[0]!.failure).toMatch(/^wait\/1: gave up watching after 1\.0s \(last: expect did not hold: stdout == "SU"\)$/);
+    expect(state.record!.steps[0]!.actions[0]!.attempts.at(-1)).toMatchObject({ status: 'failed', excerpt: 'RUNNING', expect: { passed: false } });
+  });
+
   it('stops watching when the operator says so, and the step fails with that reason', async () => {
     const dir = tempDir();
     const runbook = makeRunbook({ path: join(dir, 'demo.md'), steps: [{ title: 'Wait', actions: [{ code: 'echo RUNNING', attrs: { watch: 20, expect: 'stdout == "SU"' } }] }] });
