@@ -1,49 +1,60 @@
 // One small bash per run that starts the run's shell actions. Forking a 70 MB Node process for
 // every action costs several milliseconds of copied page tables; forking a small bash costs what
-// running the commands from a script would. Each action still runs as its own
-// `bash -eo pipefail -c <code>`, in its own process group (job control is on), so a timeout or a
-// cancel can stop its whole tree. Its output reaches us through the launcher's stdout and stderr,
-// followed by end markers (the one on stdout carries its exit status); its pid comes first on stdout.
-// The launcher is started with node:child_process directly: it lives as long as the run, and
-// execa's stream plumbing (and its import) would only add to every run's start.
+// running the commands from a script would. Each action still runs in a bash of its own, with
+// `-e -o pipefail`, in its own process group (job control is on), so a timeout or a cancel can
+// stop its whole tree. That bash is started before it is needed: while one action runs and baton
+// records it and decides on the next, the next action's bash is already loading, and then waits
+// for its request. Its output reaches us through the launcher's stdout and stderr, followed by end
+// markers (the one on stdout carries its exit status); its pid comes first on stdout. The launcher
+// is started with node:child_process directly: it lives as long as the run, and execa's stream
+// plumbing (and its import) would only add to every run's start.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 
-// One action is a length (8 digits) and that many bytes: a header — its sequence number, then the
-// byte length of each field — a colon, and the fields back to back: folder, code, log file, then
-// NAME=value for each variable. The whole request is read in one call (`read -N`, bytes under LC_ALL=C) and
-// cut into fields by offset; reading field by field, or up to a delimiter, would cost bash system
-// calls (and, with a per-read LC_ALL, locale reloads) for every action.
-// LC_ALL=C holds for the launcher only: the job puts the caller's LC_ALL back before anything runs.
-// The job announces its pid on stdout before it becomes the command; the launcher ends each stream
-// with a marker once the job has exited (on stdout with its exit status). Output between an
-// action's request and its end markers is that action's. While the job runs, the launcher makes
-// sure its log file exists (so every attempt has one, even a silent one) without holding anything
-// up. `bash` is looked up once, as a script running commands one after another would find it.
+// The waiting bash ("the next one") is a coprocess of the launcher, with a pipe of its own. The
+// launcher reads an action's request from us — a length (8 digits) and that many bytes of a short
+// program that prints the start marker, changes folder, creates the log file and exports the
+// action's variables — hands the same bytes to the next one, closes that pipe and at once starts
+// the one after it, then waits for the first to exit and ends each stream with a marker. Every
+// value in the program is quoted by `shellQuote` into plain ASCII, so a length in bytes is one in
+// characters whatever the locale, and each side reads a request in two calls (`read -N`). The next
+// one sources BASH_ENV if there is one (a plain `bash -c` would have done so at start-up, before its
+// request existed; baton starts the launcher with BASH_ENV moved aside), turns on `-e` and
+// `pipefail`, and evaluates the code on line 1 of its own command string, so `$LINENO`, `$$` and
+// `$-` are what `bash -c` would give; its own variables are gone before the code runs. A next one
+// that is never asked (the run is over) reads the end of its pipe and exits without running
+// anything. The launcher's own stderr goes nowhere: bash's job notices must not read as an
+// action's output. `bash` is looked up once, as a script running commands one after another would.
+const NEXT = [
+  'IFS= read -r -N 8 __baton_b <&3 && IFS= read -r -N "$((10#$__baton_b))" __baton_b <&3 || exit 0',
+  'exec 3<&-',
+  'eval "$__baton_b"',
+  'unset -v __baton_b',
+  'if [ -n "${__baton_bash_env+set}" ]; then BASH_ENV=$__baton_bash_env; export BASH_ENV; unset -v __baton_bash_env; fi',
+  'set -eo pipefail',
+  'if [ -n "${BASH_ENV-}" ] && [ -f "$BASH_ENV" ]; then . "$BASH_ENV"; fi',
+  'BASH_EXECUTION_STRING=$__baton_code',
+  'eval "unset -v __baton_code; $__baton_code"',
+].join('; ');
+
 const SCRIPT = String.raw`
 set -m
-if [ "${"$"}{LC_ALL+set}" = set ]; then lc_all_set=1 lc_all=$LC_ALL; else lc_all_set=; fi
-LC_ALL=C
+trap : PIPE
 bash_path=$(type -P bash) || bash_path=bash
+next='${NEXT}'
+exec 5>&1 6>&2 2>/dev/null
+warm() {
+  coproc NEXT { exec "$bash_path" -c "$next" 3<&0 0</dev/null 1>&5 2>&6 5>&- 6>&-; }
+  pid=$NEXT_PID to=${"$"}{NEXT[1]} from=${"$"}{NEXT[0]}
+}
+warm
 while IFS= read -r -N 8 size && [ "${"$"}{#size}" -eq 8 ]; do
   IFS= read -r -N "$((10#$size))" request
-  head=(${"$"}{request%%:*})
-  body=${"$"}{request#*:}
-  fields=()
-  at=0
-  for ((i = 1; i < ${"$"}{#head[@]}; i++)); do
-    fields+=("${"$"}{body:at:${"$"}{head[$i]}}")
-    at=$((at + ${"$"}{head[$i]}))
-  done
-  seq=${"$"}{head[0]}
-  ( printf '\0BATON:S:%s:%s\0' "$seq" "$BASHPID"
-    if [ -n "$lc_all_set" ]; then LC_ALL=$lc_all; else unset LC_ALL; fi
-    cd -- "${"$"}{fields[0]}" || exit 126
-    for ((i = 3; i < ${"$"}{#fields[@]}; i++)); do export "${"$"}{fields[$i]}"; done
-    exec "$bash_path" -eo pipefail -c "${"$"}{fields[1]}" ) </dev/null &
-  job=$!
-  if [ -n "${"$"}{fields[2]}" ]; then : 2>/dev/null >>"${"$"}{fields[2]}"; fi
-  wait "$job" 2>/dev/null; rc=$?
-  printf '\0BATON:E:%s\0' "$seq" >&2; printf '\0BATON:E:%s:%s\0' "$seq" "$rc"
+  printf '%s%s' "$size" "$request" >&"$to"
+  exec {to}>&- {from}<&-
+  running=$pid
+  warm
+  wait "$running"; rc=$?
+  printf '\0BATON:E\0' >&6; printf '\0BATON:E:%s\0' "$rc"
 done
 `;
 
@@ -68,9 +79,7 @@ export interface LaunchHandlers {
 export type LaunchOutcome = { status: number } | { error: string };
 
 interface Job {
-  seq: number;
   handlers: LaunchHandlers;
-  pid?: number;
   status?: number;
   ended: { stdout: boolean; stderr: boolean };
   resolve: (outcome: LaunchOutcome) => void;
@@ -78,18 +87,41 @@ interface Job {
 
 const MARKER = '\0BATON:';
 
+/** Printable ASCII other than a quote or a backslash: safe inside single quotes as it is. */
+const PLAIN = /^[\x20-\x26\x28-\x5b\x5d-\x7e]*$/;
+
+/**
+ * A value as a bash word in plain ASCII: single quotes when it is printable ASCII, else `$'…'`
+ * with every other byte of its UTF-8 as an octal escape. The next one reads its request by
+ * length, so the request must have as many characters as bytes in any locale.
+ */
+export function shellQuote(value: string): string {
+  if (PLAIN.test(value)) return `'${value}'`;
+  let out = "$'";
+  for (const byte of Buffer.from(value, 'utf8')) {
+    if (byte >= 0x20 && byte < 0x7f && byte !== 0x27 && byte !== 0x5c) out += String.fromCharCode(byte);
+    else out += `\\${byte.toString(8).padStart(3, '0')}`;
+  }
+  return `${out}'`;
+}
+
 /** A running launcher; one action at a time. */
 export class ShellLauncher {
   readonly #process: ChildProcessWithoutNullStreams;
-  readonly #jobs = new Map<number, Job>();
-  readonly #current: { stdout?: Job; stderr?: Job } = {};
+  /** The action asked for and not yet over: output and end markers are its. */
+  #job?: Job;
   readonly #carry = { stdout: '', stderr: '' };
-  #seq = 0;
   #dead?: string;
 
   private constructor() {
+    // BASH_ENV is for the actions, each after its request (see NEXT), not for the launcher.
+    const env = { ...process.env };
+    if (env.BASH_ENV !== undefined) {
+      env.__baton_bash_env = env.BASH_ENV;
+      delete env.BASH_ENV;
+    }
     // Its own session: a Ctrl-C meant for baton must not reach the launcher or the actions.
-    this.#process = spawn('bash', ['--noprofile', '--norc', '-c', SCRIPT], { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+    this.#process = spawn('bash', ['--noprofile', '--norc', '-c', SCRIPT], { stdio: ['pipe', 'pipe', 'pipe'], detached: true, env });
     this.#process.stdin.on('error', () => undefined);
     for (const name of ['stdout', 'stderr'] as const) {
       const stream = this.#process[name];
@@ -113,19 +145,20 @@ export class ShellLauncher {
   /** Run one action; resolves when it has exited and all of its output has been handed over. */
   run(request: LaunchRequest, handlers: LaunchHandlers): Promise<LaunchOutcome> {
     if (this.#dead) return Promise.resolve({ error: this.#dead });
-    const seq = ++this.#seq;
+    if (this.#job) return Promise.resolve({ error: 'the shell launcher is running another action' });
+    const values = [request.cwd, request.code, request.log ?? '', ...Object.entries(request.env).flat()];
+    if (values.some((v) => v.includes('\0'))) return Promise.resolve({ error: 'the command or a variable contains a NUL character' });
+    const exports = Object.entries(request.env).map(([k, v]) => shellQuote(`${k}=${v}`));
+    const program = [
+      `printf '\\0BATON:S:%s\\0' "$$"`,
+      `cd -- ${shellQuote(request.cwd)} || exit 126`,
+      ...(request.log ? [`: 2>/dev/null >>${shellQuote(request.log)}`] : []),
+      ...(exports.length > 0 ? [`export ${exports.join(' ')}`] : []),
+      `__baton_code=${shellQuote(request.code)}`,
+    ].join('\n');
     return new Promise((resolve) => {
-      const job: Job = { seq, handlers, ended: { stdout: false, stderr: false }, resolve };
-      this.#jobs.set(seq, job);
-      this.#current.stdout = job;
-      this.#current.stderr = job;
-      const fields = [request.cwd, request.code, request.log ?? '', ...Object.entries(request.env).map(([k, v]) => `${k}=${v}`)];
-      if (fields.some((f) => f.includes('\0'))) {
-        this.#finish(seq, { error: 'the command or a variable contains a NUL character' });
-        return;
-      }
-      const framed = `${[seq, ...fields.map((f) => Buffer.byteLength(f))].join(' ')}:${fields.join('')}`;
-      this.#process.stdin.write(`${String(Buffer.byteLength(framed)).padStart(8, '0')}${framed}`);
+      this.#job = { handlers, ended: { stdout: false, stderr: false }, resolve };
+      this.#process.stdin.write(`${String(program.length).padStart(8, '0')}${program}`);
     });
   }
 
@@ -169,19 +202,15 @@ export class ShellLauncher {
         this.#carry[stream] = text.slice(at);
         return;
       }
-      const [kind, seqText, value] = text.slice(at + MARKER.length, close).split(':');
-      const job = this.#jobs.get(Number(seqText));
-      if (kind === 'S') {
-        if (job && value !== undefined) {
-          job.pid = Number(value);
-          job.handlers.started(job.pid);
-        }
-      } else {
-        this.#current[stream] = undefined;
-        if (job) {
+      const [kind, value] = text.slice(at + MARKER.length, close).split(':');
+      const job = this.#job;
+      if (job && !job.ended[stream]) {
+        if (kind === 'S') {
+          if (value !== undefined) job.handlers.started(Number(value));
+        } else {
           job.ended[stream] = true;
           if (value !== undefined) job.status = Number(value);
-          this.#maybeFinish(job);
+          if (job.status !== undefined && job.ended.stdout && job.ended.stderr) this.#finish({ status: job.status });
         }
       }
       text = text.slice(close + 1);
@@ -191,22 +220,19 @@ export class ShellLauncher {
   #emit(stream: 'stdout' | 'stderr', text: string): void {
     // Output outside any action comes from background processes an action left behind: dropped,
     // as it would be lost to a closed pipe anyway.
-    if (text.length > 0) this.#current[stream]?.handlers.output(stream, text);
+    const job = this.#job;
+    if (text.length > 0 && job && !job.ended[stream]) job.handlers.output(stream, text);
   }
 
-  #maybeFinish(job: Job): void {
-    if (job.status !== undefined && job.ended.stdout && job.ended.stderr) this.#finish(job.seq, { status: job.status });
-  }
-
-  #finish(seq: number, outcome: LaunchOutcome): void {
-    const job = this.#jobs.get(seq);
+  #finish(outcome: LaunchOutcome): void {
+    const job = this.#job;
     if (!job) return;
-    this.#jobs.delete(seq);
+    this.#job = undefined;
     job.resolve(outcome);
   }
 
   #die(reason: string): void {
     this.#dead ??= reason;
-    for (const seq of [...this.#jobs.keys()]) this.#finish(seq, { error: this.#dead });
+    this.#finish({ error: this.#dead });
   }
 }

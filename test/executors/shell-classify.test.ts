@@ -1,5 +1,9 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { classifyShell } from '../../src/executors/shell-classify.js';
+
+const runbooks = join(import.meta.dirname, '..', '..', 'runbooks');
 
 describe('shell classification for the guard', () => {
   it.each([
@@ -64,5 +68,24 @@ describe('shell classification for the guard', () => {
     const result = classifyShell('mkdir -p out\ncp a.csv out/\nrm -rf out/tmp');
     expect(result.level).toBe('destructive');
     expect(result.reasons).toEqual(['rm -rf out/tmp']);
+  });
+
+  it('runs a pattern only when the text holds one of its words, and that never changes the answer', () => {
+    // This file's examples, every shell block of the bundled runbooks, and the same in other cases.
+    const examples = [...readFileSync(import.meta.filename, 'utf8').matchAll(/\[\s*(['"])(.+?)\1,/g)].map((m) => m[2]!.replace(/\\n/g, '\n'));
+    const blocks = readdirSync(runbooks)
+      .filter((name) => name.endsWith('.md'))
+      .flatMap((name) => [...readFileSync(join(runbooks, name), 'utf8').matchAll(/```(?:bash|sh|shell)[^\n]*\n([\s\S]*?)```/g)].map((m) => m[1]!));
+    expect(examples.length).toBeGreaterThan(25);
+    expect(blocks.length).toBeGreaterThan(10);
+    const corpus = [...examples, ...blocks].flatMap((code) => [code, code.toUpperCase(), code.toLowerCase()]);
+    let seen = 0;
+    for (const code of corpus) {
+      const answer = classifyShell(code);
+      expect(answer, code).toEqual(classifyShell(code, { everyRule: true }));
+      if (answer.level !== 'read') seen++;
+    }
+    // Not a corpus of harmless text: most of it has something for the guard to say.
+    expect(seen).toBeGreaterThan(corpus.length / 3);
   });
 });

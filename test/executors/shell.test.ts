@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -151,6 +152,55 @@ describe('shell executor', () => {
     expect(await launched(code, { cwd: tempDir(), env: {} }, 'C.UTF-8')).toBe('C.UTF-8');
   });
 
+  it('runs each action in a bash of its own, started before it is asked for, with what bash -c would give', async () => {
+    const launcher = ShellLauncher.start();
+    try {
+      // The launcher's children while the first action runs: this one, and the next one, waiting.
+      const first = await runOn(launcher, 'echo "$$ $BASHPID $LINENO $-"; ps -o pid= --ppid "$PPID"');
+      const [own, ...children] = first.out.trim().split('\n');
+      const [pid, bashpid, line, flags] = own!.split(' ');
+      expect(Number(pid)).toBe(first.pid);
+      expect(bashpid).toBe(pid);
+      expect(line).toBe('1');
+      expect(flags).toMatch(/^(?=.*e)(?=.*c)[^m]*$/);
+      const waiting = children.map(Number).filter((child) => child !== first.pid);
+      expect(waiting).toHaveLength(1);
+      // The second action is that one: its own pid, nothing of the launcher's open but 0, 1 and 2,
+      // none of the next one's variables, pipefail on, and stdin at its end.
+      const second = await runOn(launcher, 'echo $$; ls /proc/self/fd | tr "\n" " "; echo; set | grep -c "^__baton" || true; set -o | grep pipefail; cat; echo end');
+      const [secondPid, fds, leftovers, pipefail, end] = second.out.trim().split('\n');
+      expect(Number(secondPid)).toBe(waiting[0]);
+      expect(second.pid).toBe(waiting[0]);
+      // What any child of this test process inherits anyway (a test runner's own descriptors) aside.
+      const inherited = new Set(spawnSync('ls', ['/proc/self/fd'], { encoding: 'utf8' }).stdout.trim().split('\n'));
+      expect(fds!.trim().split(' ').filter((fd) => !inherited.has(fd) && !['0', '1', '2', '3'].includes(fd))).toEqual([]);
+      expect(leftovers).toBe('0');
+      expect(pipefail).toMatch(/pipefail\s+on/);
+      expect(end).toBe('end');
+    } finally {
+      launcher.close();
+    }
+  });
+
+  it('sources BASH_ENV in each action, as bash -c does, and its output is the action’s', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'env.sh');
+    writeFileSync(file, 'echo "from BASH_ENV in $PWD"\nexport FROM_BASH_ENV=yes\n');
+    const before = process.env.BASH_ENV;
+    process.env.BASH_ENV = file;
+    const launcher = ShellLauncher.start();
+    if (before === undefined) delete process.env.BASH_ENV;
+    else process.env.BASH_ENV = before;
+    try {
+      for (const round of [1, 2]) {
+        const { out } = await runOn(launcher, 'echo "$FROM_BASH_ENV $BASH_ENV ${__baton_bash_env-gone}"', dir);
+        expect(out, `action ${round}`).toBe(`from BASH_ENV in ${dir}\nyes ${file} gone\n`);
+      }
+    } finally {
+      launcher.close();
+    }
+  });
+
   it('does not wait forever for background children that keep the output open', async () => {
     const dir = tempDir();
     const { result } = await collect(shellExecutor.run(shellContext(dir, { code: 'sleep 30 & echo $!' })));
@@ -177,4 +227,13 @@ async function launched(code: string, where: { cwd: string; env: Record<string, 
     launcher.close();
   }
   return out;
+}
+
+/** What one action prints (both streams) through `launcher`, and its pid. */
+async function runOn(launcher: ShellLauncher, code: string, cwd = tempDir()): Promise<{ out: string; pid: number }> {
+  let out = '';
+  let pid = -1;
+  const outcome = await launcher.run({ cwd, env: {}, code }, { output: (_stream, text) => (out += text), started: (started) => (pid = started) });
+  expect(outcome, out).toEqual({ status: 0 });
+  return { out, pid };
 }
