@@ -1,10 +1,10 @@
 // Bundles baton into dist/ with esbuild. One bundle with split chunks: the entry stays small and
 // everything behind a dynamic import() (sandbox, snowflake executor, TUI screens) loads on demand.
-// Then the terminal app's fast lane, dist/app.cjs (see scripts/app-lane.js).
+// Then the fast lanes, dist/app.cjs and dist/cli.cjs (see scripts/app-lane.js).
 import { build } from 'esbuild';
 import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { buildAppLane, laneImports } from './app-lane.js';
+import { buildAppLane, buildCliLane, laneImports } from './app-lane.js';
 import { bundleOptions, inkStartup } from './bundle-options.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -30,3 +30,4 @@ await build({
   plugins: [inkStartup],
 });
 await buildAppLane(root);
+await buildCliLane(root);

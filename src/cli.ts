@@ -203,7 +203,8 @@ program
     process.exitCode = await handover(command.optsWithGlobals());
   });
 
-async function main(argv: string[]): Promise<number> {
+/** Run one command line (`argv` as in process.argv) to its exit code. */
+export async function runCli(argv: string[]): Promise<number> {
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
@@ -215,5 +216,3 @@ async function main(argv: string[]): Promise<number> {
     throw error;
   }
 }
-
-process.exitCode = await main(process.argv);

@@ -1,10 +1,11 @@
 // The program's entry. Bare `baton` (the terminal app, with at most --runbooks, --state-dir and
 // --env) starts straight away: setting up every command's parser costs the operator's first frame
 // more than the app itself needs, and the app comes from dist/app.cjs with its compiled code kept
-// between starts (app-lane.ts). Anything else goes to the full command line in cli.ts, which
-// treats the bare form the same way, so both lanes behave alike.
+// between starts (app-lane.ts). Anything else goes to the full command line in cli.ts — through
+// dist/cli.cjs, its compiled code kept the same way, else the ES module build — which treats the
+// bare form the same way, so both lanes behave alike.
 import { fileURLToPath } from 'node:url';
-import { laneWanted, loadAppLane } from './app-lane.js';
+import { laneWanted, loadAppLane, loadCliLane } from './app-lane.js';
 
 /** The bare app's options when `args` are nothing else, or undefined. */
 export function bareAppOptions(args: readonly string[]): { runbooks?: string; stateDir?: string; env?: string } | undefined {
@@ -36,5 +37,9 @@ if (bare) {
   const { openApp } = lane ?? (await import('./commands/tui.js'));
   process.exitCode = await openApp(bare, { ...(lane ? { firstFrame: lane.keepCode } : {}) });
 } else {
-  await import('./cli.js');
+  const lane = laneWanted() ? loadCliLane(fileURLToPath(new URL('.', import.meta.url))) : undefined;
+  const { runCli } = lane?.exports ?? (await import('./cli.js'));
+  process.exitCode = await runCli(process.argv);
+  // After the command: the code V8 compiled for it is what the next start of it needs.
+  lane?.keepCode();
 }

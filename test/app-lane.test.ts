@@ -1,13 +1,14 @@
-// The terminal app's fast lane: dist/app.cjs (from `npm run build`, which `npm test` runs first)
-// loaded with V8's compiled code kept between starts in a cache folder, and every way that can go
-// wrong ending in a plain compile or the ES module build, never in a broken start.
+// The fast lanes: dist/app.cjs (the terminal app) and dist/cli.cjs (every other command line), from
+// `npm run build` (which `npm test` runs first), loaded with V8's compiled code kept between starts
+// in a cache folder, and every way that can go wrong ending in a plain compile or the ES module
+// build, never in a broken start.
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it, vi } from 'vitest';
-import { codeCacheDir, laneWanted, loadAppLane } from '../src/app-lane.js';
+import { codeCacheDir, laneWanted, loadAppLane, loadCliLane } from '../src/app-lane.js';
 import { tempDir } from './helpers/context.js';
 
 vi.setConfig({ testTimeout: 60_000 });
@@ -15,9 +16,9 @@ vi.setConfig({ testTimeout: 60_000 });
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = join(root, 'dist');
 
-/** Load the lane in a new process, as a start of baton would; `keep` leaves the compiled code. */
-function load(cache: string, keep = false, from = dist): { code: string; opens: string } {
-  const child = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'test', 'fixtures', 'app-lane', 'load.ts'), from, cache, ...(keep ? ['keep'] : [])], { cwd: root, encoding: 'utf8' });
+/** Load a lane in a new process, as a start of baton would; `keep` leaves the compiled code. */
+function load(cache: string, keep = false, name: 'app' | 'cli' = 'app'): { code: string; offers: string } {
+  const child = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'test', 'fixtures', 'app-lane', 'load.ts'), name, dist, cache, ...(keep ? ['keep'] : [])], { cwd: root, encoding: 'utf8' });
   if (child.status !== 0) throw new Error(child.stderr);
   return JSON.parse(child.stdout);
 }
@@ -26,16 +27,16 @@ function load(cache: string, keep = false, from = dist): { code: string; opens: 
 const keptFiles = (dir: string) => (existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.bin')) : []);
 
 describe('the app lane', () => {
-  it('compiles the first time, keeps the code, and runs from it the next time', () => {
+  it.each(['app', 'cli'] as const)('%s: compiles the first time, keeps the code, and runs from it the next time', (name) => {
     const cache = tempDir('baton-code-');
-    expect(load(cache, true)).toEqual({ code: 'compiled', opens: 'function' });
+    expect(load(cache, true, name)).toEqual({ code: 'compiled', offers: 'function' });
     const files = keptFiles(cache);
     expect(files).toHaveLength(1);
-    expect(files[0]).toMatch(new RegExp(`^app-[0-9a-f]{16}-v8-${process.versions.v8.replace(/\./g, '\\.')}-${process.arch}\\.bin$`));
+    expect(files[0]).toMatch(new RegExp(`^${name}-[0-9a-f]{16}-v8-${process.versions.v8.replace(/\./g, '\\.')}-${process.arch}\\.bin$`));
     const kept = join(cache, files[0]!);
     const written = readFileSync(kept);
 
-    expect(load(cache, true)).toEqual({ code: 'kept', opens: 'function' });
+    expect(load(cache, true, name)).toEqual({ code: 'kept', offers: 'function' });
     expect(readFileSync(kept).equals(written)).toBe(true);
   });
 
@@ -67,6 +68,33 @@ describe('the app lane', () => {
     copyFileSync(join(dist, 'app.cjs'), join(broken, 'app.cjs'));
     writeFileSync(join(broken, 'app.cjs'), readFileSync(join(broken, 'app.cjs'), 'utf8').replace('"use strict";', '"use strict";throw new Error("no");'));
     expect(loadAppLane(broken, tempDir())).toBeUndefined();
+    expect(loadCliLane(empty, tempDir())).toBeUndefined();
+    writeFileSync(join(empty, 'cli.cjs'), 'module.exports = { runCli() {} };');
+    expect(loadCliLane(empty, tempDir())).toBeUndefined();
+  });
+
+  it('runs baton exec through dist/cli.cjs: the first start leaves its code, the next one runs from it', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'two.md'), '# Two steps\n\n## One\n\n```bash\necho one\n```\n\n## Two\n\n```bash\necho "two in $(basename "$PWD")"\n```\n');
+    const cache = tempDir('baton-code-');
+    const exec = (env: NodeJS.ProcessEnv = {}) => {
+      const child = spawnSync(process.execPath, [join(root, 'bin', 'baton.js'), '--state-dir', join(dir, 'state'), 'exec', 'two.md', '--yes', '--new'], {
+        cwd: dir,
+        encoding: 'utf8',
+        env: { ...process.env, BATON_CODE_CACHE_DIR: cache, ...env },
+      });
+      expect(child.status, child.stderr).toBe(0);
+      return child.stdout;
+    };
+    expect(exec({ BATON_CODE_CACHE: 'off' })).toMatch(/two in baton-test-/);
+    expect(keptFiles(cache)).toEqual([]);
+    expect(exec()).toMatch(/two in baton-test-/);
+    const [kept] = keptFiles(cache);
+    expect(kept).toMatch(/^cli-[0-9a-f]{16}-/);
+    const first = statSync(join(cache, kept!));
+    // Used, so not written again (a new file would come through a rename: another inode).
+    expect(exec()).toMatch(/DONE: 2\/2 steps done/);
+    expect(statSync(join(cache, kept!)).ino).toBe(first.ino);
   });
 
   it('is switched off by BATON_CODE_CACHE=off and for React devtools, and keeps code under node_modules/.cache', () => {
