@@ -6,6 +6,7 @@ import { lazy, Suspense, useSyncExternalStore } from 'react';
 import type { AppModel } from './app/app-model.js';
 import { HelpOverlay } from './help-overlay.js';
 import { LibraryScreen } from './library/library-screen.js';
+import { KeyRouterProvider } from './use-keys.js';
 import { useTerminalSize } from './use-terminal-size.js';
 
 const RunbookScreen = lazy(async () => ({ default: (await import('./runbook/runbook-screen.js')).RunbookScreen }));
@@ -23,21 +24,23 @@ export function App({ model }: AppProps) {
   if (app.handedOver) return null;
   const keys = !app.help && !app.quitting;
   return (
-    <Box flexDirection="column">
-      {app.help ? <HelpOverlay scope={app.screen} width={columns} close={() => model.dispatch({ type: 'help', show: false })} /> : null}
-      <Box display={app.help ? 'none' : 'flex'} flexDirection="column">
-        {app.screen === 'runbook' && app.run ? (
-          <Suspense fallback={<Text dimColor>opening…</Text>}>
-            <RunbookScreen key={app.run.getState().runbook.id} run={app.run} send={model.dispatch} isActive={keys} />
-          </Suspense>
-        ) : app.screen === 'handover' ? (
-          <Suspense fallback={<Text dimColor>opening…</Text>}>
-            <HandoverScreen model={model.handover} environment={app.environment} send={model.dispatch} isActive={keys} />
-          </Suspense>
-        ) : (
-          <LibraryScreen app={app} send={model.dispatch} isActive={keys && !app.opening} />
-        )}
+    <KeyRouterProvider>
+      <Box flexDirection="column">
+        {app.help ? <HelpOverlay scope={app.screen} width={columns} close={() => model.dispatch({ type: 'help', show: false })} /> : null}
+        <Box display={app.help ? 'none' : 'flex'} flexDirection="column">
+          {app.screen === 'runbook' && app.run ? (
+            <Suspense fallback={<Text dimColor>opening…</Text>}>
+              <RunbookScreen key={app.run.getState().runbook.id} run={app.run} send={model.dispatch} isActive={keys} />
+            </Suspense>
+          ) : app.screen === 'handover' ? (
+            <Suspense fallback={<Text dimColor>opening…</Text>}>
+              <HandoverScreen model={model.handover} environment={app.environment} send={model.dispatch} isActive={keys} />
+            </Suspense>
+          ) : (
+            <LibraryScreen app={app} send={model.dispatch} isActive={keys && !app.opening} />
+          )}
+        </Box>
       </Box>
-    </Box>
+    </KeyRouterProvider>
   );
 }

@@ -1,6 +1,7 @@
 // `?`: every key of the screen it was opened from and those that work everywhere. Any key closes it.
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
 import { keysFor, type KeyScope } from './keys.js';
+import { useKeys } from './use-keys.js';
 
 /** Props of the help overlay. */
 export interface HelpOverlayProps {
@@ -11,7 +12,7 @@ export interface HelpOverlayProps {
 
 /** The help overlay. */
 export function HelpOverlay({ scope, close, width }: HelpOverlayProps) {
-  useInput(() => close());
+  useKeys(() => close());
   const keys = [...keysFor(scope), ...(scope === 'runbook' ? keysFor('dialog').filter((k) => k.scope === 'dialog') : [])];
   const labelWidth = Math.max(...keys.map((k) => k.label.length)) + 2;
   return (

@@ -71,7 +71,8 @@ export async function startApp(ws: Workspace, options: { environment?: string; r
     async press(...keys) {
       for (const key of keys) {
         // A real terminal keeps keys until they are read; the test's stdin drops keys sent before a
-        // new frame's key hooks are attached (React attaches them a macrotask after the frame shows).
+        // new frame's key hooks are attached. baton's own keys attach with the frame (use-keys.tsx),
+        // but @inkjs/ui's inputs attach theirs a macrotask after it.
         await new Promise((resolve) => setTimeout(resolve, 40));
         instance.stdin.write(key);
         await new Promise((resolve) => setTimeout(resolve, 15));

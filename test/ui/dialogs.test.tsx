@@ -71,6 +71,8 @@ describe('dialogs', () => {
     await app.press(KEY.enter);
     await app.waitFor('Run "Write a marker" in protected prod?');
     expect(app.frame()).toContain('risk: write');
+    // In a protected environment the proposed answer is no.
+    expect(app.frame()).toContain('Run it? y/N');
     await app.press('y');
     await app.waitFor((f) => /✔ 1\. Write a marker/.test(f));
     await app.press(KEY.enter);
@@ -84,6 +86,21 @@ describe('dialogs', () => {
     expect(frame).toContain('removed');
     const record = await latestRecord(ws, (r) => r.status === 'done');
     expect(record.decisions.map((d) => [d.kind, d.answer])).toEqual([['confirm', 'yes'], ['type-name', 'prod']]);
+  });
+
+  it('asks before an action marked confirm: y or n only, Enter typed ahead answers nothing', async () => {
+    const ws = workspace({ 'ask.md': runbookText('Ask', [], { 'Restart the agent': sh('echo restarted > restarted.txt', 'confirm') }) });
+    app = await startApp(ws, { runbook: 'ask' });
+    await app.waitFor('enter run');
+    await app.press(KEY.enter);
+    await app.waitFor('Run it? Y/n');
+    await app.press(KEY.enter);
+    expect(app.frame()).toContain('Run it? Y/n');
+    await app.press('N');
+    await app.waitFor((f) => !f.includes('Run it?'));
+    const record = await latestRecord(ws, (r) => r.decisions.length > 0);
+    expect(record.decisions.map((d) => [d.kind, d.answer])).toEqual([['confirm', 'no']]);
+    expect(record.steps[0]!.actions[0]!.attempts).toEqual([]);
   });
 
   it('asks what to do about an action whose outcome is unknown after a crash, and resumes', async () => {

@@ -1,11 +1,12 @@
 // One question of the run, asked with the @inkjs/ui input that fits it: a choice, yes/no, typed
 // text, a secret, or the environment's name. The dialog only sends the answer; the runner checks it
 // (pattern, choices, the exact name) and a refusal comes back as a line under the question.
-import { ConfirmInput, PasswordInput, Select, StatusMessage, TextInput } from '@inkjs/ui';
-import { Box, Text, useInput } from 'ink';
+import { PasswordInput, Select, StatusMessage, TextInput } from '@inkjs/ui';
+import { Box, Text } from 'ink';
 import { useState } from 'react';
 import type { Question } from '../../engine/state.js';
 import { cut } from '../format.js';
+import { useKeys } from '../use-keys.js';
 
 /** Props of the question dialog. */
 export interface QuestionDialogProps {
@@ -72,7 +73,7 @@ function Answer(props: QuestionDialogProps) {
   if (question.kind === 'confirm' && question.options) {
     return (
       <Text>
-        Run it? <ConfirmInput isDisabled={!isActive} submitOnEnter={false} defaultChoice={props.protectedEnvironment ? 'cancel' : 'confirm'} onConfirm={() => props.answer('yes')} onCancel={() => props.answer('no')} />
+        Run it? <YesNo isActive={isActive} proposed={props.protectedEnvironment ? 'no' : 'yes'} answer={props.answer} />
       </Text>
     );
   }
@@ -100,7 +101,7 @@ function Choice(props: QuestionDialogProps & { options: { label: string; value: 
   const keys = new Map((props.question.options ?? []).map((o) => [o.key, o.value]));
   // The list takes Enter only after an arrow key: an Enter typed ahead must not pick the first option.
   const [armed, setArmed] = useState(false);
-  useInput(
+  useKeys(
     (input, key) => {
       if (!armed && (key.upArrow || key.downArrow)) return setArmed(true);
       const value = keys.get(input.toLowerCase());
@@ -116,8 +117,25 @@ function Choice(props: QuestionDialogProps & { options: { label: string; value: 
   );
 }
 
+/**
+ * y or n, nothing else (Enter does not answer: an Enter typed ahead must not run a step). Drawn as
+ * @inkjs/ui's ConfirmInput draws it, the proposed answer in capitals; its keys are baton's, so the
+ * first frame that asks is already listening.
+ */
+function YesNo(props: { isActive: boolean; proposed: 'yes' | 'no'; answer: (value: string) => void }) {
+  useKeys(
+    (input) => {
+      const letter = input.toLowerCase();
+      if (letter === 'y') props.answer('yes');
+      else if (letter === 'n') props.answer('no');
+    },
+    { isActive: props.isActive },
+  );
+  return <Text dimColor={!props.isActive}>{props.proposed === 'yes' ? 'Y/n' : 'y/N'}</Text>;
+}
+
 function CheckAnswer(props: QuestionDialogProps) {
-  useInput(
+  useKeys(
     (input) => {
       // Enter does not confirm: an Enter typed ahead to run the next step must not answer a check.
       if (input === 'y') props.answer('confirmed');

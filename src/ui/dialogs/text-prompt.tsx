@@ -1,7 +1,8 @@
 // A one-line prompt of the runbook screen (a note, why a step is skipped, a step number), typed into
 // an @inkjs/ui TextInput. Enter sends it, esc closes it without sending.
 import { TextInput } from '@inkjs/ui';
-import { Box, Text, useInput } from 'ink';
+import { Box, Text } from 'ink';
+import { useKeys } from '../use-keys.js';
 
 /** Props of a text prompt. */
 export interface TextPromptProps {
@@ -15,7 +16,7 @@ export interface TextPromptProps {
 
 /** A labelled one-line text prompt. */
 export function TextPrompt(props: TextPromptProps) {
-  useInput(
+  useKeys(
     (_input, key) => {
       if (key.escape) props.onCancel();
     },

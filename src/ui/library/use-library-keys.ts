@@ -1,5 +1,5 @@
 // Keys of the library screen: they only change the screen's state or send the app an intent.
-import { useInput } from 'ink';
+import { useKeys } from '../use-keys.js';
 import type { Dispatch } from 'react';
 import type { AppIntent } from '../app/app-model.js';
 import type { LibraryAction, LibraryViewState } from './use-library-state.js';
@@ -18,7 +18,7 @@ export function useLibraryKeys(args: {
   isActive: boolean;
 }): void {
   const { read, dispatch, app } = args;
-  useInput(
+  useKeys(
     (input, key) => {
       const state = read();
       const listed = args.listed(state.filter);

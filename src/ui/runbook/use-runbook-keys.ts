@@ -1,7 +1,7 @@
 // Keys of the runbook screen. They only build intents — each naming the step the operator saw —
 // and hand them to the runner, which refuses any that no longer fit (a key typed ahead never runs
 // the wrong step). The screen's own state (viewed step, scroll, prompts) changes through its reducer.
-import { useInput } from 'ink';
+import { useKeys } from '../use-keys.js';
 import type { Dispatch } from 'react';
 import type { Intent, IntentResult } from '../../engine/intents.js';
 import type { RunState } from '../../engine/state.js';
@@ -31,7 +31,7 @@ export function useRunbookKeys(args: RunbookKeysArgs): void {
   const current = state.record?.steps[state.cursor];
   const report = (result: IntentResult) => dispatch({ type: 'flash', text: result.accepted ? undefined : result.reason });
 
-  useInput(
+  useKeys(
     (input, key) => {
       if (!(key.ctrl && input === 'c')) return;
       const activity = args.live().activity;
@@ -42,7 +42,7 @@ export function useRunbookKeys(args: RunbookKeysArgs): void {
     { isActive: args.interruptActive },
   );
 
-  useInput(
+  useKeys(
     (input, key) => {
       const count = state.runbook.steps.length;
       const tail = state.output?.lines.length ?? 0;
