@@ -22,8 +22,10 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 // `pipefail`, and evaluates the code on line 1 of its own command string, so `$LINENO`, `$$` and
 // `$-` are what `bash -c` would give; its own variables are gone before the code runs. A next one
 // that is never asked (the run is over) reads the end of its pipe and exits without running
-// anything. The launcher's own stderr goes nowhere: bash's job notices must not read as an
-// action's output. `bash` is looked up once, as a script running commands one after another would.
+// anything; one that died before its request fails the hand-over, not the launcher (SIGPIPE is
+// caught there, and children get it back as it was), and the action ends with that bash's status.
+// The launcher's own stderr goes nowhere: bash's job notices must not read as an action's output.
+// `bash` is looked up once, as a script running commands one after another would.
 const NEXT = [
   'IFS= read -r -N 8 __baton_b <&3 && IFS= read -r -N "$((10#$__baton_b))" __baton_b <&3 || exit 0',
   'exec 3<&-',

@@ -182,6 +182,24 @@ describe('shell executor', () => {
     }
   });
 
+  it('a waiting bash killed before its turn fails that action only: the next one runs', async () => {
+    const launcher = ShellLauncher.start();
+    try {
+      const first = await runOn(launcher, 'ps -o pid= --ppid "$PPID"');
+      const waiting = first.out.trim().split('\n').map(Number).filter((pid) => pid !== first.pid);
+      expect(waiting).toHaveLength(1);
+      process.kill(waiting[0]!, 'SIGTERM');
+      await waitFor(() => !processAlive(waiting[0]!), 5_000, 'the waiting bash to end');
+      let out = '';
+      const lost = await launcher.run({ cwd: tempDir(), env: {}, code: 'echo never' }, { output: (_stream, text) => (out += text), started: () => {} });
+      expect(lost).toEqual({ status: 143 });
+      expect(out).toBe('');
+      expect((await runOn(launcher, 'echo next')).out).toBe('next\n');
+    } finally {
+      launcher.close();
+    }
+  });
+
   it('sources BASH_ENV in each action, as bash -c does, and its output is the action’s', async () => {
     const dir = tempDir();
     const file = join(dir, 'env.sh');
