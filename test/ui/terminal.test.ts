@@ -44,9 +44,9 @@ function tmuxApp(args: string[], env: Record<string, string> = {}) {
     keys,
     until,
     /**
-     * Press a key until the screen shows its effect. A key that arrives in the moment between a
-     * dialog's frame and its key handler (React attaches handlers just after the frame) reaches
-     * nobody; an operator presses again, and so does this.
+     * Press a key until the screen shows its effect. baton's own keys listen from the frame that
+     * shows them (src/ui/use-keys.tsx), but @inkjs/ui's inputs start just after their frame, and a
+     * key in that moment reaches nobody; an operator presses again, and so does this.
      */
     press: async (key: string, effect: string | RegExp, what = String(effect)) => {
       for (let tries = 1; ; tries++) {
