@@ -5,7 +5,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { loadEnvironments } from '../config/environments.js';
+import { loadEnvironments, pickEnvironment } from '../config/environments.js';
 import { startRun, type Run, type TerminalHandover } from '../engine/runner.js';
 import { findStep } from '../engine/resume.js';
 import type { RunState } from '../engine/state.js';
@@ -57,12 +57,8 @@ export async function exec(target: string, options: ExecOptions): Promise<number
   const config = await loadEnvironments(dirname(path));
   for (const problem of config.problems) process.stderr.write(`${formatProblem(problem)}\n`);
   if (config.problems.some((p) => p.severity === 'error')) return fail(EXIT.invalid, 'the environments are not valid; nothing ran');
-  const envName = options.env ?? config.default;
-  const environment = config.environments.find((e) => e.name === envName);
-  if (!environment) {
-    const close = closestName(envName, config.environments.map((e) => e.name));
-    return fail(EXIT.usage, `unknown environment ${envName}${close ? ` (did you mean ${close}?)` : ''}; known: ${config.environments.map((e) => e.name).join(', ')}`);
-  }
+  const environment = pickEnvironment(config, options.env);
+  if ('problem' in environment) return fail(EXIT.usage, environment.problem);
 
   const vars: Record<string, string> = {};
   for (const pair of options.var ?? []) {
@@ -88,7 +84,7 @@ export async function exec(target: string, options: ExecOptions): Promise<number
     return fail(EXIT.usage, `--on-unknown ${onUnknown}: use rerun, mark-done or skip`);
   }
 
-  const operator = options.operator ?? (process.env.BATON_OPERATOR || undefined) ?? safeUser();
+  const operator = defaultOperator(options.operator);
   const store = openStore(resolveStateDir(options.stateDir));
   // An interactive action takes the terminal: the prompt lets go of it until the action ends.
   const terminal: TerminalHandover & { answerer?: Answerer; printer?: Printer } = {
@@ -219,6 +215,11 @@ export async function resolveSibling(runbook: Runbook, id: string): Promise<Runb
   const parsed = await loadRunbook(path);
   if (!parsed.runbook) return { problem: `${path} is not valid: ${parsed.problems.map(formatProblem).join('; ')}` };
   return parsed.runbook;
+}
+
+/** Who runs it: the name given, else $BATON_OPERATOR, else the OS user. */
+export function defaultOperator(given?: string): string {
+  return given ?? (process.env.BATON_OPERATOR || safeUser());
 }
 
 /** The operator's name from the OS, or $USER when the OS cannot say. */

@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { EXIT } from '../exit-codes.js';
 import { generateHandover } from '../handover/generate.js';
 import { resolveStateDir } from '../store/paths.js';
-import { safeUser } from './exec.js';
+import { defaultOperator } from './exec.js';
 import { parseSince } from './runs.js';
 
 /** Options of `baton handover`. */
@@ -35,7 +35,7 @@ export async function handover(options: HandoverCommandOptions, now = new Date()
     outDir: resolve(options.out ?? 'docs/handover'),
     stateDir: resolveStateDir(options.stateDir),
     inventory: options.inventory !== false,
-    operator: options.operator ?? (process.env.BATON_OPERATOR || undefined) ?? safeUser(),
+    operator: defaultOperator(options.operator),
     now,
     progress: (line) => {
       if (!quiet) process.stderr.write(`… ${line}\n`);

@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline/promises';
 import type { Environment } from '../config/environment.js';
-import { environmentsForCommand } from '../config/environments.js';
+import { environmentsForCommand, pickEnvironment } from '../config/environments.js';
 import { ConnectionError } from '../config/connections.js';
 import { EXIT } from '../exit-codes.js';
 import { parseDuration } from '../runbook/duration.js';
@@ -85,9 +85,9 @@ export async function sql(options: SqlOptions): Promise<number> {
   if (!options.connection) {
     const config = await environmentsForCommand(options.runbooks ?? 'runbooks', 'sql');
     if (!config) return EXIT.invalid;
-    const wanted = options.env ?? config.default;
-    environment = config.environments.find((e) => e.name === wanted);
-    if (!environment) return usage(`unknown environment "${wanted}"; known: ${config.environments.map((e) => e.name).join(', ')}`);
+    const picked = pickEnvironment(config, options.env);
+    if ('problem' in picked) return usage(picked.problem);
+    environment = picked;
   }
 
   if (environment?.protected && !options.iKnowWhatIAmDoing) {

@@ -1,10 +1,11 @@
 // `baton validate [paths…]`: read runbooks as the engine would and report every problem as
 // `file:line:col: severity: message`. Exit 1 when there is an error; warnings alone do not fail.
 import { stat } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { ENVIRONMENTS_FILE, loadEnvironments } from '../config/environments.js';
 import { EXIT } from '../exit-codes.js';
 import { loadPaths, type Library } from '../runbook/library.js';
+import type { Problem } from '../runbook/model.js';
 import { formatProblem } from '../runbook/problems.js';
 
 /** Options of `baton validate`. */
@@ -20,19 +21,22 @@ export const DEFAULT_RUNBOOKS = 'runbooks';
 export async function validate(paths: string[], options: ValidateOptions = {}): Promise<number> {
   // A folder's baton.yaml is checked with its runbooks; a baton.yaml named alone is checked as one.
   const runbooks: string[] = [];
-  const configs = new Set<string>();
+  // baton.yaml files checked, each with its problems.
+  const configs = new Map<string, Problem[]>();
   for (const path of paths.length > 0 ? paths : [DEFAULT_RUNBOOKS]) {
     if (basename(path) === ENVIRONMENTS_FILE) {
-      configs.add(path);
+      configs.set(path, (await loadEnvironments(dirname(path))).problems);
       continue;
     }
     runbooks.push(path);
-    const folder = await stat(path).then((info) => info.isDirectory(), () => false);
-    if (folder && (await stat(join(path, ENVIRONMENTS_FILE)).then(() => true, () => false))) configs.add(join(path, ENVIRONMENTS_FILE));
+    if (!(await stat(path).then((info) => info.isDirectory(), () => false))) continue;
+    // A folder without one reads as the built-in sandbox, with no file.
+    const config = await loadEnvironments(path);
+    if (config.file) configs.set(config.file, config.problems);
   }
-  const library: Library = runbooks.length > 0 ? await loadPaths(runbooks) : { entries: [], runbooks: [], problems: [] };
-  for (const file of configs) library.problems.push(...(await loadEnvironments(dirname(file))).problems);
-  const output = options.json ? JSON.stringify(reportJson(library, [...configs]), null, 2) : formatReport(library, configs.size).join('\n');
+  const library: Library = await loadPaths(runbooks);
+  for (const problems of configs.values()) library.problems.push(...problems);
+  const output = options.json ? JSON.stringify(reportJson(library, [...configs.keys()]), null, 2) : formatReport(library, configs.size).join('\n');
   process.stdout.write(`${output}\n`);
   return library.problems.some((p) => p.severity === 'error') ? EXIT.failed : EXIT.ok;
 }

@@ -7,6 +7,7 @@ import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml
 import * as z from 'zod/mini';
 import '../zod.js';
 import type { Problem } from '../runbook/model.js';
+import { formatProblem } from '../runbook/problems.js';
 import { closestName } from '../runbook/template.js';
 import type { Environment } from './environment.js';
 
@@ -125,10 +126,18 @@ export async function loadEnvironments(runbooksFolder: string): Promise<Environm
 export async function environmentsForCommand(runbooksFolder: string, command: string): Promise<EnvironmentsConfig | undefined> {
   const config = await loadEnvironments(runbooksFolder);
   if (!config.problems.some((problem) => problem.severity === 'error')) return config;
-  const { formatProblem } = await import('../runbook/problems.js');
   for (const problem of config.problems) process.stderr.write(`${formatProblem(problem)}\n`);
   process.stderr.write(`baton ${command}: ${config.file ?? ENVIRONMENTS_FILE} is not valid: fix it (baton validate ${runbooksFolder}); nothing ran\n`);
   return undefined;
+}
+
+/** The environment called `name` (the default one when not given), or a line naming the known ones. */
+export function pickEnvironment(config: EnvironmentsConfig, name: string = config.default): Environment | { problem: string } {
+  const found = config.environments.find((e) => e.name === name);
+  if (found) return found;
+  const names = config.environments.map((e) => e.name);
+  const close = closestName(name, names);
+  return { problem: `unknown environment ${name}${close ? ` (did you mean ${close}?)` : ''}; known: ${names.join(', ')}` };
 }
 
 /** Validate the text of a baton.yaml; `file` is only used in problem reports. */

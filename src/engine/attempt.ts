@@ -35,7 +35,7 @@ export async function runAttempt(args: {
 }): Promise<AttemptOutcome> {
   const { executor, context, controller } = args;
   const secrets = context.secrets;
-  const mask = secrets.length > 0 ? (text: string) => maskSecrets(text, secrets) : (text: string) => text;
+  const mask = (text: string) => maskSecrets(text, secrets);
   const started = args.now().getTime();
   const timer =
     context.timeoutMs !== undefined && context.timeoutMs > 0

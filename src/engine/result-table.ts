@@ -38,7 +38,7 @@ export function resultTable(
   if (!Array.isArray(columns) || columns.length === 0 || !columns.every((c) => typeof c === 'string')) return undefined;
   const raw = Array.isArray(fields.row) ? (fields.row as unknown[]) : [];
   const keys = uniqueKeys(columns as string[]);
-  const mask = (text: string) => (secrets.length > 0 ? maskSecrets(text, secrets) : text);
+  const mask = (text: string) => maskSecrets(text, secrets);
   const rows = raw.slice(0, TABLE_ROWS).map((row) => {
     if (Array.isArray(row)) return keys.map((_, i) => mask(cellText(row[i])));
     const object = (row ?? {}) as Record<string, unknown>;

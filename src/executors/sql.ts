@@ -364,7 +364,7 @@ function resultLines(record: StatementRecord, outcome: StatementOutcome, count: 
   }
   const table = (n: number) => (outcome.columns.length ? formatTable(outcome.columns, outcome.firstRows.slice(0, n)) : []);
   const more = (n: number) => (outcome.rows > n ? [`… ${outcome.rows - n} more rows${record.csv ? ` (all in ${record.csv})` : ''}`] : []);
-  const mask = (lines: string[]) => (secrets.length > 0 ? lines.map((l) => maskSecrets(l, secrets)) : lines);
+  const mask = (lines: string[]) => lines.map((l) => maskSecrets(l, secrets));
   const shown = mask([head, ...table(SHOWN_ROWS), ...more(SHOWN_ROWS)]);
   // A result that fits on the screen is logged the same way.
   if (outcome.rows <= SHOWN_ROWS) return { shown, logged: shown };
@@ -408,16 +408,19 @@ function pick(failure: SqlFailure): { code?: string; sqlState?: string; queryId?
 class AttemptLog {
   #fd?: number;
   #waiting = '';
-  #closing = false;
+  /** The file could not be opened: lines are let go instead of kept. */
+  #lost = false;
   readonly #opened: Promise<void>;
 
   constructor(path: string) {
     this.#opened = new Promise((resolve) => {
       open(path, 'a', (error, fd) => {
-        if (!error) {
+        if (error) {
+          this.#lost = true;
+          this.#waiting = '';
+        } else {
           this.#fd = fd;
           this.#flush();
-          if (this.#closing) this.#release();
         }
         resolve();
       });
@@ -425,14 +428,14 @@ class AttemptLog {
   }
 
   write(text: string): void {
+    if (this.#lost) return;
     this.#waiting += text;
     if (this.#fd !== undefined) this.#flush();
   }
 
   /** Once everything written so far is in the file. */
   async close(): Promise<void> {
-    this.#closing = true;
-    if (this.#fd === undefined) await this.#opened;
+    await this.#opened;
     this.#release();
   }
 

@@ -13,7 +13,7 @@ import { formatProblem } from '../runbook/problems.js';
 import type { RunRecord } from '../store/record.js';
 import { listRuns, readRun } from '../store/runs.js';
 import { renderHandoverHtml } from './html.js';
-import { handoverFacts } from './facts.js';
+import { byStart, handoverFacts } from './facts.js';
 import type { HandoverInput, Inventory, RunbookEntry } from './input.js';
 import { handoverTitle, renderHandoverMarkdown } from './markdown.js';
 import { liveSnowflakeInventory } from './snowflake-inventory.js';
@@ -150,10 +150,9 @@ export async function generateHandover(options: HandoverOptions): Promise<Handov
   say('writing the document');
   const facts = handoverFacts(input);
   const markdown = renderHandoverMarkdown(input, facts);
-  const byId = new Map(runs.map((run) => [run.id, run]));
   const timelines = new Map<string, string>();
   for (const id of markedRuns(markdown)) {
-    const run = byId.get(id);
+    const run = facts.byId.get(id);
     if (run) timelines.set(run.id, timelineSvg(run, clock));
   }
   const title = handoverTitle(environment.name);
@@ -192,7 +191,7 @@ export async function readRecords(stateDir: string, since?: Date): Promise<{ run
     if (result.ok) runs.push(result.record);
     else problems.push(result.message);
   }
-  runs.sort((a, b) => (a.startedAt < b.startedAt ? -1 : a.startedAt > b.startedAt ? 1 : a.id < b.id ? -1 : 1));
+  runs.sort(byStart);
   return { runs, problems };
 }
 

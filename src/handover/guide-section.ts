@@ -2,7 +2,7 @@
 // the pipeline running, who has practised what, and the table they sign.
 import type { Environment } from '../config/environment.js';
 import type { RunRecord } from '../store/record.js';
-import { byStart, runsIn, type HandoverFacts, type RunbookStanding } from './facts.js';
+import { byStart, rolesOf, runsIn, type HandoverFacts, type RunbookStanding } from './facts.js';
 import type { HandoverInput, RunbookEntry } from './input.js';
 import { plural, table } from './markdown-text.js';
 import { runResult } from './runs-section.js';
@@ -57,11 +57,9 @@ export function guideSection(input: HandoverInput, facts: HandoverFacts, w: Writ
 }
 
 function roleOf(entry: RunbookEntry, role: 'monitoring' | 'recovery' | 'maintenance'): boolean {
-  const tags = entry.tags;
+  const roles = rolesOf(entry, false);
   // A training walkthrough practises a recovery; it is not one to reach for in an incident.
-  if (role === 'recovery') return (tags.includes('recovery') || tags.includes('incident')) && !tags.includes('training');
-  if (role === 'maintenance') return tags.includes('maintenance') || tags.includes('optimisation') || tags.includes('optimization');
-  return tags.includes('monitoring');
+  return roles.has(role) && !(role === 'recovery' && roles.has('training'));
 }
 
 function runbookBrief(entry: RunbookEntry, facts: HandoverFacts, w: Writer, env: string): string[] {
@@ -112,7 +110,10 @@ export function trainingSection(input: HandoverInput, facts: HandoverFacts, w: W
       .map(({ run, kind, where }) => [w.say(run.operator), `${w.code(run.runbook.id)} ${w.say(run.runbook.title)}`, w.say(where), kind, w.say(w.clock.dateTime(run.startedAt)), w.say(practiceResult(run))]);
     lines.push(...table(['Who', 'Runbook', 'Where', 'Kind', 'When', 'Result'], rows), '');
   }
-  const recovery = input.runbooks.filter((entry) => ['recovery', 'incident', 'training'].some((tag) => entry.tags.includes(tag)));
+  const recovery = input.runbooks.filter((entry) => {
+    const roles = rolesOf(entry, false);
+    return roles.has('recovery') || roles.has('training');
+  });
   if (recovery.length > 0) {
     const rows = recovery.map((entry) => {
       const by = new Map<string, string>();

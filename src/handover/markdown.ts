@@ -48,7 +48,7 @@ export function renderHandoverMarkdown(input: HandoverInput, facts: HandoverFact
   const markdown = w.finish(lines.join('\n'));
   // Every text went through the writer; this last pass is for anything a future section forgets.
   const secrets = input.secrets.filter((s) => s !== '');
-  return secrets.length > 0 ? maskSecrets(markdown, secrets) : markdown;
+  return maskSecrets(markdown, secrets);
 }
 
 function summarySection(input: HandoverInput, facts: HandoverFacts, w: Writer): string[] {

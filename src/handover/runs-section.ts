@@ -9,7 +9,7 @@ import { between, duration } from './times.js';
 import type { Writer } from './writer.js';
 
 /** The marker a run's timeline picture replaces in the HTML; invisible where Markdown is shown. */
-export function timelineMarker(runId: string): string {
+function timelineMarker(runId: string): string {
   return `<!-- baton:timeline ${runId} -->`;
 }
 
@@ -140,14 +140,14 @@ export function checkText(check: CheckRecord, run: RunRecord, w: Writer): string
 }
 
 /** Snowflake query ids of an attempt, the failed statement's included. */
-export function queryIdsOf(attempt: Attempt): string[] {
+function queryIdsOf(attempt: Attempt): string[] {
   const ids = [...(attempt.queryIds ?? [])];
   if (attempt.error?.queryId && !ids.includes(attempt.error.queryId)) ids.push(attempt.error.queryId);
   return ids;
 }
 
 /** Each job the step touched: its state before the step's first action, and after its last. */
-export function jobChanges(step: StepRecord): JobChange[] {
+function jobChanges(step: StepRecord): JobChange[] {
   const jobs = new Map<string, JobChange>();
   for (const action of step.actions) {
     for (const attempt of action.attempts) {
@@ -171,7 +171,7 @@ function jobStateText(job: JobChange): string {
 }
 
 /** The run's operator, and who resumed it. */
-export function operatorsText(run: RunRecord): string {
+function operatorsText(run: RunRecord): string {
   const others = [...new Set(run.sessions.map((s) => s.operator))].filter((name) => name !== run.operator);
   return others.length > 0 ? `${run.operator} (resumed by ${others.join(', ')})` : run.operator;
 }

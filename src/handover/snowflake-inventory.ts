@@ -103,7 +103,7 @@ export interface AlertItem extends ScheduledItem {
 }
 
 /** The inventory sections, in the order the document shows them. */
-export const SNOWFLAKE_SECTIONS = ['warehouses', 'databases', 'schemas', 'roles', 'tasks', 'streams', 'resourceMonitors', 'alerts'] as const;
+const SNOWFLAKE_SECTIONS = ['warehouses', 'databases', 'schemas', 'roles', 'tasks', 'streams', 'resourceMonitors', 'alerts'] as const;
 
 /** One section of the inventory. */
 export type SnowflakeSection = (typeof SNOWFLAKE_SECTIONS)[number];

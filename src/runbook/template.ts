@@ -113,8 +113,9 @@ export function fillTemplate(
 
 /** Replace every occurrence of any secret in `text` with {@link MASK}; longest secrets first. */
 export function maskSecrets(text: string, secrets: readonly string[]): string {
+  if (secrets.length === 0) return text;
   let out = text;
-  for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
+  for (const secret of secrets.length === 1 ? secrets : [...secrets].sort((a, b) => b.length - a.length)) {
     if (secret.length === 0) continue;
     out = out.split(secret).join(MASK);
   }

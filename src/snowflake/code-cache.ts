@@ -37,7 +37,7 @@ const internals = Module as unknown as {
 };
 
 /** Where kept code goes: $BATON_CODE_CACHE_DIR, else node_modules/.cache/baton beside the dependency. */
-export function keptCodeDir(dependency: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+function keptCodeDir(dependency: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
   if (env.BATON_CODE_CACHE_DIR) return env.BATON_CODE_CACHE_DIR;
   try {
     const entry = createRequire(import.meta.url).resolve(dependency);

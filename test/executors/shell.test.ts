@@ -204,11 +204,7 @@ describe('shell executor', () => {
     const dir = tempDir();
     const file = join(dir, 'env.sh');
     writeFileSync(file, 'echo "from BASH_ENV in $PWD"\nexport FROM_BASH_ENV=yes\n');
-    const before = process.env.BASH_ENV;
-    process.env.BASH_ENV = file;
-    const launcher = ShellLauncher.start();
-    if (before === undefined) delete process.env.BASH_ENV;
-    else process.env.BASH_ENV = before;
+    const launcher = startWith('BASH_ENV', file);
     try {
       for (const round of [1, 2]) {
         const { out } = await runOn(launcher, 'echo "$FROM_BASH_ENV $BASH_ENV ${__baton_bash_env-gone}"', dir);
@@ -231,27 +227,32 @@ describe('shell executor', () => {
 
 /** What one action prints through a launcher of its own, started with `LC_ALL` set to `locale` (or unset). */
 async function launched(code: string, where: { cwd: string; env: Record<string, string> }, locale: string | undefined): Promise<string> {
-  const before = process.env.LC_ALL;
-  if (locale === undefined) delete process.env.LC_ALL;
-  else process.env.LC_ALL = locale;
-  const launcher = ShellLauncher.start();
-  if (before === undefined) delete process.env.LC_ALL;
-  else process.env.LC_ALL = before;
-  let out = '';
+  const launcher = startWith('LC_ALL', locale);
   try {
-    const outcome = await launcher.run({ ...where, code }, { output: (_stream, text) => (out += text), started: () => {} });
-    expect(outcome).toEqual({ status: 0 });
+    return (await runOn(launcher, code, where.cwd, where.env)).out;
   } finally {
     launcher.close();
   }
-  return out;
+}
+
+/** A launcher started while baton's own `name` is `value` (or unset); baton's is put back after. */
+function startWith(name: string, value: string | undefined): ShellLauncher {
+  const before = process.env[name];
+  if (value === undefined) delete process.env[name];
+  else process.env[name] = value;
+  try {
+    return ShellLauncher.start();
+  } finally {
+    if (before === undefined) delete process.env[name];
+    else process.env[name] = before;
+  }
 }
 
 /** What one action prints (both streams) through `launcher`, and its pid. */
-async function runOn(launcher: ShellLauncher, code: string, cwd = tempDir()): Promise<{ out: string; pid: number }> {
+async function runOn(launcher: ShellLauncher, code: string, cwd = tempDir(), env: Record<string, string> = {}): Promise<{ out: string; pid: number }> {
   let out = '';
   let pid = -1;
-  const outcome = await launcher.run({ cwd, env: {}, code }, { output: (_stream, text) => (out += text), started: (started) => (pid = started) });
+  const outcome = await launcher.run({ cwd, env, code }, { output: (_stream, text) => (out += text), started: (started) => (pid = started) });
   expect(outcome, out).toEqual({ status: 0 });
   return { out, pid };
 }

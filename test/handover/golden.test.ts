@@ -20,7 +20,9 @@ function normalise(markdown: string): string {
 
 function compare(name: string, actual: string): void {
   const path = join(GOLDEN, name);
-  if (process.env.UPDATE_GOLDEN || !existsSync(path)) writeFileSync(path, actual);
+  if (process.env.UPDATE_GOLDEN) writeFileSync(path, actual);
+  // A missing golden file fails: write it on purpose with UPDATE_GOLDEN=1 and read it before committing.
+  expect(existsSync(path), `${path} is missing (UPDATE_GOLDEN=1 writes it)`).toBe(true);
   expect(actual).toBe(readFileSync(path, 'utf8'));
 }
 

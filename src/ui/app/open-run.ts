@@ -2,13 +2,12 @@
 // in step mode. Loaded only when a runbook is opened, so the library's first frame never pays for
 // the parser, the engine or the executors.
 import { dirname } from 'node:path';
-import { resolveSibling, safeUser } from '../../commands/exec.js';
-import { loadEnvironments } from '../../config/environments.js';
+import { defaultOperator, resolveSibling } from '../../commands/exec.js';
+import { loadEnvironments, pickEnvironment } from '../../config/environments.js';
 import { startRun, type Run } from '../../engine/runner.js';
 import { unknownVars, valueProblem } from '../../engine/variables.js';
 import { loadRunbook } from '../../runbook/library.js';
 import { formatProblem } from '../../runbook/problems.js';
-import { closestName } from '../../runbook/template.js';
 import { openStore } from '../../store/runs.js';
 import type { OpenRunRequest, ServiceOptions } from './services.js';
 
@@ -23,11 +22,8 @@ export async function openRun(request: OpenRunRequest & ServiceOptions & { state
   const runbook = parsed.runbook;
   const config = await loadEnvironments(dirname(request.path));
   if (config.problems.length > 0) return { problem: `${formatProblem(config.problems[0]!)}; nothing ran` };
-  const environment = config.environments.find((e) => e.name === request.environment);
-  if (!environment) {
-    const close = closestName(request.environment, config.environments.map((e) => e.name));
-    return { problem: `unknown environment ${request.environment}${close ? ` (did you mean ${close}?)` : ''}; known: ${config.environments.map((e) => e.name).join(', ')}` };
-  }
+  const environment = pickEnvironment(config, request.environment);
+  if ('problem' in environment) return environment;
   const vars = request.vars ?? {};
   const unknown = unknownVars(runbook.variables, vars);
   if (unknown.length > 0) return { problem: `--var: ${unknown.join('; ')}` };
@@ -38,7 +34,7 @@ export async function openRun(request: OpenRunRequest & ServiceOptions & { state
   const run = startRun({
     runbook,
     environment,
-    operator: request.operator ?? (process.env.BATON_OPERATOR || safeUser()),
+    operator: defaultOperator(request.operator),
     store: openStore(request.stateDir),
     mode: 'step',
     vars,

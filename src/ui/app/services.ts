@@ -56,14 +56,14 @@ export function realServices(paths: AppPaths, options: ServiceOptions = {}): App
       return openRun({ ...request, ...options, stateDir: paths.stateDir });
     },
     async writeHandover(request) {
-      const [{ generateHandover }, { safeUser }] = await Promise.all([import('../../handover/generate.js'), import('../../commands/exec.js')]);
+      const [{ generateHandover }, { defaultOperator }] = await Promise.all([import('../../handover/generate.js'), import('../../commands/exec.js')]);
       return generateHandover({
         env: request.environment,
         runbooksDir: paths.runbooks,
         stateDir: paths.stateDir,
         outDir: paths.handover ?? resolve('docs/handover'),
         inventory: request.inventory,
-        operator: options.operator ?? (process.env.BATON_OPERATOR || safeUser()),
+        operator: defaultOperator(options.operator),
         progress: request.progress,
       });
     },
