@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startRun } from '../../src/engine/runner.js';
 import { loadRunbook } from '../../src/runbook/library.js';
 import { openStore } from '../../src/store/runs.js';
-import { handoverReducer, READY, type HandoverState } from '../../src/ui/handover/handover-model.js';
+import { handoverReducer, READY, stateFor, type HandoverState } from '../../src/ui/handover/handover-model.js';
 import { KEYS } from '../../src/ui/keys.js';
 import { startApp, workspace, type AppUnderTest, type Workspace } from '../helpers/app.js';
 import { KEY } from '../helpers/keys.js';
@@ -54,6 +54,31 @@ describe('handover screen', () => {
     expect(frame).toMatch(/Runbooks: 1 completed, 0 in progress, 0 failed, 1 never run/);
     expect(frame).toContain('Operators: ana');
     expect(readFileSync(join(folder, `sandbox-${today}.md`), 'utf8')).toContain('### Warehouse setup');
+  });
+
+  it('shows a written handover under its own environment only: another one starts from nothing', async () => {
+    const ws = await wentLive();
+    const viewer = join(ws.root, 'viewer.sh');
+    writeFileSync(viewer, `#!/bin/sh\necho "$1" >> ${join(ws.root, 'viewed.txt')}\n`);
+    chmodSync(viewer, 0o755);
+    process.env.BATON_OPEN = viewer;
+    app = await startApp(ws);
+    await app.waitFor('Warehouse setup');
+    await app.press(KEY.ctrlD);
+    await app.waitFor('Handover documents — sandbox');
+    await app.press('i', KEY.enter);
+    await app.waitFor('✔ written');
+    await app.press(KEY.escape);
+    await app.waitFor('Warehouse setup');
+    app.model.dispatch({ type: 'environment', name: 'prod' });
+    await app.press(KEY.ctrlD);
+    const frame = await app.waitFor('Handover documents — prod');
+    expect(frame).toContain('enter writes the handover of this environment');
+    expect(frame).not.toContain('sandbox-');
+    expect(frame).not.toContain('o open the HTML');
+    await app.press('o');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(existsSync(join(ws.root, 'viewed.txt'))).toBe(false);
   });
 
   it('opens the HTML with the viewer $BATON_OPEN names, then goes back to the library', async () => {
@@ -109,6 +134,11 @@ describe('handover screen state', () => {
     const written = handoverReducer(handoverReducer(failed, { type: 'writing' }), { type: 'written', result: { ok: true, environment: 'sandbox', markdownPath: 'a.md', htmlPath: 'a.html', runs: 1, openItems: 0, incidents: 0, warnings: [], summary: '' } });
     expect(written).toMatchObject({ phase: 'written', result: { htmlPath: 'a.html' } });
     expect(written.problem).toBeUndefined();
+    // A write's result belongs to the environment it was for.
+    const forSandbox = handoverReducer(handoverReducer(READY, { type: 'writing', environment: 'sandbox' }), { type: 'written', result: written.result! });
+    expect(stateFor(forSandbox, 'sandbox')).toBe(forSandbox);
+    expect(stateFor(forSandbox, 'prod')).toEqual(READY);
+    expect(stateFor(handoverReducer(READY, { type: 'writing', environment: 'sandbox' }), 'prod').phase).toBe('writing');
     const refused = handoverReducer(written, { type: 'open-failed', problem: 'xdg-open is not installed here' });
     expect(handoverReducer(refused, { type: 'opened', path: 'a.html' })).toEqual({ ...written, opened: 'a.html' });
   });

@@ -15,12 +15,14 @@ export interface HandoverState {
   problem?: string;
   /** Set once the HTML was handed to the browser. */
   opened?: string;
+  /** The environment the last write was for: its result or problem is that environment's only. */
+  environment?: string;
 }
 
 /** What the screen and the services' answers do to the state. */
 export type HandoverEvent =
   | { type: 'toggle-inventory' }
-  | { type: 'writing' }
+  | { type: 'writing'; environment?: string }
   | { type: 'progress'; line: string }
   | { type: 'written'; result: HandoverResult }
   | { type: 'failed'; problem: string }
@@ -36,13 +38,13 @@ export function handoverReducer(state: HandoverState, event: HandoverEvent): Han
     case 'toggle-inventory':
       return state.phase === 'writing' ? state : { ...state, inventory: !state.inventory };
     case 'writing':
-      return { phase: 'writing', inventory: state.inventory, progress: [] };
+      return { phase: 'writing', inventory: state.inventory, progress: [], ...(event.environment ? { environment: event.environment } : {}) };
     case 'progress':
       return state.phase === 'writing' ? { ...state, progress: [...state.progress, event.line].slice(-5) } : state;
     case 'written':
-      return { phase: 'written', inventory: state.inventory, progress: state.progress, result: event.result };
+      return { ...since(state), phase: 'written', result: event.result };
     case 'failed':
-      return { phase: 'failed', inventory: state.inventory, progress: state.progress, problem: event.problem };
+      return { ...since(state), phase: 'failed', problem: event.problem };
     case 'opened': {
       const { problem: _cleared, ...rest } = state;
       return { ...rest, opened: event.path };
@@ -50,6 +52,20 @@ export function handoverReducer(state: HandoverState, event: HandoverEvent): Han
     case 'open-failed':
       return { ...state, problem: event.problem };
   }
+}
+
+/** What a write's end keeps of the state it ends. */
+function since(state: HandoverState): Pick<HandoverState, 'inventory' | 'progress' | 'environment'> {
+  return { inventory: state.inventory, progress: state.progress, ...(state.environment ? { environment: state.environment } : {}) };
+}
+
+/**
+ * The state as the screen of `environment` shows it: a result or a problem of another
+ * environment's write is not this one's (the app's environment can change between writes).
+ */
+export function stateFor(state: HandoverState, environment: string): HandoverState {
+  if (state.phase === 'ready' || state.phase === 'writing' || state.environment === undefined || state.environment === environment) return state;
+  return { ...READY, inventory: state.inventory };
 }
 
 /** What the handover screen asks of the world. */
@@ -61,7 +77,7 @@ export interface HandoverServices {
 }
 
 /** The intents the screen sends. */
-export type HandoverIntent = { type: 'write'; environment: string } | { type: 'toggle-inventory' } | { type: 'open' };
+export type HandoverIntent = { type: 'write'; environment: string } | { type: 'toggle-inventory' } | { type: 'open'; environment: string };
 
 /** The handover screen's store. */
 export class HandoverModel {
@@ -83,12 +99,12 @@ export class HandoverModel {
   dispatch = (intent: HandoverIntent): void => {
     if (intent.type === 'toggle-inventory') this.#apply({ type: 'toggle-inventory' });
     else if (intent.type === 'write') void this.#write(intent.environment);
-    else void this.#open();
+    else void this.#open(intent.environment);
   };
 
   async #write(environment: string): Promise<void> {
     if (this.#state.phase === 'writing') return;
-    this.#apply({ type: 'writing' });
+    this.#apply({ type: 'writing', environment });
     try {
       const result = await this.services.writeHandover({ environment, inventory: this.#state.inventory, progress: (line) => this.#apply({ type: 'progress', line }) });
       this.#apply(result.ok ? { type: 'written', result } : { type: 'failed', problem: result.message });
@@ -97,8 +113,8 @@ export class HandoverModel {
     }
   }
 
-  async #open(): Promise<void> {
-    const path = this.#state.result?.htmlPath;
+  async #open(environment: string): Promise<void> {
+    const path = stateFor(this.#state, environment).result?.htmlPath;
     if (!path) return;
     const problem = await this.services.openDocument(path);
     this.#apply(problem ? { type: 'open-failed', problem } : { type: 'opened', path });

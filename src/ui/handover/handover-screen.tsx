@@ -6,7 +6,7 @@ import type { AppIntent } from '../app/app-model.js';
 import { cut } from '../format.js';
 import { MarkdownView } from '../markdown/markdown-view.js';
 import { useTerminalSize } from '../use-terminal-size.js';
-import type { HandoverModel, HandoverState } from './handover-model.js';
+import { stateFor, type HandoverModel, type HandoverState } from './handover-model.js';
 import { useHandoverKeys } from './use-handover-keys.js';
 
 /** Props of the handover screen. */
@@ -19,7 +19,7 @@ export interface HandoverScreenProps {
 
 /** The handover screen. */
 export function HandoverScreen({ model, environment, send, isActive }: HandoverScreenProps) {
-  const state = useSyncExternalStore(model.subscribe, model.getState);
+  const state = stateFor(useSyncExternalStore(model.subscribe, model.getState), environment);
   const { columns, rows } = useTerminalSize();
   useHandoverKeys({ model, app: send, environment, isActive });
   return (

@@ -14,7 +14,7 @@ export function useHandoverKeys(options: { model: HandoverModel; app: (intent: A
       if (input === 'q') return app({ type: 'quit' });
       if (key.return) return model.dispatch({ type: 'write', environment });
       if (input === 'i') return model.dispatch({ type: 'toggle-inventory' });
-      if (input === 'o') return model.dispatch({ type: 'open' });
+      if (input === 'o') return model.dispatch({ type: 'open', environment });
     },
     { isActive },
   );
